@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+//
+// Certmax: certified bounds for softmax and attention.
+//
+// Module map (one concept per file inside each):
+//   CMPFR, CGLPK        C shims (MPFR macros, the GLPK error-hook guard)
+//   CertmaxNumerics     directed rounding, Interval, sound elementary functions,
+//                       MPFR-backed BigFloat/BigInterval, SIMD batch kernels
+//   CertmaxIO           input errors and exit codes, JSON inputs, safetensors, npy/npz
+//   CertmaxLP           GLPK binding and Neumaier-Shcherbina safe LP bounds
+//   CertmaxSoftmax      softmax bounds over score boxes, Vertex-Softmax, relaxations, zone LP
+//   CertmaxRadius       Taylor-radius bounds for cross-entropy steps
+//   CertmaxAttention    attention layers, specs, bound propagation, falsifier, verifier
+//   Certmax             umbrella module re-exporting all of the above
+//   certmax             the command-line tool (thin shell over the library)
+//   CertmaxBenchmarks   release-mode benchmark runner (benchmarks/)
+import PackageDescription
+
+let package = Package(
+    name: "Certmax",
+    products: [
+        .library(name: "Certmax", targets: ["Certmax"]),
+        .executable(name: "certmax", targets: ["certmax"]),
+        .executable(name: "certmax-bench", targets: ["CertmaxBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .target(name: "CMPFR", linkerSettings: [.linkedLibrary("mpfr"), .linkedLibrary("gmp")]),
+        .target(name: "CGLPK", linkerSettings: [.linkedLibrary("glpk")]),
+        .target(
+            name: "CertmaxNumerics",
+            dependencies: ["CMPFR", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "CertmaxIO", dependencies: ["CertmaxNumerics"]),
+        .target(name: "CertmaxLP", dependencies: ["CGLPK", "CertmaxNumerics"]),
+        .target(
+            name: "CertmaxSoftmax",
+            dependencies: ["CertmaxNumerics", "CertmaxLP", "CertmaxIO"]),
+        .target(
+            name: "CertmaxRadius",
+            dependencies: [
+                "CertmaxNumerics", "CertmaxIO",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+            ]),
+        .target(
+            name: "CertmaxAttention",
+            dependencies: [
+                "CertmaxNumerics", "CertmaxIO", "CertmaxLP", "CertmaxSoftmax",
+                .product(name: "Collections", package: "swift-collections"),
+            ]),
+        .target(
+            name: "Certmax",
+            dependencies: [
+                "CertmaxNumerics", "CertmaxIO", "CertmaxLP", "CertmaxSoftmax",
+                "CertmaxRadius", "CertmaxAttention",
+            ]),
+        .executableTarget(
+            name: "certmax",
+            dependencies: ["Certmax", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "CertmaxBenchmarks",
+            dependencies: ["Certmax", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "benchmarks/Sources",
+            swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+
+        .target(name: "TestSupport", dependencies: ["Certmax"], path: "Tests/TestSupport"),
+        .testTarget(name: "CertmaxNumericsTests", dependencies: ["CertmaxNumerics", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CertmaxIOTests", dependencies: ["CertmaxIO", "TestSupport"]),
+        .testTarget(name: "CertmaxLPTests", dependencies: ["CertmaxLP", "TestSupport"]),
+        .testTarget(name: "CertmaxSoftmaxTests", dependencies: ["CertmaxSoftmax", "TestSupport"]),
+        .testTarget(name: "CertmaxRadiusTests", dependencies: ["CertmaxRadius", "TestSupport"]),
+        .testTarget(name: "CertmaxAttentionTests", dependencies: ["CertmaxAttention", "TestSupport"]),
+        .testTarget(name: "CertmaxCLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,27 @@
+#ifndef CERTMAX_CGLPK_H
+#define CERTMAX_CGLPK_H
+// GLPK with a guard: GLPK calls abort() on internal errors unless an error hook
+// longjmps out. Every cm_glp_* call below installs such a hook for its duration, so a
+// GLPK failure comes back as a return code instead of ending the process.
+//
+// After a guarded failure GLPK's environment is in an undefined state and has been
+// freed with glp_free_env(): EVERY glp_prob created before is invalid afterwards. The
+// Swift wrapper tracks this with cm_glp_generation().
+#include <glpk.h>
+
+/// Result codes of the guarded calls, besides GLPK's own return codes (>= 0).
+#define CM_GLP_FAILED (-1)
+
+/// Silences (on = 0) or restores (on = 1) GLPK's terminal output for this thread.
+void cm_glp_term_out(int on);
+/// Incremented every time a guarded call caught a GLPK error and freed the environment.
+unsigned long cm_glp_generation(void);
+/// glp_simplex under the guard. Returns GLPK's return code, or CM_GLP_FAILED.
+int cm_glp_simplex(glp_prob *P, const glp_smcp *parm);
+/// glp_exact under the guard. Returns GLPK's return code, or CM_GLP_FAILED.
+int cm_glp_exact(glp_prob *P, const glp_smcp *parm);
+/// glp_load_matrix under the guard (validates indices inside GLPK).
+int cm_glp_load_matrix(glp_prob *P, int ne, const int ia[], const int ja[], const double ar[]);
+/// glp_set_mat_row under the guard.
+int cm_glp_set_mat_row(glp_prob *P, int i, int len, const int ind[], const double val[]);
+#endif

@@ -1,0 +1,7 @@
+// The umbrella module: `import Certmax` gives the whole library.
+@_exported import CertmaxAttention
+@_exported import CertmaxIO
+@_exported import CertmaxLP
+@_exported import CertmaxNumerics
+@_exported import CertmaxRadius
+@_exported import CertmaxSoftmax

@@ -1,0 +1,2 @@
+// CertmaxAttention: attention layers from safetensors weights, specs, sound bound
+// propagation, the falsifier and the verifier.
