@@ -200,4 +200,36 @@ struct BertWeightsTests {
                     "\(ids): \(String(describing: e))")
         }
     }
+
+    @Test("a checkpoint folder: heads from config.json, text through vocab.txt, clear errors without them")
+    func checkpointFolder() throws {
+        let tiny = TinyBert(seed: 15)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-bert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("model.safetensors").path
+        try FileManager.default.moveItem(atPath: try tiny.write(), toPath: model)
+
+        let bare = try BertCheckpoint(weightsPath: model)
+        #expect(bare.config == nil && bare.vocabPath == nil)
+        let eHeads = #expect(throws: InputError.self) { try bare.attentionLayer(0) }
+        #expect(eHeads?.description == "\(model): heads: not given and no config.json with num_attention_heads next to the weights")
+        #expect(try bare.attentionLayer(0, heads: 2).heads == 2)
+        let eVocab = #expect(throws: InputError.self) { try bare.embed(text: "hello") }
+        #expect(eVocab?.description == "\(model): vocab.txt: no vocab.txt next to the weights; text input needs one")
+
+        try Data(#"{"hidden_size": 4, "num_attention_heads": 2, "layer_norm_eps": 1e-5}"#.utf8)
+            .write(to: folder.appendingPathComponent("config.json"))
+        try Data("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n!\n".utf8).write(to: folder.appendingPathComponent("vocab.txt"))
+        let full = try BertCheckpoint(weightsPath: model)
+        let layer = try full.attentionLayer(1)
+        #expect(layer.heads == 2 && layer.layerNorm?.epsilon == 1e-5)
+        let (x, ids) = try full.embed(text: "Hello world!")
+        #expect(ids == [2, 4, 5, 6, 3])
+        #expect(x == (try full.embed(tokenIDs: [2, 4, 5, 6, 3])))
+        #expect(try full.embeddings().layerNorm.epsilon == 1e-5)
+        // "," is not in this vocabulary: [UNK]; six tokens exceed the five positions.
+        let eLong = #expect(throws: InputError.self) { try full.embed(text: "Hello, world!") }
+        #expect(eLong?.description == "<text>: token ids: 6 tokens, the model has 5 positions")
+    }
 }

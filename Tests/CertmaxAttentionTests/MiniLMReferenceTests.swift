@@ -83,4 +83,15 @@ struct MiniLMReferenceTests {
         #expect(dy <= 1e-9, "layer-0 output differs by \(dy)")
         #expect(max(dx, dp, dy) <= 1e-5)
     }
+
+    @Test("BertCheckpoint on the cache folder gives the same layer and embeddings")
+    func checkpointFolder() throws {
+        let ref = try Self.reference()
+        let ck = try BertCheckpoint(weightsPath: MiniLMCache.modelPath)
+        #expect(try ck.heads() == 12)
+        let (x, ids) = try ck.embed(text: ref.sentence)
+        #expect(ids == ref.tokenIDs)
+        let y = try ck.attentionLayer(0).forward(x)
+        #expect(Self.maxAbsDiff(y, ref.output) <= 1e-9)
+    }
 }
