@@ -34,6 +34,33 @@ STRINGS = [
     "https://example.com/path?query=1&x=y#frag user@example.org",
 ]
 
+# Seeded random strings over a pool that mixes the character classes the normalizer
+# treats differently (so Swift and HF must agree on each rule, not only on prose).
+POOL = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    "          \t\n\r"
+    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßÀÉÎÕÜŒœŠšŽžƒ"
+    "αβγδεζηθικλμνξοπρσςτυφχψωΑΒΓΔΕΣΩάέήίόύώ"
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЁЙ"
+    "中文字符测试日本語한국어のテキスト"
+    "\u0301\u0308\u0327\u200b\u200d\u00ad\u00a0\u2028\u3000\u0000\u0007\u007f\u0085\ufffd\ue000"
+    "«»„“”‘’–—…¿¡·•°±×÷§¶†‡‰′″"
+    "½²³¹¼¾™©®ℌℓ№ﬁﬂﬀﬃＡＢｃｄ１２"
+    "😀👍🏽✓★☃€£¥₹"
+)
+
+
+def random_strings(n, seed=20261123):
+    import random
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        length = rng.randint(1, 40)
+        out.append("".join(rng.choice(POOL) for _ in range(length)))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tokenizer", required=True, help="path to tokenizer.json")
@@ -44,13 +71,15 @@ def main():
     tok.no_padding()
     tok.no_truncation()
     cases = []
-    for s in STRINGS:
+    for s in STRINGS + random_strings(300):
         e = tok.encode(s)
         cases.append({"text": s, "ids": e.ids, "tokens": e.tokens})
+    source = "tokenizers %s, all-MiniLM-L6-v2 tokenizer.json" % __import__("tokenizers").__version__
     with open(args.output, "w", encoding="utf-8") as f:
-        json.dump({"source": "tokenizers %s, all-MiniLM-L6-v2 tokenizer.json" % __import__("tokenizers").__version__,
-                   "cases": cases}, f, ensure_ascii=True, indent=1)
-        f.write("\n")
+        # One case per line, so a change shows up as a readable diff.
+        f.write('{"source": %s,\n "cases": [\n' % json.dumps(source))
+        f.write(",\n".join("  " + json.dumps(c, ensure_ascii=True) for c in cases))
+        f.write("\n]}\n")
     print(args.output)
 
 if __name__ == "__main__":
