@@ -178,6 +178,15 @@ struct SafetensorsTests {
         #expect(try openError(rawSafetensors(header: "{}", dataBytes: 0)) == nil)
     }
 
+    @Test("deeply nested JSON headers are rejected, not a stack overflow")
+    func deepNesting() throws {
+        for depth in [600, 100_000] {
+            let header = "{\"a\": " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+            let e = try openError(rawSafetensors(header: header, dataBytes: 0))
+            #expect(e?.kind == .invalid, "depth \(depth): \(String(describing: e))")
+        }
+    }
+
     @Test("file length errors")
     func lengths() throws {
         for n in 0..<8 {
