@@ -45,36 +45,35 @@ public struct VerificationSpec: Sendable {
         func resolve(_ p: String) -> String {
             p.hasPrefix("/") ? p : URL(fileURLWithPath: baseDirectory).appendingPathComponent(p).path
         }
-        // Model.
+        // Model (the model-input module's BertCheckpoint: safetensors, config, vocab).
         let modelPath = resolve(try doc.string("model"))
         let layerIndex = try Self.integer(doc, "layer", default: 0, minimum: 0)
-        let configPath = resolve(try doc.optionalString("config")
-            ?? URL(fileURLWithPath: modelPath).deletingLastPathComponent().appendingPathComponent("config.json").path)
-        var config: JSONDocument? = nil
-        if FileManager.default.fileExists(atPath: configPath) { config = try JSONDocument(path: configPath) }
-        let heads: Int
-        if doc.has("heads") {
-            heads = try Self.integer(doc, "heads", default: 1, minimum: 1)
-        } else if let config, config.has("num_attention_heads") {
-            heads = try Self.integer(config, "num_attention_heads", default: 1, minimum: 1)
-        } else {
-            throw doc.error("heads", "missing (and no num_attention_heads in \(configPath))")
-        }
-        var eps = 1e-12
-        if let e = try doc.optionalDouble("layer_norm_eps") { eps = e }
-        else if let config, let e = try config.optionalDouble("layer_norm_eps") { eps = e }
-        let bertBlock = doc.has("residual_layernorm") ? try doc.bool("residual_layernorm") : true
-        var names = LayerTensorNames.bert(layer: layerIndex)
+        var nameMap: [String: String] = [:]
         if doc.has("tensor_names") {
             let m = try doc.object("tensor_names")
+            let canonical = LayerTensorNames.bert(layer: layerIndex).names
             for key in m.root.keys.sorted() {
-                guard LayerTensorNames.roles.contains(key) else {
+                guard let c = canonical[key] else {
                     throw m.error("tensor_names.\(key)", "unknown role (known: \(LayerTensorNames.roles.joined(separator: ", ")))")
                 }
-                names.names[key] = try m.string(key)
+                nameMap[c] = try m.string(key)
             }
         }
-        let layer = try LayerTensorNames.load(path: modelPath, names: names, heads: heads, residualAndLayerNorm: bertBlock, epsilon: eps)
+        let inputDoc = doc.has("input") ? try doc.object("input") : nil
+        let vocab = try inputDoc?.optionalString("vocab").map(resolve)
+        let checkpoint = try BertCheckpoint(weightsPath: modelPath, configPath: try doc.optionalString("config").map(resolve),
+                                            vocabPath: vocab, nameMap: nameMap)
+        let heads: Int? = doc.has("heads") ? try Self.integer(doc, "heads", default: 1, minimum: 1) : nil
+        if heads == nil && checkpoint.config == nil {
+            throw doc.error("heads", "missing (and no config.json with num_attention_heads next to the weights)")
+        }
+        let bertBlock = doc.has("residual_layernorm") ? try doc.bool("residual_layernorm") : true
+        var layer = try checkpoint.attentionLayer(layerIndex, heads: heads, residualAndLayerNorm: bertBlock)
+        if doc.has("layer_norm_eps") {
+            let eps = try doc.double("layer_norm_eps")
+            guard eps > 0 else { throw doc.error("layer_norm_eps", "must be > 0") }
+            layer.layerNorm?.epsilon = eps
+        }
         self.layer = layer
 
         // Property (may carry the input box, for VNN-LIB).
@@ -95,7 +94,7 @@ public struct VerificationSpec: Sendable {
             region = try InputRegion(lower: Matrix(rows: T, cols: d, data: vnnBox.lower),
                                      upper: Matrix(rows: T, cols: d, data: vnnBox.upper), source: source)
         } else {
-            let x = try Self.input(try doc.object("input"), resolve: resolve, layer: layer)
+            let x = try Self.input(try doc.object("input"), resolve: resolve, layer: layer, checkpoint: checkpoint)
             region = try Self.region(try doc.object("perturbation"), center: x)
         }
         try Self.check(property, region: region, layer: layer, source: source)
@@ -122,7 +121,7 @@ public struct VerificationSpec: Sendable {
 
     // MARK: Input
 
-    static func input(_ doc: JSONDocument, resolve: (String) -> String, layer: AttentionLayer) throws(InputError) -> Matrix {
+    static func input(_ doc: JSONDocument, resolve: (String) -> String, layer: AttentionLayer, checkpoint: BertCheckpoint) throws(InputError) -> Matrix {
         let d = layer.modelDimension
         let m: Matrix
         if doc.has("matrix") {
@@ -130,9 +129,16 @@ public struct VerificationSpec: Sendable {
         } else if doc.has("file") {
             let file = try JSONDocument(path: resolve(try doc.string("file")))
             m = Matrix(try file.matrix("matrix"))
-        } else if doc.has("token_ids") || doc.has("text") {
-            throw doc.error(doc.has("text") ? "input.text" : "input.token_ids",
-                            "token and text inputs need the BERT embedding loader, which this build does not include yet")
+        } else if doc.has("token_ids") {
+            let ids = try doc.doubles("token_ids")
+            var out: [Int] = []
+            for (n, v) in ids.enumerated() {
+                guard v == v.rounded(), v >= 0, v < 1e9 else { throw doc.error("input.token_ids[\(n)]", "expected a non-negative integer") }
+                out.append(Int(v))
+            }
+            m = try checkpoint.embed(tokenIDs: out, source: doc.source)
+        } else if doc.has("text") {
+            m = try checkpoint.embed(text: try doc.string("text"), source: doc.source).embeddings
         } else {
             throw doc.error("input", "expected one of \"matrix\", \"file\", \"token_ids\", \"text\"")
         }
@@ -285,56 +291,5 @@ public struct LayerTensorNames: Sendable {
             "output.weight": p + "output.dense.weight", "output.bias": p + "output.dense.bias",
             "layernorm.weight": p + "output.LayerNorm.weight", "layernorm.bias": p + "output.LayerNorm.bias",
         ])
-    }
-
-    /// Loads the block from a safetensors file (a name missing as given is also tried
-    /// with a "bert." prefix). Checks every shape.
-    public static func load(path: String, names: LayerTensorNames, heads: Int, residualAndLayerNorm: Bool,
-                            epsilon: Double) throws(InputError) -> AttentionLayer {
-        let file = try LayerWeightsReader(path: path)
-        func get(_ role: String) throws(InputError) -> (shape: [Int], values: [Double], name: String) {
-            var name = names.names[role]!
-            if file.entries[name] == nil, file.entries["bert." + name] != nil { name = "bert." + name }
-            let t = try file.tensor(name)
-            return (t.shape, t.values, name)
-        }
-        func linear(_ role: String, inFeatures: Int?) throws(InputError) -> LinearMap {
-            let w = try get(role + ".weight"), b = try get(role + ".bias")
-            guard w.shape.count == 2 else {
-                throw InputError(source: file.path, location: "tensor \"\(w.name)\"", problem: "expected a 2-d weight [out, in], shape is \(w.shape)")
-            }
-            if let inFeatures, w.shape[1] != inFeatures {
-                throw InputError(source: file.path, location: "tensor \"\(w.name)\"", problem: "shape \(w.shape) does not match input size \(inFeatures)")
-            }
-            guard b.shape == [w.shape[0]] else {
-                throw InputError(source: file.path, location: "tensor \"\(b.name)\"", problem: "shape \(b.shape), expected [\(w.shape[0])]")
-            }
-            return LinearMap(weight: Matrix(rows: w.shape[0], cols: w.shape[1], data: w.values), bias: b.values)
-        }
-        let q = try linear("query", inFeatures: nil)
-        let d = q.inFeatures
-        let k = try linear("key", inFeatures: d)
-        let v = try linear("value", inFeatures: d)
-        guard k.outFeatures == q.outFeatures else {
-            throw InputError(source: file.path, location: "tensor \"\(names.names["key.weight"]!)\"", problem: "key size \(k.outFeatures) differs from query size \(q.outFeatures)")
-        }
-        guard q.outFeatures % heads == 0 else {
-            throw InputError(source: file.path, location: "tensor \"\(names.names["query.weight"]!)\"", problem: "query size \(q.outFeatures) is not divisible by \(heads) heads")
-        }
-        guard v.outFeatures == q.outFeatures else {
-            throw InputError(source: file.path, location: "tensor \"\(names.names["value.weight"]!)\"", problem: "value size \(v.outFeatures) differs from query size \(q.outFeatures) (one head size assumed)")
-        }
-        let o = try linear("output", inFeatures: v.outFeatures)
-        var ln: LayerNormParameters? = nil
-        if residualAndLayerNorm {
-            guard o.outFeatures == d else {
-                throw InputError(source: file.path, location: "tensor \"\(names.names["output.weight"]!)\"", problem: "residual needs output size \(o.outFeatures) == input size \(d)")
-            }
-            let g = try get("layernorm.weight"), b = try get("layernorm.bias")
-            guard g.shape == [d] else { throw InputError(source: file.path, location: "tensor \"\(g.name)\"", problem: "shape \(g.shape), expected [\(d)]") }
-            guard b.shape == [d] else { throw InputError(source: file.path, location: "tensor \"\(b.name)\"", problem: "shape \(b.shape), expected [\(d)]") }
-            ln = LayerNormParameters(gamma: g.values, beta: b.values, epsilon: epsilon)
-        }
-        return AttentionLayer(query: q, key: k, value: v, output: o, heads: heads, residual: residualAndLayerNorm, layerNorm: ln)
     }
 }

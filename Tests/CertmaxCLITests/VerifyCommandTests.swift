@@ -91,9 +91,9 @@ struct VerifyCommandTests {
         try expectError("{\(Self.good), \"property\": {\"type\": \"output_bounds\", \"bounds\": [{\"token\": 0, \"dim\": 0, \"lower\": 2, \"upper\": 1}]}}",
                         code: 65, contains: "lower > upper")
         try expectError("{\(Self.good), \"tensor_names\": {\"query.weight\": \"nope\"}, \"property\": {\"type\": \"attention\", \"head\": 0, \"query\": 0, \"key\": 0, \"min_weight\": 0.1}}",
-                        code: 65, contains: "tensor \"nope\": missing")
+                        code: 65, contains: "tensor \"nope\": not in the file")
         try expectError("{\(Self.good), \"tensor_names\": {\"query.weight\": \"encoder.layer.0.attention.self.query.bias\"}, \"property\": {\"type\": \"attention\", \"head\": 0, \"query\": 0, \"key\": 0, \"min_weight\": 0.1}}",
-                        code: 65, contains: "expected a 2-d weight")
+                        code: 65, contains: "shape [16], expected [*, *]")
         try expectError("{ \"model\": ", code: 65, contains: "malformed JSON")
     }
 
