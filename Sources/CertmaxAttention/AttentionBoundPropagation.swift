@@ -323,18 +323,30 @@ public struct AttentionBoundPropagation: Sendable {
             // M = Wo[:, base..] Wv[base.., :] with entrywise error bounds E.
             var M = [Double](repeating: 0, count: dout * din), E = M
             var beta = [Double](repeating: 0, count: dout), betaErr = beta
+            // Row-oriented accumulation (contiguous in Wv); per entry the sum of |terms|
+            // gives the dot-product error bound of RoundingBounds.swift (dh + 1 terms).
+            var absAcc = [Double](repeating: 0, count: din)
             Wo.data.withUnsafeBufferPointer { wo in
                 Wv.data.withUnsafeBufferPointer { wv in
-                    for m in 0..<dout {
-                        let orow = wo.baseAddress! + m * dv + base
-                        for x in 0..<din {
-                            let (v, e) = stridedDotWithError(orow, 1, wv.baseAddress! + base * din + x, din, count: dh)
-                            M[m * din + x] = v
-                            E[m * din + x] = e
+                    M.withUnsafeMutableBufferPointer { mp in
+                        for m in 0..<dout {
+                            let orow = wo.baseAddress! + m * dv + base
+                            let mrow = mp.baseAddress! + m * din
+                            for x in 0..<din { absAcc[x] = 0 }
+                            for c in 0..<dh {
+                                let a = orow[c]
+                                let vrow = wv.baseAddress! + (base + c) * din
+                                for x in 0..<din {
+                                    let p = a * vrow[x]
+                                    mrow[x] += p
+                                    absAcc[x] += Swift.abs(p)
+                                }
+                            }
+                            for x in 0..<din { E[m * din + x] = dotErrorBound(terms: dh + 1, absSum: absAcc[x]) }
+                            let (bvv, be) = bv.withUnsafeBufferPointer { stridedDotWithError(orow, 1, $0.baseAddress! + base, 1, count: dh) }
+                            beta[m] = bvv
+                            betaErr[m] = be
                         }
-                        let (bvv, be) = bv.withUnsafeBufferPointer { stridedDotWithError(orow, 1, $0.baseAddress! + base, 1, count: dh) }
-                        beta[m] = bvv
-                        betaErr[m] = be
                     }
                 }
             }
