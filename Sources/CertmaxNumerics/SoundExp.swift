@@ -109,25 +109,16 @@ public enum SoundExp {
         (invLn2, ln2Hi, ln2Lo, reducedRangeBound, factorDown, factorUp, overflowThreshold, underflowThreshold)
     }
 
-    /// The shared kernel: lanes where `up` is true get the upper bound, the others the
-    /// lower bound.
+    /// Steps 1-4 of the proof: k (as Double and as Int64) and q ~ e^r.
     @inlinable @inline(__always)
-    static func kernel(_ x: SIMD8<Double>, up: SIMDMask<SIMD8<Int64>>) -> SIMD8<Double> {
-        // Clamp (NaN lanes to 0) so the main path never sees huge or NaN values.
-        var xc = x
-        xc.replace(with: 0, where: x .!= x)
-        xc.replace(with: -746, where: xc .< -746)
-        xc.replace(with: 710, where: xc .> 710)
-
+    static func core(_ xc: SIMD8<Double>) -> (q: SIMD8<Double>, k: SIMD8<Int64>) {
         // k = RNE(xc / ln2) and its integer bits.
         let kb = xc * invLn2 + SIMD8(repeating: roundMagic)
         let kd = kb - SIMD8(repeating: roundMagic)
         let ki = unsafeBitCast(kb, to: SIMD8<Int64>.self) &- SIMD8(repeating: Int64(bitPattern: roundMagic.bitPattern))
-
         // Range reduction (t exact; r within deltaMax of x - k ln2).
         let t = xc - kd * ln2Hi
         let r = t - kd * ln2Lo
-
         // Horner, degree 13.
         var q = SIMD8<Double>(repeating: c13)
         q = q * r + c12
@@ -143,16 +134,44 @@ public enum SoundExp {
         q = q * r + c2
         q = q * r + 1
         q = q * r + 1
+        return (q, ki)
+    }
 
-        // Outward factor, then exact scaling by 2^k1 and 2^k2.
-        var factor = SIMD8<Double>(repeating: factorDown)
-        factor.replace(with: factorUp, where: up)
+    /// Step 6: y * 2^k as two exact power-of-two scalings (|k| <= 1077).
+    @inlinable @inline(__always)
+    static func scale(_ y: SIMD8<Double>, _ ki: SIMD8<Int64>) -> SIMD8<Double> {
         let k1 = ki &>> 1
         let k2 = ki &- k1
         let bias = SIMD8<Int64>(repeating: 1023)
         let s1 = unsafeBitCast((k1 &+ bias) &<< 52, to: SIMD8<Double>.self)
         let s2 = unsafeBitCast((k2 &+ bias) &<< 52, to: SIMD8<Double>.self)
-        var y = ((q * factor) * s1) * s2
+        return (y * s1) * s2
+    }
+
+    /// True when every lane is in the range where the result is a normal number and no
+    /// special case applies: -708 <= x <= 709 (so 2^k q is normal and finite).
+    @inlinable @inline(__always)
+    static func allOrdinary(_ x: SIMD8<Double>) -> Bool {
+        // NaN fails both comparisons and so is not ordinary.
+        !any(.!((x .>= -708) .& (x .<= 709)))
+    }
+
+    /// The general kernel: lanes where `up` is true get the upper bound, the others
+    /// the lower bound. Handles every input (steps 1-7). Kept out of line so that the
+    /// fast paths of `down`/`up` stay small.
+    @inlinable @inline(never)
+    static func kernel(_ x: SIMD8<Double>, up: SIMDMask<SIMD8<Int64>>) -> SIMD8<Double> {
+        // Clamp (NaN lanes to 0) so the main path never sees huge or NaN values.
+        var xc = x
+        xc.replace(with: 0, where: x .!= x)
+        xc.replace(with: -746, where: xc .< -746)
+        xc.replace(with: 710, where: xc .> 710)
+        let (q, ki) = core(xc)
+
+        // Outward factor, then exact scaling by 2^k1 and 2^k2.
+        var factor = SIMD8<Double>(repeating: factorDown)
+        factor.replace(with: factorUp, where: up)
+        var y = scale(q * factor, ki)
 
         // Subnormal results: one ulp outward (positive values: bit pattern -/+ 1).
         let small = y .<= SIMD8(repeating: Double.leastNormalMagnitude)
@@ -182,16 +201,33 @@ public enum SoundExp {
         return y
     }
 
+    /// The fast path for vectors where `allOrdinary(x)`: every result is a normal
+    /// number and no special lane exists, so only the outward factor and the known
+    /// facts remain (x >= 0: e^x >= 1; x <= 0: e^x <= 1; at x = 0 the polynomial gives
+    /// exactly 1, so both bounds become exactly 1).
+    @inlinable @inline(__always)
+    static func ordinaryKernel(_ x: SIMD8<Double>, up: SIMDMask<SIMD8<Int64>>) -> SIMD8<Double> {
+        let (q, k) = core(x)
+        var factor = SIMD8<Double>(repeating: factorDown)
+        factor.replace(with: factorUp, where: up)
+        var y = scale(q * factor, k)
+        y.replace(with: 1, where: .!up .& (x .>= 0) .& (y .< 1))
+        y.replace(with: 1, where: up .& (x .<= 0) .& (y .> 1))
+        return y
+    }
+
     /// Lower bounds of e^x, lane by lane (see the type's soundness contract).
     @inlinable
     public static func down(_ x: SIMD8<Double>) -> SIMD8<Double> {
-        kernel(x, up: SIMDMask(repeating: false))
+        let mask = SIMDMask<SIMD8<Int64>>(repeating: false)
+        return allOrdinary(x) ? ordinaryKernel(x, up: mask) : kernel(x, up: mask)
     }
 
     /// Upper bounds of e^x, lane by lane (see the type's soundness contract).
     @inlinable
     public static func up(_ x: SIMD8<Double>) -> SIMD8<Double> {
-        kernel(x, up: SIMDMask(repeating: true))
+        let mask = SIMDMask<SIMD8<Int64>>(repeating: true)
+        return allOrdinary(x) ? ordinaryKernel(x, up: mask) : kernel(x, up: mask)
     }
 
     /// Scalar forms (same kernel, one lane used), for tails and tests.
@@ -245,6 +281,11 @@ public enum SoundExp {
         var i = 0
         while i + 4 <= n {
             let v = (raw + i * stride).loadUnaligned(as: SIMD8<Double>.self)
+            if allOrdinary(v) {
+                (outRaw + i * stride).storeBytes(of: ordinaryKernel(v, up: upLanes), as: SIMD8<Double>.self)
+                i += 4
+                continue
+            }
             var y = kernel(v, up: upLanes)
             // The canonical empty interval [+inf, -inf] keeps its -inf upper end.
             y.replace(with: -Double.infinity, where: upLanes .& (v .== -.infinity))

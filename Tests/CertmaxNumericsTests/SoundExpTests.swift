@@ -103,13 +103,18 @@ import Testing
         }
     }
 
-    static func run(seed: UInt64, count: Int) {
+    /// - Parameter ordinaryOnly: sample only -708...709, so every vector takes the fast path.
+    static func run(seed: UInt64, count: Int, ordinaryOnly: Bool = false) {
         let mp = MPFRScratch(precision: 128)
         var rng = SeededGenerator(seed: seed)
         var stats = WidthStats(), violations = 0, n = 0
         while n < count {
             var v = SIMD8<Double>()
-            for j in 0..<8 { v[j] = sample(&rng) }
+            for j in 0..<8 {
+                v[j] = ordinaryOnly ? (rng.next() % 2 == 0 ? Double.random(in: -708...709, using: &rng)
+                                                           : Double.random(in: -1...1, using: &rng) * Double(sign: .plus, exponent: -Int(rng.next() % 1080), significand: 1))
+                                    : sample(&rng)
+            }
             let lo = SoundExp.down(v), hi = SoundExp.up(v)
             for j in 0..<8 {
                 let x = v[j]
@@ -126,9 +131,12 @@ import Testing
         print(stats.summary("SoundExp (seed \(seed), \(count) inputs, \(violations) violations)"))
     }
 
-    // 5 x 2,000,000 = 10^7 seeded inputs.
-    @Test(arguments: [UInt64(0x5E01), 0x5E02, 0x5E03, 0x5E04, 0x5E05])
+    // 5 x 2,000,000 = 10^7 seeded inputs: four mixed runs (about 10% of the vectors
+    // take the fast path, the rest the general kernel) and one fast-path-only run.
+    @Test(arguments: [UInt64(0x5E01), 0x5E02, 0x5E03, 0x5E04])
     func containsMPFR(seed: UInt64) { Self.run(seed: seed, count: 2_000_000) }
+
+    @Test func containsMPFRFastPath() { Self.run(seed: 0x5E05, count: 2_000_000, ordinaryOnly: true) }
 
     @Test func edgesAt256Bits() {
         let mp = MPFRScratch(precision: 256)
