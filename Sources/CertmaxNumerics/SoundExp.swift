@@ -230,6 +230,45 @@ public enum SoundExp {
         return allOrdinary(x) ? ordinaryKernel(x, up: mask) : kernel(x, up: mask)
     }
 
+    /// Both bounds of e^x from one evaluation of the polynomial (half the cost of
+    /// `down(x)` and `up(x)` separately on the fast path); identical results to them.
+    @inlinable
+    public static func downUp(_ x: SIMD8<Double>) -> (down: SIMD8<Double>, up: SIMD8<Double>) {
+        guard allOrdinary(x) else {
+            return (kernel(x, up: SIMDMask(repeating: false)), kernel(x, up: SIMDMask(repeating: true)))
+        }
+        let (q, k) = core(x)
+        var lo = scale(q * factorDown, k), hi = scale(q * factorUp, k)
+        lo.replace(with: 1, where: (x .>= 0) .& (lo .< 1))
+        hi.replace(with: 1, where: (x .<= 0) .& (hi .> 1))
+        return (lo, hi)
+    }
+
+    /// `down[i] <= e^x[i] <= up[i]` for every i: both bounds of e^x from one evaluation
+    /// per element. Any count (all three buffers the same count; precondition); SIMD8
+    /// main loop plus a padded tail; no allocation; `down` or `up` may alias `x`.
+    @inlinable
+    public static func enclose(_ x: UnsafeBufferPointer<Double>, down: UnsafeMutableBufferPointer<Double>,
+                               up: UnsafeMutableBufferPointer<Double>) {
+        let n = x.count
+        precondition(down.count == n && up.count == n, "SoundExp.enclose: buffer counts differ")
+        guard n > 0, let xp = x.baseAddress, let dp = down.baseAddress, let upp = up.baseAddress else { return }
+        var i = 0
+        while i + 8 <= n {
+            let v = UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD8<Double>.self)
+            let (l, h) = downUp(v)
+            UnsafeMutableRawPointer(dp + i).storeBytes(of: l, as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(upp + i).storeBytes(of: h, as: SIMD8<Double>.self)
+            i += 8
+        }
+        if i < n {
+            var v = SIMD8<Double>(repeating: 0)
+            for j in 0..<(n - i) { v[j] = xp[i + j] }
+            let (l, h) = downUp(v)
+            for j in 0..<(n - i) { dp[i + j] = l[j]; upp[i + j] = h[j] }
+        }
+    }
+
     /// Scalar forms (same kernel, one lane used), for tails and tests.
     @inlinable
     public static func down(_ x: Double) -> Double { down(SIMD8(repeating: x))[0] }

@@ -116,6 +116,11 @@ import Testing
                                     : sample(&rng)
             }
             let lo = SoundExp.down(v), hi = SoundExp.up(v)
+            let both = SoundExp.downUp(v)
+            if both.down != lo || both.up != hi {
+                violations += 1
+                Issue.record("downUp differs from down/up at \(v), seed \(seed)")
+            }
             for j in 0..<8 {
                 let x = v[j]
                 let (okL, okU, _, _) = mp.checkUnary(mpfr_exp, x, lo: lo[j], hi: hi[j])
@@ -182,6 +187,14 @@ import Testing
             } }
             for i in 0..<n {
                 #expect(lo[i] == SoundExp.down(l[i]) && hi[i] == SoundExp.up(u[i]), "n = \(n), i = \(i)")
+            }
+            // enclose: both bounds of the same points, equal to down/up.
+            var d = [Double](repeating: .nan, count: n), h = [Double](repeating: .nan, count: n)
+            l.withUnsafeBufferPointer { lb in d.withUnsafeMutableBufferPointer { db in h.withUnsafeMutableBufferPointer { hb in
+                SoundExp.enclose(lb, down: db, up: hb)
+            } } }
+            for i in 0..<n {
+                #expect(d[i] == SoundExp.down(l[i]) && h[i] == SoundExp.up(l[i]), "enclose n = \(n), i = \(i)")
             }
             var ivs = (0..<n).map { Interval(uncheckedLower: l[$0], upper: u[$0]) }
             if n > 2 { ivs[1] = .empty }

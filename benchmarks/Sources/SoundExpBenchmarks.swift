@@ -4,6 +4,7 @@
 //   "libm exp lower+upper"     : exp of both endpoints          (unsound, same work as bounds)
 //   "expDown/expUp scalar"     : Double.expDown(l), Double.expUp(u)  (libm + 2 ulps)
 //   "SoundExp.bounds SIMD8"    : e^l rounded down, e^u rounded up, proven bound
+//   "SoundExp.enclose"         : both bounds of e^x[i] from one evaluation (vs 1 libm call)
 //   "SoundExp.exp [Interval]"  : the Interval-array form
 import CertmaxNumerics
 import Foundation
@@ -47,6 +48,11 @@ func runSoundExpBenchmarks(_ runner: BenchRunner) {
         runner.measure(group: group, name: "SoundExp.bounds SIMD8 n=\(n)", elements: n, minTime: minTime,
                        baseline: "libm exp lower+upper", baselineNs: both) {
             SoundExp.bounds(lower: UnsafeBufferPointer(lower), upper: UnsafeBufferPointer(upper), lowerOut: lo, upperOut: hi)
+            blackHole(lo.baseAddress); blackHole(hi.baseAddress)
+        }
+        runner.measure(group: group, name: "SoundExp.enclose (both of x) n=\(n)", elements: n, minTime: minTime,
+                       baseline: "libm exp (1 call/elt)", baselineNs: base) {
+            SoundExp.enclose(UnsafeBufferPointer(lower), down: lo, up: hi)
             blackHole(lo.baseAddress); blackHole(hi.baseAddress)
         }
         runner.measure(group: group, name: "SoundExp.exp [Interval] n=\(n)", elements: n, minTime: minTime,
