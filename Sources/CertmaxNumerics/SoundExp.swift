@@ -58,7 +58,8 @@
 //    x = +inf gives [+inf, +inf]; x = -inf gives [0, 0]; NaN gives NaN. Known facts are
 //    enforced: lower >= 1 for x > 0, upper <= 1 for x < 0. Finite input never gives NaN.
 //
-// Tightness: each bound is within about 9u relative of e^x (widths measured in
+// Tightness: each bound is within 9u relative of e^x by the proof; measured: at most
+// 6 ulps (median 3) beyond the directed-rounded exact value (widths measured in
 // SoundExpTests against MPFR: see the printed [tightness] lines).
 
 /// Lower and upper bounds of e^x for SIMD lanes and arrays, with a proven error bound
@@ -67,7 +68,8 @@
 /// Soundness contract: for every lane, `down(x) <= e^x <= up(x)` for the exact real e^x;
 /// `down(0) == up(0) == 1`; overflow gives `up = +inf`, `down = greatestFiniteMagnitude`;
 /// deep underflow gives `down = 0`, `up = leastNonzeroMagnitude`; never NaN from a
-/// non-NaN input. Each bound is within about 5 ulps of e^x.
+/// non-NaN input. Measured tightness: each bound is at most 6 ulps (median 3) beyond
+/// the directed rounding of e^x (SoundExpTests).
 public enum SoundExp {
     // Constants (hex literals are exact; see the proof for their roles).
     @usableFromInline static let invLn2: Double = 0x1.71547652b82fep0
