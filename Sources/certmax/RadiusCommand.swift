@@ -11,8 +11,10 @@ struct RadiusCommand: ParsableCommand {
         discussion: """
             Input: JSON {"logits": [[..]], "directions": [[..]], "step"?: tau, "temperature"?: T} \
             (one row per sample; directions a = J v from one Jacobian-vector product), a .npz \
-            with arrays "logits" and "directions" (np.savez or np.savez_compressed), or two .npy \
-            files via --logits/--directions. float32 and float64.
+            with arrays "logits" and "directions" (np.savez or np.savez_compressed), a safetensors \
+            file with tensors "logits" and "directions" (--logits-tensor/--directions-tensor), or \
+            two .npy files via --logits/--directions. float32 and float64 (safetensors also \
+            F16/BF16).
 
             Prints per sample rho_a = pi T / (max a - min a) and the dominance-refined bound \
             (certified lower bounds), with --exact an enclosure [lo, hi] of the exact radius \
@@ -24,6 +26,12 @@ struct RadiusCommand: ParsableCommand {
 
     @Option(name: .long, help: "Input file: JSON or .npz ('-' = stdin).")
     var input: String?
+
+    @Option(name: .customLong("logits-tensor"), help: "Tensor name of the logits in a safetensors input.")
+    var logitsTensor = "logits"
+
+    @Option(name: .customLong("directions-tensor"), help: "Tensor name of the directions in a safetensors input.")
+    var directionsTensor = "directions"
 
     @Option(name: .long, help: "Logits as a .npy file (B x K or K), with --directions.")
     var logits: String?
@@ -66,7 +74,8 @@ struct RadiusCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let batch = try RadiusBatch.load(input: input, logitsPath: logits, directionsPath: directions,
-                                             temperature: temperature, step: step)
+                                             temperature: temperature, step: step,
+                                             logitsTensor: logitsTensor, directionsTensor: directionsTensor)
             let report = analyzeTaylorRadius(batch, options: RadiusOptions(
                 exact: exact, theta: theta,
                 exactOptions: ExactRadiusOptions(relativeWidth: relWidth, maxArcEvaluations: budget)))
