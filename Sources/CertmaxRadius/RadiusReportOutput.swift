@@ -1,4 +1,5 @@
 import CertmaxIO
+import CertmaxNumerics
 import Foundation
 
 // Rendering of a `RadiusReport` for the command line (DESIGN.md §7): one JSON object, or a
@@ -63,17 +64,25 @@ extension RadiusReport {
         return .object(top)
     }
 
-    /// A readable summary (at most `maxRows` sample rows).
+    /// A readable summary (at most `maxRows` sample rows). Decimals are rounded in the
+    /// direction of the bound (MPFR directed conversion, 10 significant digits): lower
+    /// bounds down, upper bounds (and r) up, so a printed bound is still a bound.
     public func text(temperature: Double, maxRows: Int = 20) -> String {
-        func f(_ x: Double) -> String { x == .infinity ? "inf" : String(format: "%.9g", x) }
-        var out = "Taylor radius of the cross-entropy loss along the step (certified bounds, T = \(f(temperature)))\n"
+        func dec(_ x: Double, _ dir: RoundingDirection) -> String {
+            if x == .infinity { return "inf" }
+            if x == 0 { return "0" }
+            return BigFloat(x, precision: 53).text(digits: 10, rounding: dir)
+        }
+        func f(_ x: Double) -> String { dec(x, .down) }
+        func up(_ x: Double) -> String { dec(x, .up) }
+        var out = "Taylor radius of the cross-entropy loss along the step (certified bounds, T = \(temperature))\n"
         let hasExact = samples.first?.exact != nil
         out += "sample        rho_a      refined" + (hasExact ? "   exact radius [lo, hi]" : "") + "\n"
         for (i, s) in samples.enumerated().prefix(maxRows) {
             var line = String(format: "%6d", i) + "  " + f(s.rhoA).leftPad(11) + "  " + f(s.refined).leftPad(11)
             if let e = s.exact {
-                if e.status == .certified, let u = e.upper { line += "   [\(f(e.lower)), \(f(u))]" }
-                else { line += "   not certified within budget (lower \(f(e.lower))" + (e.upper.map { ", upper \(f($0))" } ?? "") + ")" }
+                if e.status == .certified, let u = e.upper { line += "   [\(f(e.lower)), \(up(u))]" }
+                else { line += "   not certified within budget (lower \(f(e.lower))" + (e.upper.map { ", upper \(up($0))" } ?? "") + ")" }
             }
             out += line + "\n"
         }
@@ -82,14 +91,14 @@ extension RadiusReport {
         out += "refined >= \(f(batchRefined)) (sample \(bottleneckRefined.map(String.init).joined(separator: ", ")))\n"
         if let lo = batchExactLower {
             if allExactCertified, let hi = batchExactUpper {
-                out += "exact batch radius in [\(f(lo)), \(f(hi))], bottleneck sample(s) \(bottleneckExact.map(String.init).joined(separator: ", "))\n"
+                out += "exact batch radius in [\(f(lo)), \(up(hi))], bottleneck sample(s) \(bottleneckExact.map(String.init).joined(separator: ", "))\n"
             } else {
                 out += "exact batch radius: not certified within budget; certified lower bound \(f(lo))\n"
             }
         }
         if let st = step {
-            out += "step tau = \(f(st.tau)): r = tau/rho <= \(f(st.r)) -> \(st.safe ? "SAFE (r < 1, inside the Taylor radius)" : "NOT certified safe (r >= 1 possible)")\n"
-            out += "largest safe step min(tau, theta*rho) with theta = \(f(st.theta)): \(f(st.largestSafeStep))\n"
+            out += "step tau = \(f(st.tau)): r = tau/rho <= \(up(st.r)) -> \(st.safe ? "SAFE (r < 1, inside the Taylor radius)" : "NOT certified safe (r >= 1 possible)")\n"
+            out += "largest safe step min(tau, theta*rho) with theta = \(st.theta): \(f(st.largestSafeStep))\n"
         }
         return out
     }

@@ -38,7 +38,26 @@ func runRadiusBenchmarks(_ runner: BenchRunner) {
                 taylorRadiusRhoABatch(directions: ap, columns: k, into: outA)
                 blackHole(outA.baseAddress)
             }
-            runner.measure(group: group, name: "rho_a+refined sound \(shape) 1 core", elements: b, baseline: baseName, baselineNs: base) {
+            let plainRef = runner.measure(group: group, name: "plain rho_a+refined (unsound) \(shape) 1 core", elements: b) {
+                for i in 0..<b {
+                    var mx = -Double.infinity, mn = Double.infinity, z1 = -Double.infinity, kk = 0
+                    for j in (i * k)..<((i + 1) * k) {
+                        let v = ap[j]; mx = max(mx, v); mn = min(mn, v)
+                        if zp[j] > z1 { z1 = zp[j]; kk = j }
+                    }
+                    var z2 = -Double.infinity
+                    for j in (i * k)..<((i + 1) * k) where j != kk { z2 = max(z2, zp[j]) }
+                    var s = 0.0
+                    for j in (i * k)..<((i + 1) * k) where j != kk { s += Foundation.exp(zp[j] - z2) }
+                    let l = (z1 - z2) - Foundation.log(s)
+                    let d = max(mx - ap[kk], ap[kk] - mn)
+                    let u0 = l > 0 ? l / d : 0, st = Double.pi / (mx - mn)
+                    outA[i] = st; outR[i] = (u0 * u0 + st * st).squareRoot()
+                }
+                blackHole(outR.baseAddress)
+            }
+            let plainRefName = "plain rho_a+refined (unsound) \(shape) 1 core"
+            runner.measure(group: group, name: "rho_a+refined sound \(shape) 1 core", elements: b, baseline: plainRefName, baselineNs: plainRef) {
                 for i in 0..<b {
                     let lb = taylorRadiusLowerBounds(logits: UnsafeBufferPointer(rebasing: zp[(i * k)..<((i + 1) * k)]),
                                                      directions: UnsafeBufferPointer(rebasing: ap[(i * k)..<((i + 1) * k)]))
@@ -46,7 +65,7 @@ func runRadiusBenchmarks(_ runner: BenchRunner) {
                 }
                 blackHole(outR.baseAddress)
             }
-            runner.measure(group: group, name: "rho_a+refined batch sound \(shape) all cores", elements: b, baseline: baseName, baselineNs: base) {
+            runner.measure(group: group, name: "rho_a+refined batch sound \(shape) all cores", elements: b, baseline: plainRefName, baselineNs: plainRef) {
                 taylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, rhoA: outA, refined: outR)
                 blackHole(outR.baseAddress)
             }
