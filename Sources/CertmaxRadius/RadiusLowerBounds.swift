@@ -1,41 +1,41 @@
 import CertmaxNumerics
 import Foundation
 
-// Certified lower bounds of the Taylor radius of the cross-entropy loss along a step
-// (DESIGN.md section 4): rho_a = pi T / Delta_a and the dominance-refined bound.
-//
-// Notation. Logits z in R^K, directional derivatives a in R^K, temperature T > 0. Along
-// tau the loss is -z_y(tau)/T + log F(tau), F(tau) = sum_k exp((z_k + tau a_k) / T). F is
-// entire; the Taylor radius at 0 is the distance from 0 to the nearest complex zero of F
-// (+inf if F has none). With s = tau / T, F(tau) = G(s) = sum_k exp(z_k / T + s a_k), so
-// radius_T = T * radius(G); everything below is proved for G and scaled by T.
-//
-// Theorem 1 (strip). Let Delta = max a - min a > 0. G has no zero with |Im s| < pi / Delta.
-// Proof: write s = x + iy. G(s) = e^{s min a} sum_k c_k e^{i y (a_k - min a)} with
-// c_k = exp(z_k/T + x (a_k - min a)) > 0. If |y| Delta < pi, every angle y (a_k - min a)
-// lies in the closed interval between 0 and y Delta, of length < pi; rotating by
-// -y Delta / 2 puts all angles in [-theta, theta] with theta < pi / 2, so every rotated
-// term has real part >= c_k cos(theta) > 0 and the sum is nonzero. If Delta = 0, G is
-// e^{s a_1} sum_k e^{z_k/T}, which never vanishes.
-//
-// Theorem 2 (dominance). Let k be any class, p = softmax(z/T)_k, L = log(p / (1 - p)) =
-// z_k/T - log sum_{j != k} e^{z_j/T}, and D = max_j |a_j - a_k|. Every zero s = x + iy of G
-// has |x| D >= L. Proof: G(s) = 0 gives e^{z_k/T + x a_k} = |e^{z_k/T + s a_k}|
-// = |sum_{j != k} e^{z_j/T + s a_j}| <= sum_{j != k} e^{z_j/T + x a_j}
-// <= e^{x a_k} e^{|x| D} sum_{j != k} e^{z_j/T}; divide by e^{x a_k} sum_{j != k} e^{z_j/T}
-// and take logs: L <= |x| D. No hypothesis p > 1/2 is needed: for p <= 1/2, L <= 0 and
-// the statement is the trivial |x| >= 0; it only has content when p > 1/2 (then k is
-// necessarily the argmax, which is the class we use). With u0 = max(0, L / D) and
-// Theorem 1, every zero has |s|^2 = x^2 + y^2 >= u0^2 + (pi / Delta)^2.
-// Tightness: for K = 2, the zeros are s = (-(z_1 - z_2)/T + i pi (2m + 1)) / (a_1 - a_2)
-// and with k the larger logit L = |z_1 - z_2| / T, D = |a_1 - a_2| = Delta, so the bound
-// sqrt(L^2 + pi^2) / Delta is the exact radius.
-//
-// Rounding: every quantity that enters as a lower bound (pi, L, u0, the final square
-// root) is rounded down and every one that enters as an upper bound (Delta, D, the sum of
-// exponentials) is rounded up, with the directed primitives of CertmaxNumerics.
-
-/// The two certified lower bounds of one sample's Taylor radius.
+/// Certified lower bounds of the Taylor radius of the cross-entropy loss along a step
+/// (DESIGN.md section 4): rho_a = pi T / Delta_a and the dominance-refined bound.
+///
+/// Notation. Logits z in R^K, directional derivatives a in R^K, temperature T > 0. Along
+/// tau the loss is -z_y(tau)/T + log F(tau), F(tau) = sum_k exp((z_k + tau a_k) / T). F is
+/// entire; the Taylor radius at 0 is the distance from 0 to the nearest complex zero of F
+/// (+inf if F has none). With s = tau / T, F(tau) = G(s) = sum_k exp(z_k / T + s a_k), so
+/// radius_T = T * radius(G); everything below is proved for G and scaled by T.
+///
+/// Theorem 1 (strip). Let Delta = max a - min a > 0. G has no zero with |Im s| < pi / Delta.
+/// Proof: write s = x + iy. G(s) = e^{s min a} sum_k c_k e^{i y (a_k - min a)} with
+/// c_k = exp(z_k/T + x (a_k - min a)) > 0. If |y| Delta < pi, every angle y (a_k - min a)
+/// lies in the closed interval between 0 and y Delta, of length < pi; rotating by
+/// -y Delta / 2 puts all angles in [-theta, theta] with theta < pi / 2, so every rotated
+/// term has real part >= c_k cos(theta) > 0 and the sum is nonzero. If Delta = 0, G is
+/// e^{s a_1} sum_k e^{z_k/T}, which never vanishes.
+///
+/// Theorem 2 (dominance). Let k be any class, p = softmax(z/T)_k, L = log(p / (1 - p)) =
+/// z_k/T - log sum_{j != k} e^{z_j/T}, and D = max_j |a_j - a_k|. Every zero s = x + iy of G
+/// has |x| D >= L. Proof: G(s) = 0 gives e^{z_k/T + x a_k} = |e^{z_k/T + s a_k}|
+/// = |sum_{j != k} e^{z_j/T + s a_j}| <= sum_{j != k} e^{z_j/T + x a_j}
+/// <= e^{x a_k} e^{|x| D} sum_{j != k} e^{z_j/T}; divide by e^{x a_k} sum_{j != k} e^{z_j/T}
+/// and take logs: L <= |x| D. No hypothesis p > 1/2 is needed: for p <= 1/2, L <= 0 and
+/// the statement is the trivial |x| >= 0; it only has content when p > 1/2 (then k is
+/// necessarily the argmax, which is the class we use). With u0 = max(0, L / D) and
+/// Theorem 1, every zero has |s|^2 = x^2 + y^2 >= u0^2 + (pi / Delta)^2.
+/// Tightness: for K = 2, the zeros are s = (-(z_1 - z_2)/T + i pi (2m + 1)) / (a_1 - a_2)
+/// and with k the larger logit L = |z_1 - z_2| / T, D = |a_1 - a_2| = Delta, so the bound
+/// sqrt(L^2 + pi^2) / Delta is the exact radius.
+///
+/// Rounding: every quantity that enters as a lower bound (pi, L, u0, the final square
+/// root) is rounded down and every one that enters as an upper bound (Delta, D, the sum of
+/// exponentials) is rounded up, with the directed primitives of CertmaxNumerics.
+///
+/// The two certified lower bounds of one sample's Taylor radius (proofs above).
 public struct RadiusLowerBounds: Equatable, Sendable {
     /// `rho_a = pi T / (max a - min a)` rounded down; `+inf` when all a are equal.
     public var rhoA: Double

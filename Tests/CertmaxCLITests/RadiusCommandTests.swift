@@ -1,3 +1,4 @@
+import CertmaxIO
 import Foundation
 import Testing
 import TestSupport
@@ -72,5 +73,23 @@ import TestSupport
             #expect(r.stdout.isEmpty, "\(args): printed \(r.stdout)")
             if code != 64 { #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)") }
         }
+    }
+}
+
+@Suite struct RadiusSafetensorsCommandTests {
+    @Test func safetensorsInputWithCustomTensorNames() throws {
+        var w = SafetensorsWriter()
+        w.add("z", dtype: .f32, shape: [2, 3], values: [1, 0, -1, 0.5, 0.5, 0])
+        w.add("jvp", dtype: .f64, shape: [2, 3], values: [0, 1, 2, 0.3, -0.3, 0])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("radius-cli-\(UUID().uuidString).safetensors")
+        try Data(w.encoded()).write(to: url)
+        let r = try runCertmax(["radius", "--input", url.path, "--logits-tensor", "z", "--directions-tensor", "jvp",
+                                "--exact", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let samples = try #require(o["samples"] as? [[String: Any]])
+        #expect(samples.count == 2 && (samples[0]["rho_a"] as? Double) == Double.pi / 2)
+        let missing = try runCertmax(["radius", "--input", url.path])
+        #expect(missing.status == 65 && missing.stderr.contains("tensor \"logits\""), "\(missing.stderr)")
     }
 }
