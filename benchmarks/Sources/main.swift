@@ -8,6 +8,7 @@ import Foundation
 let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "numerics", run: runNumericsBenchmarks),
     (name: "soundexp", run: runSoundExpBenchmarks),
+    (name: "radius", run: runRadiusBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))
