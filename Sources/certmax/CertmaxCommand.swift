@@ -20,6 +20,8 @@ struct CertmaxCommand: ParsableCommand {
         subcommands: [
             // One line per subcommand (keep this list one entry per line).
             VerifyCommand.self,
+            SoftmaxCommand.self,
+            ObjectiveCommand.self,
         ]
     )
 }
