@@ -7,6 +7,7 @@ import Foundation
 
 let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "numerics", run: runNumericsBenchmarks),
+    (name: "lp", run: runLPBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))
