@@ -12,7 +12,8 @@ extension JointLP {
     ///   (each a relaxation of the input box's image; LP ends are Neumaier-Shcherbina
     ///   bounds). Never looser than vertex or zone.
     /// - `minimum.upper` is attained: >= F(x) at an input x in the box (the joint LP's
-    ///   solutions mapped back, and the box centre), with F(x) enclosed in interval
+    ///   solutions mapped back, points a local search finds from them, and the box
+    ///   centre), with F(x) enclosed in interval
     ///   arithmetic; likewise `maximum.lower`. So both intervals enclose the exact optima.
     /// - `minimizer` / `maximizer` are nil (the attaining points are inputs, not score
     ///   vectors; ``lpBounds(c:A:b:xLower:xUpper:temperature:options:)`` returns them).
@@ -61,10 +62,63 @@ extension JointLP {
                     minUpper = Swift.min(minUpper, v.upper)
                     maxLower = Swift.max(maxLower, v.lower)
                 }
+                // Local search from the LP's points improves the attained ends (the
+                // searched points are evaluated rigorously like any other).
+                if let x = joint.minimizerInput {
+                    let y = localSearch(from: x, sign: 1, c: c, A: A, b: b, xLower: xLower, xUpper: xUpper, temperature: temperature)
+                    minUpper = Swift.min(minUpper, valueAt(y, c: c, A: A, b: b, xLower: xLower, xUpper: xUpper, temperature: temperature).1.upper)
+                }
+                if let x = joint.maximizerInput {
+                    let y = localSearch(from: x, sign: -1, c: c, A: A, b: b, xLower: xLower, xUpper: xUpper, temperature: temperature)
+                    maxLower = Swift.max(maxLower, valueAt(y, c: c, A: A, b: b, xLower: xLower, xUpper: xUpper, temperature: temperature).1.lower)
+                }
             }
         }
         return ObjectiveEnclosure(
             minimum: Interval(uncheckedLower: minLower, upper: minUpper),
             maximum: Interval(uncheckedLower: maxLower, upper: maxUpper))
+    }
+
+    /// Coordinate search (plain Double evaluation, a heuristic) for a smaller value of
+    /// `sign * F` from `x0`; returns a point in the box. Only used to pick points whose
+    /// values are then enclosed rigorously. O(rounds * n * 4 * K n).
+    static func localSearch(from x0: [Double], sign: Double, c: [Double], A: [[Double]], b: [Double],
+                            xLower: [Double], xUpper: [Double], temperature T: Double, rounds: Int = 30) -> [Double] {
+        let n = xLower.count
+        func f(_ x: [Double]) -> Double {
+            var s = [Double](repeating: 0, count: A.count)
+            for i in A.indices {
+                var v = b[i]
+                for k in 0..<n { v += A[i][k] * x[k] }
+                s[i] = v / T
+            }
+            let m = s.max()!
+            var num = 0.0, den = 0.0
+            for i in s.indices {
+                let e = Double.expDown(s[i] - m)
+                num += c[i] * e
+                den += e
+            }
+            return sign * num / den
+        }
+        var x = (0..<n).map { Swift.min(Swift.max(x0[$0].isNaN ? xLower[$0] : x0[$0], xLower[$0]), xUpper[$0]) }
+        var fx = f(x)
+        var h = (0..<n).map { (xUpper[$0] - xLower[$0]) / 4 }
+        for _ in 0..<rounds {
+            var improved = false
+            for k in 0..<n {
+                for candidate in [x[k] - h[k], x[k] + h[k], xLower[k], xUpper[k]] {
+                    var y = x
+                    y[k] = Swift.min(Swift.max(candidate, xLower[k]), xUpper[k])
+                    let fy = f(y)
+                    if fy < fx { x = y; fx = fy; improved = true }
+                }
+            }
+            if !improved {
+                h = h.map { $0 / 2 }
+                if h.allSatisfy({ $0 == 0 }) { break }
+            }
+        }
+        return x
     }
 }
