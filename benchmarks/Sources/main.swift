@@ -7,6 +7,7 @@ import Foundation
 
 let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "numerics", run: runNumericsBenchmarks),
+    (name: "soundexp", run: runSoundExpBenchmarks),
     (name: "lp", run: runLPBenchmarks),
 ]
 
