@@ -1,15 +1,15 @@
 import Foundation
 import CertmaxIO
 
-/// The BERT uncased tokenizer: basic tokenization followed by greedy WordPiece, as the
+/// The BERT tokenizer: basic tokenization followed by greedy WordPiece, as the
 /// HuggingFace `BertNormalizer` + `BertPreTokenizer` + `WordPiece` pipeline with
-/// `lowercase`, `strip_accents` (implied by lowercase), `clean_text` and
-/// `handle_chinese_chars` on.
+/// `clean_text` and `handle_chinese_chars` on, and `lowercase` (with `strip_accents`
+/// implied by it) on for uncased models (the default) or off for cased ones.
 ///
 /// 1. Clean: drop U+0000, U+FFFD and "other" characters (categories Cc, Cf, Cn, Co, Cs)
 ///    except tab, LF and CR; map every White_Space character to a space.
 /// 2. Put spaces around CJK ideographs.
-/// 3. Canonical decomposition (NFD), drop nonspacing marks (Mn), lowercase.
+/// 3. Uncased only: canonical decomposition (NFD), drop nonspacing marks (Mn), lowercase.
 /// 4. Split on white space; split off every punctuation character (ASCII punctuation
 ///    or category P*) as its own word.
 /// 5. WordPiece each word: longest vocabulary prefix first, continuation pieces with
@@ -24,11 +24,13 @@ public struct WordPieceTokenizer: Sendable {
     public let unknownID: Int
     public let classID: Int
     public let separatorID: Int
+    /// Uncased (lowercase and strip accents) or cased (leave the text as is).
+    public let lowercase: Bool
     public static let maxCharactersPerWord = 100
 
     /// Reads vocab.txt: one token per line, the line number (from 0) is the id; trailing
     /// white space on a line is ignored. The file must define [UNK], [CLS] and [SEP].
-    public init(vocabPath: String) throws(InputError) {
+    public init(vocabPath: String, lowercase: Bool = true) throws(InputError) {
         let (data, source) = try readInputFile(vocabPath)
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(source: source, problem: "not UTF-8 text")
@@ -37,11 +39,11 @@ public struct WordPieceTokenizer: Sendable {
             String($0.unicodeScalars.reversed().drop(while: { $0.properties.isWhitespace }).reversed().map(Character.init))
         }
         if lines.last == "" { lines.removeLast() }
-        try self.init(tokens: lines, source: source)
+        try self.init(tokens: lines, lowercase: lowercase, source: source)
     }
 
     /// A vocabulary given as the list of tokens (index = id).
-    public init(tokens: [String], source: String = "<vocabulary>") throws(InputError) {
+    public init(tokens: [String], lowercase: Bool = true, source: String = "<vocabulary>") throws(InputError) {
         var vocab: [String: Int] = [:]
         vocab.reserveCapacity(tokens.count)
         for (i, t) in tokens.enumerated() { vocab[t] = i }
@@ -51,6 +53,7 @@ public struct WordPieceTokenizer: Sendable {
         }
         self.tokens = tokens
         self.vocabulary = vocab
+        self.lowercase = lowercase
         unknownID = try special("[UNK]")
         classID = try special("[CLS]")
         separatorID = try special("[SEP]")
@@ -80,11 +83,15 @@ public struct WordPieceTokenizer: Sendable {
                 cleaned.append(s)
             }
         }
-        // 3: NFD, drop nonspacing marks, lowercase.
+        // 3: NFD, drop nonspacing marks, lowercase (uncased models only).
         var normalized = String.UnicodeScalarView()
-        for s in String(cleaned).decomposedStringWithCanonicalMapping.unicodeScalars
-        where s.properties.generalCategory != .nonspacingMark {
-            normalized.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
+        if lowercase {
+            for s in String(cleaned).decomposedStringWithCanonicalMapping.unicodeScalars
+            where s.properties.generalCategory != .nonspacingMark {
+                normalized.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
+            }
+        } else {
+            normalized = cleaned
         }
         // 4: split on white space and punctuation.
         var words: [String] = []

@@ -235,14 +235,15 @@ public final class SafetensorsFile: @unchecked Sendable {
         func fail(_ tensor: String?, _ problem: String) -> InputError {
             InputError(source: path, location: tensor.map { "tensor \"\($0)\"" }, problem: problem)
         }
-        guard String(data: data, encoding: .utf8) != nil else {
+        let bytes = [UInt8](data)
+        guard String(bytes: bytes, encoding: .utf8) != nil else {
             throw fail(nil, "header is not valid UTF-8")
         }
-        let value: JSONValue
+        let value: SafetensorsHeaderValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try SafetensorsHeaderValue.parse(bytes)
         } catch {
-            throw fail(nil, "header is not valid JSON")
+            throw fail(nil, "header is not valid JSON: \(error.message) at header byte \(error.offset)")
         }
         guard case .object(let object) = value else {
             throw fail(nil, "header is \(value.kindName), expected a JSON object")
@@ -260,7 +261,8 @@ public final class SafetensorsFile: @unchecked Sendable {
                 }
                 continue
             }
-            guard case .object(let fields) = v else { throw fail(name, "entry is \(v.kindName), expected an object") }
+            guard case .object(let members) = v else { throw fail(name, "entry is \(v.kindName), expected an object") }
+            let fields = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             guard let dtypeValue = fields["dtype"] else { throw fail(name, "missing \"dtype\"") }
             guard case .string(let dtypeName) = dtypeValue else { throw fail(name, "\"dtype\" is \(dtypeValue.kindName), expected a string") }
             guard let itemSize = knownDTypeSizes[dtypeName] else { throw fail(name, "unknown dtype \"\(dtypeName)\"") }
@@ -303,8 +305,13 @@ public final class SafetensorsFile: @unchecked Sendable {
     }
 
     /// A non-negative integer that JSON wrote as a number (exactly representable).
-    private static func integer(_ v: JSONValue, what: String, tensor: String,
+    private static func integer(_ v: SafetensorsHeaderValue, what: String, tensor: String,
                                 fail: (String?, String) -> InputError) throws(InputError) -> Int {
+        if case .integer(let n) = v {
+            guard n >= 0 else { throw fail(tensor, "\(what) = \(n) is negative") }
+            guard n <= 1 << 53 else { throw fail(tensor, "\(what) = \(n) is too large") }
+            return n
+        }
         guard case .number(let d) = v else { throw fail(tensor, "\(what) is \(v.kindName), expected an integer") }
         guard d.isFinite, d == d.rounded(.towardZero) else { throw fail(tensor, "\(what) = \(d) is not an integer") }
         guard d >= 0 else { throw fail(tensor, "\(what) = \(Int(exactly: d).map(String.init) ?? String(d)) is negative") }

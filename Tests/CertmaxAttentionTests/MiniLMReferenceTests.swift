@@ -35,6 +35,13 @@ struct MiniLMReferenceTests {
                          output: matrix(try doc.value("layer0_output")))
     }
 
+    /// Resident set size from /proc/self/statm (Linux), in MB; -1 elsewhere.
+    static func residentMegabytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return -1 }
+        return pages * 4096 / 1_000_000
+    }
+
     static func maxAbsDiff(_ a: Matrix, _ b: Matrix) -> Double {
         guard a.rows == b.rows, a.cols == b.cols else { return .infinity }
         return zip(a.data, b.data).map { abs($0 - $1) }.max() ?? 0
@@ -87,11 +94,21 @@ struct MiniLMReferenceTests {
     @Test("BertCheckpoint on the cache folder gives the same layer and embeddings")
     func checkpointFolder() throws {
         let ref = try Self.reference()
+        // Informational (no timing assertions in tests): open cost and resident memory.
+        let clock = ContinuousClock()
+        let rss0 = Self.residentMegabytes()
+        let t0 = clock.now
         let ck = try BertCheckpoint(weightsPath: MiniLMCache.modelPath)
+        let t1 = clock.now
+        let rss1 = Self.residentMegabytes()
         #expect(try ck.heads() == 12)
         let (x, ids) = try ck.embed(text: ref.sentence)
+        let t2 = clock.now
+        let layer = try ck.attentionLayer(0)
+        let t3 = clock.now
         #expect(ids == ref.tokenIDs)
-        let y = try ck.attentionLayer(0).forward(x)
+        let y = layer.forward(x)
         #expect(Self.maxAbsDiff(y, ref.output) <= 1e-9)
+        print("MiniLM (debug build): open+validate \(t1 - t0) (resident memory \(rss0) -> \(rss1) MB), tokenize+embed \(ids.count) tokens \(t2 - t1), load layer 0 \(t3 - t2)")
     }
 }

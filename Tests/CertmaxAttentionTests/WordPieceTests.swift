@@ -47,6 +47,13 @@ struct WordPieceTests {
         #expect(t.basicTokens("a\u{0}b\u{200B}c\tD\u{00A0}e") == ["abc", "d", "e"])
     }
 
+    @Test("cased mode keeps case and accents")
+    func cased() throws {
+        let t = try WordPieceTokenizer(tokens: Self.tiny + ["Hello", "Café"], lowercase: false)
+        #expect(t.tokenize("Hello hello Café cafe HELLO") == ["Hello", "hello", "Café", "cafe", "[UNK]"])
+        #expect(t.tokenize("Hello,world") == ["Hello", ",", "[UNK]"])
+    }
+
     @Test("a vocabulary without the special tokens is rejected")
     func missingSpecials() throws {
         let e = #expect(throws: InputError.self) { try WordPieceTokenizer(tokens: ["a", "[CLS]", "[SEP]"], source: "v.txt") }

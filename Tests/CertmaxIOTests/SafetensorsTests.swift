@@ -150,6 +150,16 @@ struct SafetensorsTests {
         ("{\"a\": {\"dtype\": \"F32\", \"shape\": [4294967296, 4294967296], \"data_offsets\": [0, 4]}}", 4, "tensor \"a\": data_offsets span 4 bytes, shape [4294967296, 4294967296] of F32 needs an overflowing number of"),
         ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 1e300]}}", 4, "tensor \"a\": data_offsets[1] = 1e+300 is too large"),
         ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, \"b\": {\"dtype\": \"F16\", \"shape\": [2], \"data_offsets\": [2, 6]}}", 8, "tensor \"b\": data overlaps tensor \"a\""),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8, "header is not valid JSON: duplicate key \"a\" at header byte 62"),
+        ("{\"a\": {\"dtype\": \"F32\", \"dtype\": \"F16\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 4, "duplicate key \"dtype\""),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4],}}", 4, "header is not valid JSON: expected a string key"),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [01], \"data_offsets\": [0, 4]}}", 4, "header is not valid JSON: expected ',' or ']'"),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [NaN], \"data_offsets\": [0, 4]}}", 4, "header is not valid JSON: unexpected character"),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}} x", 4, "header is not valid JSON: unexpected text after the JSON value"),
+        ("{\"\\ud800\": {}}", 0, "unpaired surrogate"),
+        ("{\"a\\q\": {}}", 0, "invalid escape"),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 18446744073709551616]}}", 4, "data_offsets[1] = 1.8446744073709552e+19 is too large"),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [-0.5], \"data_offsets\": [0, 4]}}", 4, "shape[0] = -0.5 is not an integer"),
         ("{\"__metadata__\": {\"k\": 1}}", 0, "__metadata__: value of \"k\" is a number, expected a string"),
         ("{\"__metadata__\": [1]}", 0, "__metadata__: expected an object of strings"),
     ]
@@ -176,6 +186,11 @@ struct SafetensorsTests {
         #expect(f.tensorNames == ["a", "z1", "z2"])
         #expect(try f.doubles("z1") == [] && f.doubles("a") == [0])
         #expect(try openError(rawSafetensors(header: "{}", dataBytes: 0)) == nil)
+        // Escaped names (including a surrogate pair) decode; integers in exponent form are integers.
+        let escaped = "{\"\\u0061b\\ud83d\\ude00\\n\": {\"dtype\": \"F32\", \"shape\": [1e0], \"data_offsets\": [0, 4]}}"
+        let path2 = try temporarySafetensors(rawSafetensors(header: escaped, dataBytes: 4))
+        defer { try? FileManager.default.removeItem(atPath: path2) }
+        #expect(try SafetensorsFile(path: path2).tensorNames == ["ab\u{1F600}\n"])
     }
 
     @Test("deeply nested JSON headers are rejected, not a stack overflow")
