@@ -1,4 +1,5 @@
 import CertmaxNumerics
+import CertmaxSoftmax
 
 /// Sound bounds on an attention layer's outputs and attention weights over an input
 /// region (DESIGN.md section 5).
@@ -155,10 +156,32 @@ public struct AttentionBoundPropagation: Sendable {
         }
     }
 
+    /// The property-level bound of one head's term: the method's bound, and for `zone`
+    /// additionally the softmax module's zone LP (`ZoneLP.objective`, exact over the zone
+    /// {l <= s <= u, s_j - s_k <= D_jk}; Neumaier-Shcherbina safe bounds) intersected
+    /// with it. Used for the property's own objectives only (one LP pair per head and
+    /// query), not for the all-coordinate output box.
+    func propertyHeadTerm(head h: Int, query i: Int, lower wl: [Double], upper wu: [Double]) -> Interval {
+        var bound = headTerm(head: h, query: i, lower: wl, upper: wu)
+        guard method == .zone, T <= ZoneLP.maximumDimension, T > 1 else { return bound }
+        let flat = diffUpper[h][i]
+        var D = (0..<T).map { j in Array(flat[(j * T)..<((j + 1) * T)]) }
+        for j in 0..<T { D[j][j] = 0 }
+        let l = scoreLower[h][i], u = scoreUpper[h][i]
+        if let lo = try? ZoneLP.objective(c: wl, lower: l, upper: u, diffUpper: D).minimum.lower, lo > bound.lower {
+            bound = Interval(uncheckedLower: lo, upper: bound.upper)
+        }
+        if let hi = try? ZoneLP.objective(c: wu, lower: l, upper: u, diffUpper: D).maximum.upper, hi < bound.upper {
+            bound = Interval(uncheckedLower: bound.lower, upper: hi)
+        }
+        return bound
+    }
+
     /// An enclosure of c.y over the region for a sparse coefficient vector over the
     /// flattened output (index t * dout + m). Before LayerNorm the property's
     /// coefficients are pulled back per head and query (sum_m c_im w^h_j(m)) and bounded
-    /// with the method's softmax bound; after LayerNorm, from the output box.
+    /// with the method's softmax bound (`zone`: with the zone LP); after LayerNorm, from
+    /// the output box.
     public func linearBound(_ coefficients: [(index: Int, coefficient: Double)]) -> Interval {
         if layer.layerNorm != nil {
             var acc = Interval.zero
@@ -169,7 +192,7 @@ public struct AttentionBoundPropagation: Sendable {
         for (n, c) in coefficients where c != 0 { byToken[n / dout, default: []].append((n % dout, c)) }
         var acc = Interval.zero
         for (i, terms) in byToken {
-            if terms.count == 1 && terms[0].1 == 1 {
+            if terms.count == 1 && terms[0].1 == 1 && method != .zone {
                 acc = acc + preNormOutput[i][terms[0].0]
                 continue
             }
@@ -181,7 +204,7 @@ public struct AttentionBoundPropagation: Sendable {
                     for (m, c) in terms { g = g + Interval(c) * valueTerms[h][j][m] }
                     wl[j] = g.lower; wu[j] = g.upper
                 }
-                acc = acc + headTerm(head: h, query: i, lower: wl, upper: wu)
+                acc = acc + propertyHeadTerm(head: h, query: i, lower: wl, upper: wu)
             }
         }
         return acc
