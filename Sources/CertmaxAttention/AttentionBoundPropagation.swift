@@ -45,6 +45,8 @@ public struct AttentionBoundPropagation: Sendable {
     public private(set) var probabilities: [[[Interval]]]
     /// [h][j] row-major over m: enclosure of w^h_j(m).
     let valueTerms: [[[Interval]]]
+    /// Per head: M_h = Wo[:, h] Wv[h, :] and Wo[:, h] bv[h] with error bounds.
+    let valueFolds: [ValueFold]
     /// Output bounds before LayerNorm, [T][dout].
     public private(set) var preNormOutput: [[Interval]] = []
     /// Output bounds (after LayerNorm if the layer has one), [T][dout].
@@ -104,7 +106,9 @@ public struct AttentionBoundPropagation: Sendable {
         kernels = ks
         pivotKernels = method == .zone ? pks : nil
         probabilities = probs
-        valueTerms = Self.valueTerms(layer: layer, region: region, dims: dims)
+        let folds = (0..<heads).map { Self.valueFold(layer: layer, head: $0) }
+        valueFolds = folds
+        valueTerms = Self.valueTerms(folds: folds, region: region, dims: dims)
 
         var pre = [[Interval]]()
         for i in 0..<T {
@@ -199,9 +203,11 @@ public struct AttentionBoundPropagation: Sendable {
             for (m, c) in terms { acc = acc + Interval(c) * constantPart(token: i, coordinate: m) }
             for h in 0..<heads {
                 var wl = [Double](repeating: 0, count: T), wu = wl
+                let pulled = pulledBack(terms: terms, head: h)
                 for j in 0..<T {
                     var g = Interval.zero
                     for (m, c) in terms { g = g + Interval(c) * valueTerms[h][j][m] }
+                    g = g.intersection(pulled[j])
                     wl[j] = g.lower; wu[j] = g.upper
                 }
                 acc = acc + propertyHeadTerm(head: h, query: i, lower: wl, upper: wu)
@@ -334,73 +340,127 @@ public struct AttentionBoundPropagation: Sendable {
 
     // MARK: Values
 
-    /// [h][j][m]: enclosure of w^h_j(m) = (Wo[:, h] (Wv[h, :] x_j + bv[h]))_m over the region.
-    static func valueTerms(layer: AttentionLayer, region: InputRegion, dims: [[Int]]) -> [[[Interval]]] {
-        let heads = layer.heads, dh = layer.headDimension
+    /// The output projection folded into V for one head, with rounding-error bounds:
+    /// |M_true - M| <= E entrywise, |beta_true - beta| <= betaErr.
+    struct ValueFold: Sendable {
+        var M: [Double]       // [dout, din]
+        var E: [Double]       // [dout, din]
+        var beta: [Double]    // [dout]
+        var betaErr: [Double] // [dout]
+    }
+
+    static func valueFold(layer: AttentionLayer, head h: Int) -> ValueFold {
+        let dh = layer.headDimension
         let din = layer.modelDimension, dout = layer.output.outFeatures, dv = layer.value.outFeatures
         let Wo = layer.output.weight, Wv = layer.value.weight, bv = layer.value.bias
-        let T = region.tokens
-        var result = [[[Interval]]]()
-        for h in 0..<heads {
-            let base = h * dh
-            // M = Wo[:, base..] Wv[base.., :] with entrywise error bounds E.
-            var M = [Double](repeating: 0, count: dout * din), E = M
-            var beta = [Double](repeating: 0, count: dout), betaErr = beta
-            // Row-oriented accumulation (contiguous in Wv); per entry the sum of |terms|
-            // gives the dot-product error bound of RoundingBounds.swift (dh + 1 terms).
-            var absAcc = [Double](repeating: 0, count: din)
-            Wo.data.withUnsafeBufferPointer { wo in
-                Wv.data.withUnsafeBufferPointer { wv in
-                    M.withUnsafeMutableBufferPointer { mp in
-                        for m in 0..<dout {
-                            let orow = wo.baseAddress! + m * dv + base
-                            let mrow = mp.baseAddress! + m * din
-                            for x in 0..<din { absAcc[x] = 0 }
-                            for c in 0..<dh {
-                                let a = orow[c]
-                                let vrow = wv.baseAddress! + (base + c) * din
-                                for x in 0..<din {
-                                    let p = a * vrow[x]
-                                    mrow[x] += p
-                                    absAcc[x] += Swift.abs(p)
-                                }
+        let base = h * dh
+        var M = [Double](repeating: 0, count: dout * din), E = M
+        var beta = [Double](repeating: 0, count: dout), betaErr = beta
+        // Row-oriented accumulation (contiguous in Wv); per entry the sum of |terms|
+        // gives the dot-product error bound of RoundingBounds.swift.
+        var absAcc = [Double](repeating: 0, count: din)
+        Wo.data.withUnsafeBufferPointer { wo in
+            Wv.data.withUnsafeBufferPointer { wv in
+                M.withUnsafeMutableBufferPointer { mp in
+                    for m in 0..<dout {
+                        let orow = wo.baseAddress! + m * dv + base
+                        let mrow = mp.baseAddress! + m * din
+                        for x in 0..<din { absAcc[x] = 0 }
+                        for c in 0..<dh {
+                            let a = orow[c]
+                            let vrow = wv.baseAddress! + (base + c) * din
+                            for x in 0..<din {
+                                let p = a * vrow[x]
+                                mrow[x] += p
+                                absAcc[x] += Swift.abs(p)
                             }
-                            for x in 0..<din { E[m * din + x] = dotErrorBound(terms: dh + 1, absSum: absAcc[x]) }
-                            let (bvv, be) = bv.withUnsafeBufferPointer { stridedDotWithError(orow, 1, $0.baseAddress! + base, 1, count: dh) }
-                            beta[m] = bvv
-                            betaErr[m] = be
                         }
+                        for x in 0..<din { E[m * din + x] = dotErrorBound(terms: dh + 1, absSum: absAcc[x]) }
+                        let (bvv, be) = bv.withUnsafeBufferPointer { stridedDotWithError(orow, 1, $0.baseAddress! + base, 1, count: dh) }
+                        beta[m] = bvv
+                        betaErr[m] = be
                     }
                 }
             }
-            var perToken = [[Interval]]()
-            for j in 0..<T {
-                let xc = region.center.row(j)
-                let xr = region.radius.row(j)
-                var absX = [Double](repeating: 0, count: din)
-                for x in 0..<din { absX[x] = Double.addUp(Swift.abs(xc[x]), xr[x]) }
-                var row = [Interval]()
-                row.reserveCapacity(dout)
-                M.withUnsafeBufferPointer { mp in
-                    xc.withUnsafeBufferPointer { xp in
-                        for m in 0..<dout {
-                            let mrow = UnsafeBufferPointer(rebasing: mp[(m * din)..<((m + 1) * din)])
-                            let (c, e) = dotWithError(mrow, xp, bias: beta[m])
-                            var gen = 0.0
-                            for x in dims[j] { gen += Swift.abs(mrow[x]) * xr[x] }
-                            var coefErr = 0.0
-                            for x in 0..<din { coefErr += E[m * din + x] * absX[x] }
-                            var rad = Double.addUp(gen, coefErr)
-                            rad = Double.addUp(rad, dotErrorBound(terms: din + dims[j].count, absSum: rad))
-                            rad = Double.addUp(Double.addUp(rad, e), betaErr[m])
-                            row.append(Interval(uncheckedLower: Double.subDown(c, rad), upper: Double.addUp(c, rad)))
-                        }
-                    }
-                }
-                perToken.append(row)
-            }
-            result.append(perToken)
         }
-        return result
+        return ValueFold(M: M, E: E, beta: beta, betaErr: betaErr)
+    }
+
+    /// Enclosure of g . x_j + g0 over token j's box, where the true coefficients lie in
+    /// g +- gErr and the true constant in g0 +- g0Err: center g.xc_j, radius
+    /// sum_{perturbed} |g_x| r_x + sum_x gErr_x (|xc_x| + r_x) + rounding + g0Err.
+    static func affineEnclosure(_ g: UnsafePointer<Double>, _ gErr: UnsafePointer<Double>, g0: Double, g0Err: Double,
+                                center xc: [Double], radius xr: [Double], absX: [Double], dims: [Int]) -> Interval {
+        let din = xc.count
+        let (c, e) = xc.withUnsafeBufferPointer { xp in dotWithError(UnsafeBufferPointer(start: g, count: din), xp, bias: g0) }
+        var gen = 0.0
+        for x in dims { gen += Swift.abs(g[x]) * xr[x] }
+        var coefErr = 0.0
+        for x in 0..<din { coefErr += gErr[x] * absX[x] }
+        var rad = gen + coefErr
+        rad = Double.addUp(rad, dotErrorBound(terms: din + dims.count, absSum: rad))
+        rad = Double.addUp(Double.addUp(rad, e), g0Err)
+        return Interval(uncheckedLower: Double.subDown(c, rad), upper: Double.addUp(c, rad))
+    }
+
+    /// [h][j][m]: enclosure of w^h_j(m) = (M_h x_j + beta_h)_m over the region.
+    static func valueTerms(folds: [ValueFold], region: InputRegion, dims: [[Int]]) -> [[[Interval]]] {
+        let T = region.tokens, din = region.dimension
+        return folds.map { f in
+            let dout = f.beta.count
+            return (0..<T).map { j in
+                let xc = region.center.row(j), xr = region.radius.row(j)
+                let absX = (0..<din).map { Double.addUp(Swift.abs(xc[$0]), xr[$0]) }
+                return f.M.withUnsafeBufferPointer { mp in
+                    f.E.withUnsafeBufferPointer { ep in
+                        (0..<dout).map { m in
+                            affineEnclosure(mp.baseAddress! + m * din, ep.baseAddress! + m * din, g0: f.beta[m], g0Err: f.betaErr[m],
+                                            center: xc, radius: xr, absX: absX, dims: dims[j])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// For the coefficients (m, c_m) of one query's output row and head h, the
+    /// enclosures over keys j of sum_m c_m w^h_j(m), computed by pulling c back through
+    /// the fold first (gamma = c^T M_h, so correlations across m are kept).
+    func pulledBack(terms: [(Int, Double)], head h: Int) -> [Interval] {
+        let f = valueFolds[h]
+        let din = region.dimension
+        var gamma = [Double](repeating: 0, count: din), gammaErr = gamma
+        var absAcc = [Double](repeating: 0, count: din)
+        var g0 = 0.0, g0Abs = 0.0, g0Err = 0.0
+        for (m, c) in terms {
+            for x in 0..<din {
+                let p = c * f.M[m * din + x]
+                gamma[x] += p
+                absAcc[x] += Swift.abs(p)
+                gammaErr[x] += Swift.abs(c) * f.E[m * din + x]
+            }
+            let p = c * f.beta[m]
+            g0 += p
+            g0Abs += Swift.abs(p)
+            g0Err += Swift.abs(c) * f.betaErr[m]
+        }
+        // Rounding of gamma and of the accumulated error terms (both sums of |terms|).
+        for x in 0..<din {
+            let e = gammaErr[x]
+            gammaErr[x] = Double.addUp(Double.addUp(e, dotErrorBound(terms: terms.count, absSum: e)),
+                                       dotErrorBound(terms: terms.count, absSum: absAcc[x]))
+        }
+        g0Err = Double.addUp(Double.addUp(g0Err, dotErrorBound(terms: terms.count, absSum: g0Err)),
+                             dotErrorBound(terms: terms.count, absSum: g0Abs))
+        return (0..<T).map { j in
+            let xc = region.center.row(j), xr = region.radius.row(j)
+            let absX = (0..<din).map { Double.addUp(Swift.abs(xc[$0]), xr[$0]) }
+            return gamma.withUnsafeBufferPointer { gp in
+                gammaErr.withUnsafeBufferPointer { ep in
+                    Self.affineEnclosure(gp.baseAddress!, ep.baseAddress!, g0: g0, g0Err: g0Err, center: xc, radius: xr,
+                                         absX: absX, dims: region.perturbedDimensions(ofToken: j))
+                }
+            }
+        }
     }
 }
