@@ -129,6 +129,18 @@ public struct VerificationSpec: Sendable {
         } else if doc.has("file") {
             let file = try JSONDocument(path: resolve(try doc.string("file")))
             m = Matrix(try file.matrix("matrix"))
+        } else if doc.has("safetensors") {
+            let file = try SafetensorsFile(path: resolve(try doc.string("safetensors")))
+            let name = try doc.string("tensor")
+            let info = try file.info(name)
+            guard info.shape.count == 2 else {
+                throw InputError(source: file.path, location: "tensor \"\(name)\"", problem: "shape \(info.shape), expected [T, d]")
+            }
+            let values = try file.doubles(name)
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw InputError(source: file.path, location: "tensor \"\(name)\"[\(bad)]", problem: "not a finite number")
+            }
+            m = Matrix(rows: info.shape[0], cols: info.shape[1], data: values)
         } else if doc.has("token_ids") {
             let ids = try doc.doubles("token_ids")
             var out: [Int] = []
@@ -140,7 +152,7 @@ public struct VerificationSpec: Sendable {
         } else if doc.has("text") {
             m = try checkpoint.embed(text: try doc.string("text"), source: doc.source).embeddings
         } else {
-            throw doc.error("input", "expected one of \"matrix\", \"file\", \"token_ids\", \"text\"")
+            throw doc.error("input", "expected one of \"matrix\", \"file\", \"safetensors\" (with \"tensor\"), \"token_ids\", \"text\"")
         }
         guard m.cols == d else {
             throw doc.error("input", "rows have \(m.cols) entries, the model dimension is \(d)")
