@@ -1,4 +1,5 @@
 import CertmaxNumerics
+import Foundation
 import CertmaxSoftmax
 
 /// Sound bounds on an attention layer's outputs and attention weights over an input
@@ -51,6 +52,9 @@ public struct AttentionBoundPropagation: Sendable {
     public private(set) var preNormOutput: [[Interval]] = []
     /// Output bounds (after LayerNorm if the layer has one), [T][dout].
     public private(set) var output: [[Interval]] = []
+    /// Wall-clock seconds per propagation stage, in order (query/key forms, scores,
+    /// softmax, values, output, layernorm).
+    public private(set) var stageSeconds: [(stage: String, seconds: Double)] = []
 
     /// Computes all bounds. Cost: O(T^2 H d_h n) for scores (n = perturbed entries per
     /// token), O(T^3 H n) more for `zone`, O(H T d^2) for values, O(H T^2 d log T) for
@@ -64,9 +68,17 @@ public struct AttentionBoundPropagation: Sendable {
         heads = layer.heads
         dh = layer.headDimension
         dout = layer.output.outFeatures
+        var stages: [(stage: String, seconds: Double)] = []
+        var clock = Date()
+        func lap(_ name: String) {
+            let now = Date()
+            stages.append((name, now.timeIntervalSince(clock)))
+            clock = now
+        }
         let dims = (0..<T).map { region.perturbedDimensions(ofToken: $0) }
         let qf = (0..<T).map { TokenAffineForm(map: layer.query, region: region, token: $0, dims: dims[$0]) }
         let kf = (0..<T).map { TokenAffineForm(map: layer.key, region: region, token: $0, dims: dims[$0]) }
+        lap("query/key forms")
         let kappa = Interval.one / Interval(Double(dh)).squareRoot()
 
         var sl = [[[Double]]](), su = [[[Double]]](), du = [[[Double]]]()
@@ -81,6 +93,7 @@ public struct AttentionBoundPropagation: Sendable {
         scoreLower = sl
         scoreUpper = su
         diffUpper = du
+        lap(method == .zone ? "scores and differences" : "scores")
 
         var ks = [[SoftmaxBoxKernel]](), pks = [[SoftmaxBoxKernel]](), probs = [[[Interval]]]()
         for h in 0..<heads {
@@ -106,9 +119,11 @@ public struct AttentionBoundPropagation: Sendable {
         kernels = ks
         pivotKernels = method == .zone ? pks : nil
         probabilities = probs
+        lap("softmax")
         let folds = (0..<heads).map { Self.valueFold(layer: layer, head: $0) }
         valueFolds = folds
         valueTerms = Self.valueTerms(folds: folds, region: region, dims: dims)
+        lap("values (Wo V fold)")
 
         var pre = [[Interval]]()
         for i in 0..<T {
@@ -125,11 +140,14 @@ public struct AttentionBoundPropagation: Sendable {
             pre.append(row)
         }
         preNormOutput = pre
+        lap("output")
         if let ln = layer.layerNorm {
             output = pre.map { LayerNormBounds.apply(ln, to: $0) }
+            lap("layernorm")
         } else {
             output = pre
         }
+        stageSeconds = stages
     }
 
     /// bo_m plus the residual x_im (exact enclosure of the constant-in-softmax part).

@@ -88,9 +88,10 @@ public enum Verifier {
             clock = now
         }
         let bounds = AttentionBoundPropagation(layer: layer, region: region, method: options.method)
-        lap("propagation")
+        for st in bounds.stageSeconds { stages.append(("propagation: " + st.stage, st.seconds)) }
+        clock = Date()
         let evaluation = property.evaluate(with: bounds)
-        lap("property")
+        lap("property bound")
         var report = VerificationReport(verdict: .unknown, method: options.method, margin: evaluation.margin,
                                         outputBounds: bounds.output, counterexample: nil, bestAttackMargin: nil,
                                         stageSeconds: [])
