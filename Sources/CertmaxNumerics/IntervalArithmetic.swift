@@ -1,7 +1,9 @@
 // Arithmetic on `Interval`: + - * / sqrt, square, integer powers, exp/expm1/log/log1p,
 // min/max. Error rule: every result contains the exact set-based result (IEEE 1788);
-// + - * / sqrt square pown have endpoints that are exactly the directed roundings of
-// the exact endpoints (tight), except below 2^-969 where one ulp of slack is allowed;
+// + - * / sqrt square have endpoints that are exactly the directed roundings of the
+// exact endpoints (tight), except below 2^-969 where one ulp of slack is allowed;
+// pown(n) rounds each of its <= 2 log2(n) products outward, so it is sound but may be
+// a few ulps wider than the tightest result (exact for n in {-1, 0, 1, 2});
 // exp/expm1/log/log1p are within 2 ulps per side of the exact endpoints (see
 // SoundElementary.swift). Empty in, empty out.
 
@@ -41,10 +43,14 @@ extension Interval {
         return Interval(uncheckedLower: lo, upper: hi)
     }
 
-    /// Set-based division: the hull of { x / y : x in X, y in Y, y != 0 }.
+    /// Set-based division: the hull of { x / y : x in X, y in Y, y != 0 } (IEEE 1788),
+    /// with endpoints exactly the directed roundings of the exact ones (one ulp of slack
+    /// in the tiny range, see DirectedRounding.swift).
     ///
-    /// Edge Cases: `Y = [0, 0]` gives empty; 0 in both X and Y gives `entire`; 0 inside
-    /// Y (not at an end) gives `entire`; 0 at one end of Y gives a half-unbounded result.
+    /// Edge Cases: `Y = [0, 0]` gives empty; `X = [0, 0]` gives `[0, 0]` for any other Y;
+    /// 0 strictly inside Y gives `entire`; 0 at one end of Y gives a half-unbounded
+    /// result (`[0, inf]`, `[-inf, 0]` or `[a/d, inf]` etc., following the signs), or
+    /// `entire` when 0 is strictly inside X.
     @inlinable public static func / (x: Interval, y: Interval) -> Interval {
         if x.isEmpty || y.isEmpty { return .empty }
         let (a, b, c, d) = (x.lower, x.upper, y.lower, y.upper)
@@ -60,15 +66,17 @@ extension Interval {
         }
         // 0 is in Y.
         if c == 0 && d == 0 { return .empty }
-        if a <= 0 && b >= 0 { return .entire }
+        if a == 0 && b == 0 { return .zero }
         if c < 0 && d > 0 { return .entire }
-        if a > 0 {
-            return c == 0 ? Interval(uncheckedLower: Double.divDown(a, d), upper: .infinity)
-                          : Interval(uncheckedLower: -.infinity, upper: Double.divUp(a, c))
+        if a < 0 && b > 0 { return .entire }
+        if c == 0 {
+            // Y = [0, d], d > 0: quotients have the sign of x and are unbounded in |.|.
+            if a >= 0 { return Interval(uncheckedLower: a == 0 ? 0 : Double.divDown(a, d), upper: .infinity) }
+            return Interval(uncheckedLower: -.infinity, upper: b == 0 ? 0 : Double.divUp(b, d))
         }
-        // b < 0
-        return c == 0 ? Interval(uncheckedLower: -.infinity, upper: Double.divUp(b, d))
-                      : Interval(uncheckedLower: Double.divDown(b, c), upper: .infinity)
+        // Y = [c, 0], c < 0: quotients have the opposite sign of x.
+        if a >= 0 { return Interval(uncheckedLower: -.infinity, upper: a == 0 ? 0 : Double.divUp(a, c)) }
+        return Interval(uncheckedLower: b == 0 ? 0 : Double.divDown(b, c), upper: .infinity)
     }
 
     @inlinable public static func += (x: inout Interval, y: Interval) { x = x + y }
@@ -115,18 +123,25 @@ extension Interval {
     @inlinable public func squared() -> Interval {
         if isEmpty { return self }
         let m = mignitude, M = magnitude
-        return Interval(uncheckedLower: Double.mulDown(m, m), upper: Double.mulUp(M, M))
+        // x^2 >= 0: the one-ulp widening of a tiny product must not go below 0.
+        return Interval(uncheckedLower: Swift.max(Double.mulDown(m, m), 0), upper: Double.mulUp(M, M))
     }
 
     /// x^n for an integer n (IEEE 1788 `pown`): x^0 = [1, 1]; negative n is 1 / x^|n|
     /// with set-based division (so 0 in x gives a half-unbounded or entire result).
+    ///
+    /// Postconditions: contains { t^n : t in x }. Each repeated-squaring product is
+    /// rounded outward, so for |n| >= 3 the endpoints may be a few ulps wider than the
+    /// directed roundings of the exact ones (the ITF1788 tests count how often).
     public func pown(_ n: Int) -> Interval {
         if isEmpty { return self }
         if n == 0 { return .one }
         if n < 0 { return Interval.one / pown(-n) }
         if n == 1 { return self }
         if n % 2 == 0 {
-            return Interval(uncheckedLower: _powNonneg(mignitude, n, up: false), upper: _powNonneg(magnitude, n, up: true))
+            // x^n >= 0 for even n: a tiny product widened below 0 is replaced by 0.
+            return Interval(uncheckedLower: Swift.max(_powNonneg(mignitude, n, up: false), 0),
+                            upper: _powNonneg(magnitude, n, up: true))
         }
         func oddDown(_ v: Double) -> Double { v >= 0 ? _powNonneg(v, n, up: false) : -_powNonneg(-v, n, up: true) }
         func oddUp(_ v: Double) -> Double { v >= 0 ? _powNonneg(v, n, up: true) : -_powNonneg(-v, n, up: false) }

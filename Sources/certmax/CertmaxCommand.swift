@@ -19,6 +19,7 @@ struct CertmaxCommand: ParsableCommand {
         version: certmaxVersion,
         subcommands: [
             // One line per subcommand (keep this list one entry per line).
+            VerifyCommand.self,
         ]
     )
 }

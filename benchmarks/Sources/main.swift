@@ -1,2 +1,12 @@
 // Release-mode benchmark runner; see benchmarks/README.md.
-print("certmax-bench: no benchmarks registered yet")
+//
+//   swift run -c release certmax-bench [GROUP ...] [--list] [--quick] [--output FILE]
+//
+// Each group is one function taking the runner; keep ONE entry per line below.
+import Foundation
+
+let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
+    (name: "numerics", run: runNumericsBenchmarks),
+]
+
+runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))

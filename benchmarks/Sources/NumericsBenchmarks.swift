@@ -1,0 +1,113 @@
+// Numerics group (issue 2): ns per operation of plain Double vs the sound Interval
+// version vs MPFR at 53 bits, for add, mul, div and exp. Each call processes an array
+// of `n` operands so loop overhead is amortized; the ratio column is against Double.
+//
+// MPFR is measured two ways: raw `mpfr_*` calls into preallocated variables (the best
+// MPFR can do; two calls per interval op would be needed for directed bounds, we time
+// one RNDN call per element) and through `BigFloat` (allocates one object per result).
+import CMPFR
+import CertmaxNumerics
+import Foundation
+
+func runNumericsBenchmarks(_ runner: BenchRunner) {
+    let group = "numerics"
+    let n = 1024
+    var rng = BenchRNG(seed: 42)
+    let xs = (0..<n).map { _ in rng.uniform(-10, 10) }
+    let ys = (0..<n).map { _ in rng.uniform(0.5, 10) * (rng.next() & 1 == 0 ? 1 : -1) }
+    let xi = xs.map { Interval(uncheckedLower: $0, upper: $0.nextUp) }
+    let yi = ys.map { Interval(uncheckedLower: $0, upper: $0.nextUp) }
+    let es = (0..<n).map { _ in rng.uniform(-700, 700) }
+    let ei = es.map { Interval(uncheckedLower: $0, upper: $0.nextUp) }
+
+    // Raw MPFR variables at 53 bits.
+    let mx = UnsafeMutablePointer<__mpfr_struct>.allocate(capacity: n)
+    let my = UnsafeMutablePointer<__mpfr_struct>.allocate(capacity: n)
+    let me = UnsafeMutablePointer<__mpfr_struct>.allocate(capacity: n)
+    let mr = UnsafeMutablePointer<__mpfr_struct>.allocate(capacity: 1)
+    for i in 0..<n {
+        mpfr_init2(mx + i, 53); mpfr_set_d(mx + i, xs[i], MPFR_RNDN)
+        mpfr_init2(my + i, 53); mpfr_set_d(my + i, ys[i], MPFR_RNDN)
+        mpfr_init2(me + i, 53); mpfr_set_d(me + i, es[i], MPFR_RNDN)
+    }
+    mpfr_init2(mr, 53)
+    defer {
+        for i in 0..<n { mpfr_clear(mx + i); mpfr_clear(my + i); mpfr_clear(me + i) }
+        mpfr_clear(mr)
+        mx.deallocate(); my.deallocate(); me.deallocate(); mr.deallocate()
+    }
+    // Results go to caller-visible buffers (consumed by blackHole) rather than a
+    // dependent accumulator, so the timings measure throughput, not add latency.
+    let outD = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+    let outI = UnsafeMutableBufferPointer<Interval>.allocate(capacity: n)
+    outD.initialize(repeating: 0); outI.initialize(repeating: .zero)
+    defer { outD.deallocate(); outI.deallocate() }
+    let bx = xs.map { BigFloat($0, precision: 53) }
+    let by = ys.map { BigFloat($0, precision: 53) }
+    let be = es.map { BigFloat($0, precision: 53) }
+
+    typealias MPFRBinary = (UnsafeMutablePointer<__mpfr_struct>, UnsafePointer<__mpfr_struct>,
+                            UnsafePointer<__mpfr_struct>, mpfr_rnd_t) -> Int32
+
+    @inline(__always) func binaryCase(_ op: String, _ d: (Double, Double) -> Double, _ iv: (Interval, Interval) -> Interval,
+                    _ m: MPFRBinary, _ big: (BigFloat, BigFloat) -> BigFloat) {
+        let base = runner.measure(group: group, name: "\(op) Double", elements: n) {
+            for i in 0..<n { outD[i] = d(xs[i], ys[i]) }
+            blackHole(outD.baseAddress)
+        }
+        runner.measure(group: group, name: "\(op) Interval", elements: n, baseline: "\(op) Double", baselineNs: base) {
+            for i in 0..<n { outI[i] = iv(xi[i], yi[i]) }
+            blackHole(outI.baseAddress)
+        }
+        runner.measure(group: group, name: "\(op) MPFR53 raw (1 rounding)", elements: n,
+                       baseline: "\(op) Double", baselineNs: base) {
+            for i in 0..<n { _ = m(mr, mx + i, my + i, MPFR_RNDN); outD[i] = mpfr_get_d(mr, MPFR_RNDN) }
+            blackHole(outD.baseAddress)
+        }
+        runner.measure(group: group, name: "\(op) BigFloat53 (alloc)", elements: n,
+                       baseline: "\(op) Double", baselineNs: base) {
+            for i in 0..<n { outD[i] = big(bx[i], by[i]).double() }
+            blackHole(outD.baseAddress)
+        }
+    }
+
+    binaryCase("add", { $0 + $1 }, { $0 + $1 }, mpfr_add, { $0.adding($1) })
+    binaryCase("mul", { $0 * $1 }, { $0 * $1 }, mpfr_mul, { $0.multiplied(by: $1) })
+    binaryCase("div", { $0 / $1 }, { $0 / $1 }, mpfr_div, { $0.divided(by: $1) })
+
+    let base = runner.measure(group: group, name: "exp Double (libm)", elements: n) {
+        for i in 0..<n { outD[i] = Foundation.exp(es[i]) }
+        blackHole(outD.baseAddress)
+    }
+    runner.measure(group: group, name: "exp Interval", elements: n, baseline: "exp Double (libm)", baselineNs: base) {
+        for i in 0..<n { outI[i] = ei[i].exp() }
+        blackHole(outI.baseAddress)
+    }
+    runner.measure(group: group, name: "exp MPFR53 raw (1 rounding)", elements: n,
+                   baseline: "exp Double (libm)", baselineNs: base) {
+        for i in 0..<n { _ = mpfr_exp(mr, me + i, MPFR_RNDN); outD[i] = mpfr_get_d(mr, MPFR_RNDN) }
+        blackHole(outD.baseAddress)
+    }
+    runner.measure(group: group, name: "exp BigFloat53 (alloc)", elements: n,
+                   baseline: "exp Double (libm)", baselineNs: base) {
+        for i in 0..<n { outD[i] = be[i].exp().double() }
+        blackHole(outD.baseAddress)
+    }
+}
+
+/// A tiny deterministic generator for benchmark inputs (SplitMix64).
+struct BenchRNG: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [a, b).
+    mutating func uniform(_ a: Double, _ b: Double) -> Double {
+        a + (b - a) * Double(next() >> 11) * 0x1p-53
+    }
+}
