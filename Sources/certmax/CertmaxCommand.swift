@@ -20,6 +20,7 @@ struct CertmaxCommand: ParsableCommand {
         subcommands: [
             // One line per subcommand (keep this list one entry per line).
             VerifyCommand.self,
+            RegressCommand.self,
         ]
     )
 }

@@ -6,6 +6,8 @@ enum RegressionKinds {
     static let all: [String: RegressionEvaluator] = [
         "softmax": softmax,
         "objective": objective,
+        "radius": radius,
+        "verify": verify,
     ]
 
     /// Vertex enumeration (2^K MPFR evaluations) is used as an extra check up to this K.
@@ -44,25 +46,28 @@ enum RegressionKinds {
     static let objective: RegressionEvaluator = { c in
         let input = try ObjectiveInput(document: JSONDocument(path: c.path("input")))
         let methodName = try c.options.optionalString("method") ?? "vertex"
-        let result = try ObjectiveMethod.evaluate(methodName, input: input, caseOptions: c.options)
-        let bounds = [NamedBound("min", result.enclosure.minimum), NamedBound("max", result.enclosure.maximum)]
+        guard let method = ObjectiveMethod(rawValue: methodName) else {
+            throw c.options.error("method", "unknown method \"\(methodName)\" (expected \(ObjectiveMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let e = try ObjectiveBounds.enclosure(input, method: method)
+        let bounds = [NamedBound("min", e.minimum), NamedBound("max", e.maximum)]
+        let box = input.box
         var failures: [String] = []
         var checks = 0
-        let e = result.enclosure
         for (name, witness, bound) in [("min", e.minimizer, e.minimum), ("max", e.maximizer, e.maximum)] {
             guard let w = witness else { continue }
-            let v = HighPrecisionSoftmax.objective(c: input.c, at: w, temperature: input.temperature)
+            let v = HighPrecisionSoftmax.objective(c: input.c, at: w, temperature: box.temperature)
             checks += 1
-            // The witness value is attained: min <= value and max >= value.
+            // A witness value is attained: the exact min is <= it and the exact max >= it.
             if name == "min" && v.upper < bound.lower { failures.append("min.lower = \(bound.lower) is above the attained value \(v)") }
             if name == "max" && v.lower > bound.upper { failures.append("max.upper = \(bound.upper) is below the attained value \(v)") }
         }
-        if let box = input.box, box.lower.count <= bruteForceMaxK {
-            let (lo, hi) = bruteForceExtrema(c: input.c, lower: box.lower, upper: box.upper, temperature: input.temperature)
+        if box.count <= bruteForceMaxK && input.diffUpper == nil {
+            let (lo, hi) = bruteForceExtrema(c: input.c, lower: box.lower, upper: box.upper, temperature: box.temperature)
             checks += 2
             if lo.upper < e.minimum.lower { failures.append("min.lower = \(e.minimum.lower) is above the exact minimum \(lo)") }
             if hi.lower > e.maximum.upper { failures.append("max.upper = \(e.maximum.upper) is below the exact maximum \(hi)") }
-            if result.exact {
+            if method.isExact {
                 if lo.lower > e.minimum.upper { failures.append("min.upper = \(e.minimum.upper) is below the exact minimum \(lo)") }
                 if hi.upper < e.maximum.lower { failures.append("max.lower = \(e.maximum.lower) is above the exact maximum \(hi)") }
             }
@@ -86,5 +91,78 @@ enum RegressionKinds {
             if maxHi == nil || v.upper > maxHi! { maxHi = v.upper }
         }
         return (BigInterval(lower: minLo!, upper: minHi!), BigInterval(lower: maxLo!, upper: maxHi!))
+    }
+
+    /// `{"kind": "radius", "input": steps.json, "exact": true}`: per sample `rho_a[i]` and
+    /// `refined[i]` as [lower, +inf], `exact[i]` as [lower, upper] (upper +inf when not
+    /// certified within budget), and `batch` as [lower, +inf]. Checks: for samples whose
+    /// directions take two values, the closed-form binary radius (interval arithmetic)
+    /// must not lie below any lower bound; every lower bound must not exceed a certified
+    /// exact upper end.
+    static let radius: RegressionEvaluator = { c in
+        let batch = try RadiusInput.load(input: c.path("input"), logitsPath: nil, directionsPath: nil)
+        let exact = try c.options.has("exact") ? c.options.bool("exact") : false
+        let report = analyzeTaylorRadius(batch, options: RadiusOptions(exact: exact))
+        var bounds: [NamedBound] = []
+        var failures: [String] = []
+        var checks = 0
+        for (i, s) in report.samples.enumerated() {
+            bounds.append(NamedBound("rho_a[\(i)]", lower: s.rhoA, upper: .infinity))
+            bounds.append(NamedBound("refined[\(i)]", lower: s.refined, upper: .infinity))
+            if let e = s.exact { bounds.append(NamedBound("exact[\(i)]", lower: e.lower, upper: e.upper ?? .infinity)) }
+            let (z, a) = batch.sample(i)
+            if Set(a).count == 2 {
+                let closed = binaryTaylorRadius(logits: Array(z), directions: Array(a), temperature: batch.temperature)
+                checks += 1
+                for (name, v) in [("rho_a", s.rhoA), ("refined", s.refined), ("exact.lower", s.exact?.lower ?? 0)] where v > closed.upper {
+                    failures.append("sample \(i): \(name) = \(v) exceeds the binary closed form \(closed)")
+                }
+                if let hi = s.exact?.upper, hi < closed.lower {
+                    failures.append("sample \(i): exact.upper = \(hi) is below the binary closed form \(closed)")
+                }
+            }
+            if let hi = s.exact?.upper {
+                checks += 1
+                if s.rhoA > hi || s.refined > hi { failures.append("sample \(i): a lower bound exceeds the certified exact upper end \(hi)") }
+            }
+        }
+        bounds.append(NamedBound("batch", lower: report.batchLower, upper: .infinity))
+        return (bounds, failures, checks)
+    }
+
+    /// `{"kind": "verify", "spec": spec.json, "method": "vertex"}`: the certified margin
+    /// `margin` = [lower, upper] and every output coordinate `y[t][m]` over the region.
+    /// Checks: a sound (outward-rounded) forward pass at the region's centre must meet
+    /// every output bound and the margin bound.
+    static let verify: RegressionEvaluator = { c in
+        let spec = try VerificationSpec(path: c.path("spec"))
+        let methodName = try c.options.optionalString("method") ?? "vertex"
+        guard let method = BoundMethod(rawValue: methodName) else {
+            throw c.options.error("method", "unknown method \"\(methodName)\" (expected \(BoundMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let report = try Verifier.run(spec: spec, options: VerifierOptions(method: method, falsify: false))
+        var bounds = [NamedBound("margin", report.margin)]
+        for (t, row) in report.outputBounds.enumerated() {
+            for (m, y) in row.enumerated() { bounds.append(NamedBound("y[\(t)][\(m)]", y)) }
+        }
+        var failures: [String] = []
+        var checks = 0
+        let point = try InputRegion(center: spec.region.center, radius: Matrix(rows: spec.region.tokens, cols: spec.region.dimension))
+        let atCentre = AttentionBoundPropagation(layer: spec.layer, region: point, method: .vertex)
+        for (t, row) in report.outputBounds.enumerated() {
+            for (m, y) in row.enumerated() {
+                checks += 1
+                let v = atCentre.output[t][m]
+                if v.upper < y.lower || v.lower > y.upper {
+                    failures.append("y[\(t)][\(m)] = \(y) excludes the output at the centre \(v)")
+                }
+            }
+        }
+        let centreMargin = spec.property.evaluate(with: atCentre).margin
+        checks += 1
+        if centreMargin.upper < report.margin.lower {
+            failures.append("margin lower bound \(report.margin.lower) is above the margin at the centre \(centreMargin)")
+        }
+        return (bounds, failures, checks)
     }
 }
