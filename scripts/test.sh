@@ -10,3 +10,6 @@ if ! scripts/fetch-minilm.sh >/dev/null; then
 fi
 swift build --build-tests
 swift test --skip-build "$@"
+# The project's own tightness regression suite (also covered by a test; run here so its
+# table is in the CI log).
+.build/debug/certmax regress specs/regression

@@ -60,6 +60,6 @@ struct RegressCommand: ParsableCommand {
         }
         var code = report.exitCode
         if updated && code == .regression { code = .success }  // deliberately accepted
-        if code != .success { try exit(with: code) }
+        if code != .success { throw ExitCode(code.rawValue) }
     }
 }

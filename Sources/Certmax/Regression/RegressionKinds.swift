@@ -100,7 +100,7 @@ enum RegressionKinds {
     /// must not lie below any lower bound; every lower bound must not exceed a certified
     /// exact upper end.
     static let radius: RegressionEvaluator = { c in
-        let batch = try RadiusInput.load(input: c.path("input"), logitsPath: nil, directionsPath: nil)
+        let batch = try RadiusBatch.load(input: c.path("input"), logitsPath: nil, directionsPath: nil)
         let exact = try c.options.has("exact") ? c.options.bool("exact") : false
         let report = analyzeTaylorRadius(batch, options: RadiusOptions(exact: exact))
         var bounds: [NamedBound] = []
