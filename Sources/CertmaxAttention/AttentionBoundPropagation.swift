@@ -27,7 +27,9 @@ import CertmaxSoftmax
 /// 5. LayerNorm (if present): `LayerNormBounds` on the box of y.
 ///
 /// Soundness contract: for every real input X in `region`, the exact real-arithmetic
-/// layer output and attention weights lie inside the returned intervals.
+/// layer output and attention weights lie inside the returned intervals. Weights must be
+/// finite (`VerificationSpec` checks this); an overflowing intermediate gives infinite
+/// (trivial) bounds, never a wrong finite one.
 public struct AttentionBoundPropagation: Sendable {
     public let layer: AttentionLayer
     public let region: InputRegion

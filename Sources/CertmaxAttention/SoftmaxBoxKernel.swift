@@ -16,11 +16,20 @@ struct SoftmaxBoxKernel: Sendable {
     /// Enclosures of e^{l_j - m} and e^{u_j - m}.
     let expLower: [Interval]
     let expUpper: [Interval]
+    /// True when some score bound is not finite (an overflowed score enclosure); then
+    /// only the trivial bounds are returned (p_j in [0, 1], c.p in [min c, max c]).
+    let degenerate: Bool
 
     /// - Precondition: `lower.count == upper.count >= 1`, `lower[j] <= upper[j]`, all finite.
     init(lower: [Double], upper: [Double]) {
         precondition(lower.count == upper.count && !lower.isEmpty)
         count = lower.count
+        degenerate = !(lower.allSatisfy { $0.isFinite } && upper.allSatisfy { $0.isFinite })
+        if degenerate {
+            expLower = []
+            expUpper = []
+            return
+        }
         let m = upper.max()!
         expLower = lower.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
         expUpper = upper.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
@@ -36,6 +45,7 @@ struct SoftmaxBoxKernel: Sendable {
     /// every s in the box.
     func perCoordinate() -> [Interval] {
         let K = count
+        if degenerate { return [Interval](repeating: Interval(uncheckedLower: 0, upper: 1), count: K) }
         var preU = [Double](repeating: 0, count: K + 1), sufU = [Double](repeating: 0, count: K + 1)
         var preL = [Double](repeating: 0, count: K + 1), sufL = [Double](repeating: 0, count: K + 1)
         for j in 0..<K {
@@ -82,6 +92,7 @@ struct SoftmaxBoxKernel: Sendable {
     /// coordinate, head and query).
     func minimum(_ c: UnsafeBufferPointer<Double>, negate: Bool) -> Double {
         let K = count
+        if degenerate { return negate ? -c.max()! : c.min()! }  // p is in the simplex
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: K) { order in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * (K + 1)) { scratch in
                 let sign: Double = negate ? -1 : 1

@@ -65,3 +65,13 @@ struct SoftmaxBoxKernelTests {
         }
     }
 }
+
+@Suite("Softmax box kernel edge cases")
+struct SoftmaxBoxKernelEdgeTests {
+    /// An overflowed score enclosure (infinite bound) gives only the trivial bounds, never NaN.
+    @Test func infiniteScoreBoundsGiveTrivialBounds() {
+        let k = SoftmaxBoxKernel(lower: [0, 1], upper: [.infinity, 2])
+        #expect(k.perCoordinate() == [Interval(uncheckedLower: 0, upper: 1), Interval(uncheckedLower: 0, upper: 1)])
+        #expect(k.minimum([3, -1]) == -1 && k.maximum([3, -1]) == 3)
+    }
+}
