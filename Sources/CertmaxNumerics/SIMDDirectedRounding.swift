@@ -18,6 +18,14 @@
 //   as Double.divDown.
 // NaN in, NaN out. These match Double.addDown/... exactly wherever both are exact (the
 // tests check this against MPFR).
+//
+// Performance note: on baseline x86-64 (SSE2 code generation, which is what SwiftPM
+// builds by default) these branch-free lane versions are NOT faster than calling the
+// scalar Double.addDown/mulDown/divDown per element (benchmarks/RESULTS.md: add 5.6 vs
+// 3.2 ns, mul 8.7 vs 11.5 ns, div 13.4 vs 11.7 ns per element for both bounds): the
+// mask selects cost more than the 2-lane arithmetic saves. They pay off only when the
+// surrounding kernel is already vectorized (no scalar round trip), or with wider
+// vector code generation.
 
 extension SIMD8 where Scalar == Double {
     // MARK: Lane helpers
