@@ -31,10 +31,11 @@ let package = Package(
     targets: [
         .target(name: "CMPFR", linkerSettings: [.linkedLibrary("mpfr"), .linkedLibrary("gmp")]),
         .target(name: "CGLPK", linkerSettings: [.linkedLibrary("glpk")]),
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(
             name: "CertmaxNumerics",
             dependencies: ["CMPFR", .product(name: "RealModule", package: "swift-numerics")]),
-        .target(name: "CertmaxIO", dependencies: ["CertmaxNumerics"]),
+        .target(name: "CertmaxIO", dependencies: ["CertmaxNumerics", "CZlib"]),
         .target(name: "CertmaxLP", dependencies: ["CGLPK", "CertmaxNumerics"]),
         .target(
             name: "CertmaxSoftmax",
@@ -72,7 +73,8 @@ let package = Package(
         .testTarget(name: "CertmaxIOTests", dependencies: ["CertmaxIO", "TestSupport"]),
         .testTarget(name: "CertmaxLPTests", dependencies: ["CertmaxLP", "TestSupport"]),
         .testTarget(name: "CertmaxSoftmaxTests", dependencies: ["CertmaxSoftmax", "TestSupport"]),
-        .testTarget(name: "CertmaxRadiusTests", dependencies: ["CertmaxRadius", "TestSupport"]),
+        .testTarget(name: "CertmaxRadiusTests", dependencies: ["CertmaxRadius", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "CertmaxAttentionTests", dependencies: ["CertmaxAttention", "TestSupport"]),
         .testTarget(name: "CertmaxCLITests", dependencies: ["TestSupport"]),
     ],

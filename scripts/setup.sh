@@ -3,7 +3,7 @@
 # Safe to run repeatedly; a no-op on a machine that has them.
 set -euo pipefail
 need=()
-for pkg in libmpfr-dev libglpk-dev; do
+for pkg in libmpfr-dev libglpk-dev libgmp-dev zlib1g-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -1,2 +1,3 @@
-// CertmaxLP: the GLPK binding and rigorous (Neumaier-Shcherbina) LP bounds.
-// The LP's own objective value is never reported as a bound; see SafeBound.swift.
+// CertmaxLP: the GLPK binding (LinearProgram, LPSolution, GLPKSolver.swift) and
+// rigorous Neumaier-Shcherbina LP bounds (SafeBound.swift).
+// The LP's own objective value is never reported as a bound.

@@ -43,12 +43,14 @@ public func runCertmax(_ arguments: [String], stdin: String? = nil, environment:
     if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
     try inPipe.fileHandleForWriting.close()
     // Read both pipes fully before waiting, so a large output cannot deadlock.
-    var outData = Data(), errData = Data()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let outBox = Box()
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
+    DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
     group.wait()
+    let outData = outBox.data
     process.waitUntilExit()
     return CLIResult(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),

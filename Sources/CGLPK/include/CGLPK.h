@@ -12,10 +12,18 @@
 /// Result codes of the guarded calls, besides GLPK's own return codes (>= 0).
 #define CM_GLP_FAILED (-1)
 
-/// Silences (on = 0) or restores (on = 1) GLPK's terminal output for this thread.
+/// Silences (on = 0) or restores (on = 1) GLPK's terminal output for this thread,
+/// including the error messages GLPK prints during guarded calls.
 void cm_glp_term_out(int on);
 /// Incremented every time a guarded call caught a GLPK error and freed the environment.
 unsigned long cm_glp_generation(void);
+/// Like cm_glp_generation, but counts only failures on the calling thread. GLPK 5.0's
+/// environment is thread-local (Debian's libglpk has a TLS segment; checked by a test),
+/// so a failure on one thread invalidates only the problems created on that thread.
+unsigned long cm_glp_thread_generation(void);
+/// The text GLPK printed during the last guarded call on this thread (e.g. its error
+/// message); empty if none.
+const char *cm_glp_last_message(void);
 /// glp_simplex under the guard. Returns GLPK's return code, or CM_GLP_FAILED.
 int cm_glp_simplex(glp_prob *P, const glp_smcp *parm);
 /// glp_exact under the guard. Returns GLPK's return code, or CM_GLP_FAILED.

@@ -1,0 +1,17 @@
+/// How the verifier bounds the softmax and the value aggregation P V of each head.
+///
+/// All methods share the same sound affine-form propagation of the linear maps and of
+/// the bilinear scores; they differ in what they do with the score bounds:
+/// - `interval`: per-coordinate softmax bounds times value intervals, summed in interval
+///   arithmetic (the baseline; ignores that the weights sum to one).
+/// - `vertex`: Vertex-Softmax on the score box for the property's own objective (the
+///   property's coefficients pulled back through the output projection and V).
+/// - `zone`: as `vertex`, plus bounds on score differences s_j - s_k = q.(k_j - k_k)
+///   computed from the shared query, used through a pivot box (softmax is shift
+///   invariant, so the box of s - s_r is an equally valid score box) and direct bounds
+///   p_k >= 1 / sum_j e^{D_jk}; the best of the sound bounds is kept.
+public enum BoundMethod: String, CaseIterable, Sendable {
+    case interval
+    case vertex
+    case zone
+}

@@ -1,0 +1,109 @@
+import CertmaxNumerics
+
+/// Softmax bounds over one score box l <= s <= u (one attention row), prepared once and
+/// queried for many objectives: per-coordinate bounds and Vertex-Softmax bounds of
+/// F(s) = sum_j c_j p_j (DESIGN.md section 2).
+///
+/// The exponentials e^{l_j - m}, e^{u_j - m} (m = max_j u_j, so every term is <= 1 and
+/// the largest upper term is exactly 1) are enclosed once with sound `expDown`/`expUp`
+/// on outward-rounded shifted arguments; every query reuses them.
+///
+/// This is the attention verifier's own kernel; it follows the same math as the softmax
+/// module's `SoftmaxBounds.perCoordinate` / `VertexSoftmax.objective` and can be swapped
+/// for them without changing any result's soundness.
+struct SoftmaxBoxKernel: Sendable {
+    let count: Int
+    /// Enclosures of e^{l_j - m} and e^{u_j - m}.
+    let expLower: [Interval]
+    let expUpper: [Interval]
+
+    /// - Precondition: `lower.count == upper.count >= 1`, `lower[j] <= upper[j]`, all finite.
+    init(lower: [Double], upper: [Double]) {
+        precondition(lower.count == upper.count && !lower.isEmpty)
+        count = lower.count
+        let m = upper.max()!
+        expLower = lower.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
+        expUpper = upper.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
+    }
+
+    /// Per-coordinate bounds: p_j >= e^{l_j} / (e^{l_j} + sum_{i != j} e^{u_i}) and
+    /// p_j <= e^{u_j} / (e^{u_j} + sum_{i != j} e^{l_i}) (exact bounds over the box, both
+    /// attained at vertices); a/(a+b) is increasing in a and decreasing in b, so rounding
+    /// a down and b up (resp. the reverse) and the quotient outward keeps them sound.
+    /// Sums over i != j use prefix and suffix sums (no cancellation).
+    ///
+    /// Postconditions: 0 <= lower <= upper <= 1 and the exact p_j(s) lies inside for
+    /// every s in the box.
+    func perCoordinate() -> [Interval] {
+        let K = count
+        var preU = [Double](repeating: 0, count: K + 1), sufU = [Double](repeating: 0, count: K + 1)
+        var preL = [Double](repeating: 0, count: K + 1), sufL = [Double](repeating: 0, count: K + 1)
+        for j in 0..<K {
+            preU[j + 1] = Double.addUp(preU[j], expUpper[j].upper)
+            preL[j + 1] = Double.addDown(preL[j], expLower[j].lower)
+        }
+        for j in stride(from: K - 1, through: 0, by: -1) {
+            sufU[j] = Double.addUp(sufU[j + 1], expUpper[j].upper)
+            sufL[j] = Double.addDown(sufL[j + 1], expLower[j].lower)
+        }
+        var out = [Interval]()
+        out.reserveCapacity(K)
+        for j in 0..<K {
+            let othersUp = Double.addUp(preU[j], sufU[j + 1])
+            let othersDown = Double.addDown(preL[j], sufL[j + 1])
+            let a = expLower[j].lower
+            let lo: Double = a == 0 ? 0 : Double.divDown(a, Double.addUp(a, othersUp))
+            let b = expUpper[j].upper
+            let den = Double.addDown(b, othersDown)
+            var hi: Double = den > 0 ? Double.divUp(b, den) : 1
+            if !(hi <= 1) { hi = 1 }
+            out.append(Interval(uncheckedLower: Swift.max(0, Swift.min(lo, 1)), upper: hi))
+        }
+        return out
+    }
+
+    /// A sound lower bound of min over the box of sum_j c_j p_j(s) (Vertex-Softmax).
+    ///
+    /// The minimum is attained at one of the K+1 threshold vertices (sort c ascending;
+    /// candidate k puts the k smallest-c keys at their upper score, the others at their
+    /// lower score). With c' = c - min c >= 0, each candidate's value is
+    /// min c + N_k / D_k with N_k >= 0; N_k rounded down over D_k rounded up, rounded
+    /// down, bounds it from below, and the minimum of these bounds over all candidates
+    /// bounds the exact minimum from below. D_k >= e^{l_j - m} > 0 never vanishes in exact
+    /// arithmetic; its upper bound is at least one enclosure upper end, so no 0/0 occurs.
+    ///
+    /// - Precondition: `c.count == count`, all finite.
+    func minimum(_ c: [Double]) -> Double {
+        let K = count
+        let order = (0..<K).sorted { c[$0] < c[$1] }
+        let cmin = c[order[0]]
+        var shifted = [Double](repeating: 0, count: K)
+        for j in 0..<K { shifted[j] = Double.subDown(c[j], cmin) }  // >= 0, <= c_j - cmin
+        // Prefix over keys at upper (in sorted order), suffix over keys at lower.
+        var preN = [Double](repeating: 0, count: K + 1), preD = [Double](repeating: 0, count: K + 1)
+        var sufN = [Double](repeating: 0, count: K + 1), sufD = [Double](repeating: 0, count: K + 1)
+        for r in 0..<K {
+            let j = order[r]
+            preN[r + 1] = Double.addDown(preN[r], Double.mulDown(shifted[j], expUpper[j].lower))
+            preD[r + 1] = Double.addUp(preD[r], expUpper[j].upper)
+        }
+        for r in stride(from: K - 1, through: 0, by: -1) {
+            let j = order[r]
+            sufN[r] = Double.addDown(sufN[r + 1], Double.mulDown(shifted[j], expLower[j].lower))
+            sufD[r] = Double.addUp(sufD[r + 1], expLower[j].upper)
+        }
+        var best = Double.infinity
+        for k in 0...K {
+            let n = Double.addDown(preN[k], sufN[k])
+            let d = Double.addUp(preD[k], sufD[k])
+            let ratio: Double = n <= 0 ? 0 : (d.isFinite ? Double.divDown(n, d) : 0)
+            best = Swift.min(best, ratio)
+        }
+        return Double.addDown(cmin, best)
+    }
+
+    /// A sound upper bound of max over the box of sum_j c_j p_j(s): -minimum(-c).
+    func maximum(_ c: [Double]) -> Double {
+        -minimum(c.map { -$0 })
+    }
+}

@@ -1,0 +1,247 @@
+import CertmaxNumerics
+import Foundation
+
+/// Options of the exact (multiclass) radius enclosure.
+public struct ExactRadiusOptions: Sendable, Equatable {
+    /// Target relative width (upper - lower) / lower of the enclosure. Default 1e-6.
+    public var relativeWidth: Double
+    /// Budget: the maximal number of arc evaluations (each about 3K complex interval
+    /// exponentials) for one sample. Default 200_000.
+    public var maxArcEvaluations: Int
+
+    public init(relativeWidth: Double = 1e-6, maxArcEvaluations: Int = 200_000) {
+        self.relativeWidth = relativeWidth
+        self.maxArcEvaluations = maxArcEvaluations
+    }
+}
+
+/// A certified enclosure of one sample's exact Taylor radius (distance from 0 to the
+/// nearest complex zero of F(tau) = sum_k exp((z_k + tau a_k) / T)).
+public struct ExactRadius: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// `[lower, upper]` encloses the radius with the requested relative width (or
+        /// better), or the radius is +inf (lower = upper = +inf).
+        case certified
+        /// The budget ran out (or zero counting could not be certified) before the
+        /// requested width was reached. `lower` is still a certified lower bound and
+        /// `upper`, when present, a certified upper bound.
+        case notCertified = "not-certified"
+    }
+
+    public enum Method: String, Sendable {
+        /// All directions equal: F never vanishes.
+        case noZeros = "no-zeros"
+        /// a takes two distinct values: closed form after grouping the classes.
+        case closedForm = "closed-form"
+        /// Argument-principle zero counting + bisection + Krawczyk.
+        case argumentPrinciple = "argument-principle"
+    }
+
+    public var status: Status
+    public var method: Method
+    /// A certified lower bound of the radius (rounded down).
+    public var lower: Double
+    /// A certified upper bound of the radius (rounded up), nil if none was found.
+    public var upper: Double?
+    /// An approximate location of a nearest zero (tau units), when one was located by
+    /// Newton's method and confirmed by the Krawczyk test (the zero lies within
+    /// `upper - lower`-ish of it); not a bound.
+    public var zero: (re: Double, im: Double)?
+    /// Arc evaluations spent (0 for the closed forms).
+    public var arcEvaluations: Int
+
+    public static func == (a: ExactRadius, b: ExactRadius) -> Bool {
+        a.status == b.status && a.method == b.method && a.lower == b.lower && a.upper == b.upper
+            && a.zero?.re == b.zero?.re && a.zero?.im == b.zero?.im && a.arcEvaluations == b.arcEvaluations
+    }
+
+    /// `(upper - lower) / lower`, +inf when there is no upper bound, 0 for +inf radii.
+    public var relativeWidth: Double {
+        guard let u = upper else { return .infinity }
+        if lower == .infinity { return 0 }
+        return (u - lower) / lower
+    }
+}
+
+/// log(sum_j e^{x_j}) for intervals x_j (outward rounded; contains the exact value for
+/// every choice of x_j in its interval).
+func intervalLogSumExp(_ xs: [Interval]) -> Interval {
+    let m = xs.map(\.upper).max()!
+    var s = Interval.zero
+    for x in xs { s += (x - m).exp() }
+    return s.log() + m
+}
+
+/// The exact radius when `a` takes exactly two distinct values alpha > beta: grouping
+/// classes, F(tau) = A e^{alpha tau / T} + B e^{beta tau / T} with log A = LSE of z_j / T
+/// over {a_j = alpha} (likewise B), whose zeros are
+/// tau = T (log(B/A) + i pi (2m + 1)) / (alpha - beta); the nearest has
+/// |tau| = T sqrt(log(A/B)^2 + pi^2) / (alpha - beta).
+///
+/// Soundness: the returned interval contains that value (outward-rounded interval
+/// arithmetic throughout, pi enclosed by `Interval.pi`).
+/// Precondition: a has exactly two distinct values; finite inputs; T > 0.
+public func binaryTaylorRadius(logits z: [Double], directions a: [Double], temperature: Double = 1) -> Interval {
+    let hiA = a.max()!, loA = a.min()!
+    precondition(hiA > loA, "binaryTaylorRadius needs two distinct directions")
+    let t = Interval(temperature)
+    var ga: [Interval] = [], gb: [Interval] = []
+    for (zj, aj) in zip(z, a) {
+        precondition(aj == hiA || aj == loA, "binaryTaylorRadius needs exactly two distinct directions")
+        let x = temperature == 1 ? Interval(zj) : Interval(zj) / t
+        if aj == hiA { ga.append(x) } else { gb.append(x) }
+    }
+    let delta = intervalLogSumExp(ga) - intervalLogSumExp(gb)
+    let gap = Interval(hiA) - Interval(loA)
+    let r = (delta.squared() + Interval.pi.squared()).squareRoot() / gap
+    return temperature == 1 ? r : r * t
+}
+
+/// A certified enclosure of the exact Taylor radius of one sample (DESIGN.md §4).
+///
+/// Method: all directions equal → +inf. Two distinct directions → `binaryTaylorRadius`
+/// (closed form, relative width ~1e-15). Otherwise, on G(s) = F(T s):
+/// 1. lower := the refined lower bound (Theorem 2 of RadiusLowerBounds.swift), a certified
+///    zero-free radius;
+/// 2. grow R geometrically from it, counting zeros in |s| < R with the argument principle
+///    in complex interval arithmetic (`CircleZeroCounter`), until a count is positive:
+///    upper := R (a zero lies in the open disk);
+/// 3. bisect: a certified count 0 at R proves no zero in |s| <= R (lower := R); a
+///    positive count proves one in |s| < R (upper := R);
+/// 4. once the bracket is within 1e-2, locate a zero by Newton's method near the circle
+///    and prove it with the Krawczyk test (`krawczykZeroBox`): upper := sup |K|; then one
+///    count just below inf |K| usually closes the bracket at once;
+/// 5. stop at relative width `options.relativeWidth`, or when the budget runs out.
+///
+/// Soundness: `lower` <= radius always; `upper` (when present) >= radius; every step
+/// only moves them on a certified statement. If the budget runs out or a count cannot be
+/// certified repeatedly, the result is `.notCertified` with the best bounds found — never
+/// a guess. The result is scaled by T with outward rounding.
+///
+/// Preconditions: same non-zero length, finite entries, finite T > 0.
+/// Complexity: O(K) per arc evaluation; typically a few hundred to a few thousand arcs.
+public func exactTaylorRadius(
+    logits z: [Double], directions a: [Double], temperature: Double = 1,
+    options: ExactRadiusOptions = ExactRadiusOptions()
+) -> ExactRadius {
+    precondition(z.count == a.count && !z.isEmpty, "logits and directions must have the same non-zero length")
+    let lb = z.withUnsafeBufferPointer { zp in
+        a.withUnsafeBufferPointer { ap in taylorRadiusLowerBounds(logits: zp, directions: ap, temperature: temperature) }
+    }
+    if lb.rhoA == .infinity {
+        return ExactRadius(status: .certified, method: .noZeros, lower: .infinity, upper: .infinity, zero: nil, arcEvaluations: 0)
+    }
+    let distinct = Set(a)
+    if distinct.count == 2 {
+        let r = binaryTaylorRadius(logits: z, directions: a, temperature: temperature)
+        return ExactRadius(status: .certified, method: .closedForm, lower: Swift.max(r.lower, lb.refined),
+                           upper: r.upper, zero: nil, arcEvaluations: 0)
+    }
+    let t = temperature
+    func toTau(_ s: Double, up: Bool) -> Double { t == 1 ? s : (up ? Double.mulUp(s, t) : Double.mulDown(s, t)) }
+    var lo = t == 1 ? lb.refined : Double.divDown(lb.refined, t)  // s-units, certified
+    var hi = Double.infinity
+    var zero: (Double, Double)?
+    let g = ExponentialSum(logits: z, directions: a, temperature: t)
+    var counter = CircleZeroCounter(g, maxArcEvaluations: options.maxArcEvaluations)
+    func result(_ status: ExactRadius.Status) -> ExactRadius {
+        ExactRadius(status: status, method: .argumentPrinciple, lower: toTau(lo, up: false),
+                    upper: hi.isFinite ? toTau(hi, up: true) : nil,
+                    zero: zero.map { (toTau($0.0, up: false), toTau($0.1, up: false)) },
+                    arcEvaluations: counter.arcEvaluations)
+    }
+    guard lo > 0, lo.isFinite, lo.isNormal else { return result(.notCertified) }
+    let target = Swift.max(options.relativeWidth, 4e-15)
+
+    // 2. Bracket from above.
+    var r = lo * 1.25
+    var failures = 0
+    while hi == .infinity {
+        guard r.isFinite, counter.arcEvaluations < counter.maxArcEvaluations else { return result(.notCertified) }
+        switch counter.count(radius: r) {
+        case nil:
+            failures += 1
+            if failures > 8 { return result(.notCertified) }
+            r *= 1.0 + 1e-3 * Double(failures)
+        case 0?:
+            lo = Swift.max(lo, r)
+            r *= 1.5
+        case _?:
+            hi = r
+        }
+    }
+
+    // 3-5. Bisection with a Krawczyk shortcut.
+    var triedKrawczyk = false
+    failures = 0
+    while (hi - lo) > target * lo {
+        if counter.arcEvaluations >= counter.maxArcEvaluations { return result(.notCertified) }
+        if !triedKrawczyk && (hi - lo) <= 1e-2 * lo {
+            triedKrawczyk = true
+            if let k = locateAndProveZero(g, lo: lo, hi: hi) {
+                zero = k.center
+                let kHi = k.magnitudeUpper
+                if kHi < hi { hi = kHi }
+                let kLo = k.magnitudeLower
+                // Probe just below the proven zero: first very close (tight lower bound),
+                // then at the requested width if the close count cannot be certified.
+                for gap in [1e-11, 0.25 * target] {
+                    let probe = Swift.min(kLo, hi) * (1 - gap)
+                    guard probe > lo else { break }
+                    let n = counter.count(radius: probe)
+                    if n == 0 { lo = probe; break }
+                    if let n, n > 0 { hi = Swift.min(hi, probe); break }
+                }
+                continue
+            }
+        }
+        let frac = failures == 0 ? 0.5 : [0.5, 0.37, 0.63, 0.29, 0.71, 0.45, 0.55][failures % 7]
+        let mid = lo + frac * (hi - lo)
+        guard mid > lo, mid < hi else { break }
+        switch counter.count(radius: mid) {
+        case nil:
+            failures += 1
+            if failures > 12 { return result(.notCertified) }
+        case 0?:
+            lo = mid; failures = 0
+        case _?:
+            hi = mid; failures = 0
+        }
+    }
+    return result((hi - lo) <= target * lo ? .certified : .notCertified)
+}
+
+/// Finds a zero of G with |s| in about [lo, hi] by Newton's method from points on the
+/// circle |s| = (lo + hi)/2 where |G| is smallest, and proves it with the Krawczyk test.
+/// Returns the Krawczyk box (a certified zero lies in it), or nil.
+func locateAndProveZero(_ g: ExponentialSum, lo: Double, hi: Double) -> ComplexInterval? {
+    let r = 0.5 * (lo + hi)
+    let n = 512
+    var samples: [(Double, Double)] = []  // (|G|, angle) over the upper half circle
+    for j in 0...n {
+        let th = Double.pi * Double(j) / Double(n)
+        let v = g.pointValue(r * Foundation.cos(th), r * Foundation.sin(th))
+        samples.append(((v.fr * v.fr + v.fi * v.fi).squareRoot(), th))
+    }
+    // Local minima of |G| along the circle, smallest first.
+    var minima: [(Double, Double)] = []
+    for j in 0...n {
+        let left = j > 0 ? samples[j - 1].0 : .infinity, right = j < n ? samples[j + 1].0 : .infinity
+        if samples[j].0 <= left && samples[j].0 <= right { minima.append(samples[j]) }
+    }
+    minima.sort { $0.0 < $1.0 }
+    var best: ComplexInterval?
+    var bestHi = Double.infinity
+    for (_, th) in minima.prefix(6) {
+        guard let (x, y) = newtonZeroGuess(g, r * Foundation.cos(th), r * Foundation.sin(th)) else { continue }
+        let m = (x * x + y * y).squareRoot()
+        guard m <= hi * (1 + 1e-6), m >= lo * (1 - 1e-6) else { continue }
+        for rel in [1e-13, 1e-11, 1e-9] {
+            if let k = krawczykZeroBox(g, centerRe: x, centerIm: y, halfWidth: rel * m + 1e-300) {
+                if k.magnitudeUpper < bestHi { best = k; bestHi = k.magnitudeUpper }
+                break
+            }
+        }
+    }
+    return best
+}

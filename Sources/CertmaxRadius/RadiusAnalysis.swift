@@ -1,0 +1,144 @@
+import CertmaxNumerics
+import Dispatch
+
+/// What to compute for a batch.
+public struct RadiusOptions: Sendable, Equatable {
+    /// Also enclose each sample's exact radius (argument principle; slower).
+    public var exact: Bool
+    /// Controller factor theta > 0 of the largest safe step tau' = min(tau, theta rho).
+    public var theta: Double
+    /// Options of the exact enclosure.
+    public var exactOptions: ExactRadiusOptions
+
+    public init(exact: Bool = false, theta: Double = 1, exactOptions: ExactRadiusOptions = ExactRadiusOptions()) {
+        self.exact = exact
+        self.theta = theta
+        self.exactOptions = exactOptions
+    }
+}
+
+/// The radius bounds of one sample.
+public struct SampleRadius: Sendable, Equatable {
+    public var rhoA: Double
+    public var refined: Double
+    public var exact: ExactRadius?
+
+    /// The best certified lower bound of this sample's radius.
+    public var bestLower: Double { Swift.max(rhoA, refined, exact?.lower ?? 0) }
+}
+
+/// The step assessment for a given step length tau against the batch radius.
+public struct StepAssessment: Sendable, Equatable {
+    public var tau: Double
+    public var theta: Double
+    /// tau / (batch rho_a), rounded up: an upper bound of tau / rho (rho the true radius).
+    public var rRhoA: Double
+    /// tau / (best certified lower bound of the batch radius), rounded up; an upper
+    /// bound of the true normalized step r = tau / rho.
+    public var r: Double
+    /// Enclosure [tau / upper, tau / lower] of the true r when an exact upper bound of the
+    /// batch radius is known.
+    public var rEnclosure: Interval?
+    /// True when r (the certified upper bound) < 1: the step is certified inside the
+    /// Taylor radius of the batch loss.
+    public var safe: Bool
+    /// The controller step tau' = min(tau, theta * rho_lower), rounded down.
+    public var largestSafeStep: Double
+}
+
+/// The radius analysis of a batch (the loss is the mean over samples, whose Taylor radius
+/// is exactly the minimum of the samples' radii: the mean's singularities are the union
+/// of theirs, and poles of log-derivatives cannot cancel between samples because each
+/// sample's log F has a logarithmic branch point at each zero).
+public struct RadiusReport: Sendable, Equatable {
+    public var samples: [SampleRadius]
+    /// min over samples of rho_a (a certified lower bound of the batch radius).
+    public var batchRhoA: Double
+    /// Samples attaining `batchRhoA`.
+    public var bottleneckRhoA: [Int]
+    /// min over samples of the refined bound.
+    public var batchRefined: Double
+    public var bottleneckRefined: [Int]
+    /// Enclosure of the batch radius from the exact per-sample enclosures:
+    /// lower = min over samples of their certified lower bounds; upper = min over samples
+    /// of their upper bounds (nil if none). Present when exact enclosures were computed.
+    public var batchExactLower: Double?
+    public var batchExactUpper: Double?
+    /// Samples whose enclosure could attain the batch minimum (lower_i <= batch upper),
+    /// the one with the smallest upper bound first.
+    public var bottleneckExact: [Int]
+    /// The best certified lower bound of the batch radius (min over samples of each
+    /// sample's best lower bound).
+    public var batchLower: Double
+    /// Present when the batch has a step.
+    public var step: StepAssessment?
+    /// True when every exact enclosure reached its requested width.
+    public var allExactCertified: Bool
+}
+
+/// Analyzes a batch: per-sample rho_a, refined and (optionally) exact radius enclosures,
+/// the batch radius (minimum), bottleneck samples and the step assessment.
+///
+/// Soundness: every lower bound reported is <= the corresponding exact radius and every
+/// upper bound >= it (see `taylorRadiusLowerBounds`, `exactTaylorRadius`); r is rounded
+/// up and the largest safe step down. Uses all cores for large batches.
+public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = RadiusOptions()) -> RadiusReport {
+    let b = batch.rows, k = batch.columns, t = batch.temperature
+    var rho = [Double](repeating: 0, count: b), ref = [Double](repeating: 0, count: b)
+    batch.logits.withUnsafeBufferPointer { zp in
+        batch.directions.withUnsafeBufferPointer { ap in
+            rho.withUnsafeMutableBufferPointer { rp in
+                ref.withUnsafeMutableBufferPointer { fp in
+                    taylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, temperature: t, rhoA: rp, refined: fp)
+                }
+            }
+        }
+    }
+    var exact: [ExactRadius?] = Array(repeating: nil, count: b)
+    if options.exact {
+        exact.withUnsafeMutableBufferPointer { ep in
+            nonisolated(unsafe) let out = ep
+            let run = { (i: Int) in
+                let (z, a) = batch.sample(i)
+                out[i] = exactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
+            }
+            if b > 1 { DispatchQueue.concurrentPerform(iterations: b, execute: run) } else { run(0) }
+        }
+    }
+    let samples = (0..<b).map { SampleRadius(rhoA: rho[$0], refined: ref[$0], exact: exact[$0]) }
+    func argmins(_ xs: [Double]) -> (Double, [Int]) {
+        let m = xs.min()!
+        return (m, xs.indices.filter { xs[$0] == m })
+    }
+    let (bRho, nRho) = argmins(rho)
+    let (bRef, nRef) = argmins(ref)
+    var exLower: Double?, exUpper: Double?, nEx: [Int] = []
+    if options.exact {
+        let lowers = samples.map { $0.exact!.lower }
+        exLower = lowers.min()!
+        let uppers = samples.map { $0.exact!.upper ?? .infinity }
+        let u = uppers.min()!
+        exUpper = u.isFinite || u == .infinity && samples.allSatisfy({ $0.exact!.upper != nil }) ? u : nil
+        let first = uppers.firstIndex(of: u)!
+        nEx = [first] + samples.indices.filter { $0 != first && samples[$0].bestLower <= u }
+    }
+    let batchLower = samples.map(\.bestLower).min()!
+    var step: StepAssessment?
+    if let tau = batch.step {
+        // tau = 0 is r = 0 exactly; a zero lower bound (Delta_a overflowed) gives r = +inf.
+        func ratio(_ rho: Double) -> Double { tau == 0 || rho == .infinity ? 0 : rho == 0 ? .infinity : Double.divUp(tau, rho) }
+        let rA = ratio(bRho)
+        let r = ratio(batchLower)
+        var enc: Interval?
+        if let u = exUpper, u.isFinite, batchLower > 0 {
+            enc = Interval(uncheckedLower: Double.divDown(tau, u), upper: r)
+        }
+        let cap = batchLower == .infinity ? Double.infinity : Double.mulDown(options.theta, batchLower)
+        step = StepAssessment(tau: tau, theta: options.theta, rRhoA: rA, r: r, rEnclosure: enc, safe: r < 1,
+                              largestSafeStep: Swift.min(tau, cap))
+    }
+    return RadiusReport(samples: samples, batchRhoA: bRho, bottleneckRhoA: nRho, batchRefined: bRef,
+                        bottleneckRefined: nRef, batchExactLower: exLower, batchExactUpper: exUpper,
+                        bottleneckExact: nEx, batchLower: batchLower, step: step,
+                        allExactCertified: !options.exact || samples.allSatisfy { $0.exact!.status == .certified })
+}

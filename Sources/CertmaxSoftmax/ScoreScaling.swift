@@ -1,0 +1,43 @@
+import CertmaxNumerics
+
+/// Enclosures of the scaled, shifted scores `(l - M)/T` and `(u - M)/T` for a temperature
+/// `T > 0`, where `M = max u` (softmax is shift invariant, so the shift changes nothing; it
+/// keeps the scaled values small, so their rounding errors stay proportional to the score
+/// differences rather than to the scores).
+///
+/// Error rule: `lowerDown[i] <= (l_i - M)/T <= lowerUp[i]` and likewise for `upper`, each
+/// from directed subtraction and division (exactly `l_i`, unshifted, when `T == 1`). Bounds
+/// over the widened box `[lowerDown, upperUp]` are sound for the exact box; values at an
+/// exact vertex are enclosed using `[vDown, vUp]`.
+@usableFromInline
+struct ScaledScores {
+    @usableFromInline var lowerDown: [Double]
+    @usableFromInline var lowerUp: [Double]
+    @usableFromInline var upperDown: [Double]
+    @usableFromInline var upperUp: [Double]
+
+    @usableFromInline
+    init(lower: [Double], upper: [Double], temperature t: Double) {
+        if t == 1 {
+            lowerDown = lower; lowerUp = lower; upperDown = upper; upperUp = upper
+        } else {
+            let m = upper.max()!
+            lowerDown = lower.map { Double.divDown(Double.subDown($0, m), t) }
+            lowerUp = lower.map { Double.divUp(Double.subUp($0, m), t) }
+            upperDown = upper.map { Double.divDown(Double.subDown($0, m), t) }
+            upperUp = upper.map { Double.divUp(Double.subUp($0, m), t) }
+        }
+    }
+}
+
+/// Checks the documented preconditions of the box functions (cheap, O(K)).
+@inlinable
+func _checkBox(_ lower: [Double], _ upper: [Double], _ temperature: Double, _ function: StaticString) {
+    precondition(!lower.isEmpty, "\(function): need at least one score")
+    precondition(lower.count == upper.count, "\(function): lower and upper differ in length")
+    precondition(temperature > 0 && temperature.isFinite, "\(function): temperature must be finite and > 0")
+    for i in lower.indices {
+        precondition(lower[i].isFinite && upper[i].isFinite && lower[i] <= upper[i],
+                     "\(function): need finite lower[i] <= upper[i] (i = \(i))")
+    }
+}

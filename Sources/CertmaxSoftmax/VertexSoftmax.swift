@@ -1,0 +1,174 @@
+import CertmaxNumerics
+
+/// Exact bounds of a linear objective of softmax over a box of scores (Vertex-Softmax).
+///
+/// For fixed coefficients `c`, `F(s) = Σ_j c_j softmax(s/T)_j`. With `y_j = e^{s_j/T}` (a
+/// monotone map of the box onto a box) F is linear-fractional, so its minimum is attained at
+/// a vertex; by the Dinkelbach optimality condition at `λ* = min F` (coordinate j sits at its
+/// upper score iff `c_j < λ*`) some minimizing vertex has a threshold structure: with `c`
+/// sorted ascending, candidate `k` puts the k smallest-c coordinates at their upper score
+/// and the rest at their lower score, and `min F = min_{k=0..K} F(candidate k)`. The maximum
+/// is `-min(-F)` (the same sort, read backwards). This is the tightest bound obtainable from
+/// the score intervals alone.
+public enum VertexSoftmax {
+    /// Enclosures of the exact minimum and maximum of `c · softmax(s/T)` over `l <= s <= u`.
+    ///
+    /// Soundness: `minimum.lower <= min F` and `maximum.upper >= max F` (every candidate value
+    /// is enclosed with directed arithmetic; `min F` is the minimum of the candidates), and
+    /// `minimum.upper >= F(minimizer)`, `maximum.lower <= F(maximizer)` where the witnesses
+    /// are vertices of the box (given in the caller's units, before dividing by T). Hence
+    /// `minimum` and `maximum` enclose the exact optima. The enclosure widths are a few ulps
+    /// of the coefficient scale (each candidate is evaluated relative to its own largest
+    /// score, so every denominator is about 1 or larger).
+    ///
+    /// Preconditions: `c`, `lower`, `upper` have the same length K >= 1, all finite,
+    /// `lower[i] <= upper[i]`, `|c_i| <= 2^1000`, `temperature` finite and > 0.
+    ///
+    /// Edge Cases: K = 1 gives [c_0, c_0]; `l == u` gives a narrow enclosure of F(l);
+    /// ties in c are harmless (any tie order gives a threshold optimum); scores in the
+    /// thousands, or spread beyond Double's exponent range, neither overflow nor divide 0 by 0.
+    ///
+    /// Complexity: O(K log K) (one sort) plus two O(K) sweeps with about 3K exponentials.
+    public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
+        _checkBox(lower, upper, temperature, "VertexSoftmax.objective")
+        precondition(c.count == lower.count, "VertexSoftmax.objective: c and the box differ in length")
+        for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "VertexSoftmax.objective: |c_i| must be finite and <= 2^1000") }
+        let sc = ScaledScores(lower: lower, upper: upper, temperature: temperature)
+        let order = sortedOrder(c)
+        let ws = Workspace(capacity: c.count)
+        return objective(c: c, order: order, scores: sc, lower: lower, upper: upper, workspace: ws)
+    }
+
+    /// Indices of `c` sorted ascending (ties by index): the threshold order.
+    @usableFromInline
+    static func sortedOrder(_ c: [Double]) -> [Int] {
+        Array(c.indices).sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
+    }
+
+    @usableFromInline
+    static func objective(c: [Double], order: [Int], scores sc: ScaledScores, lower: [Double], upper: [Double],
+                          workspace ws: Workspace) -> ObjectiveEnclosure {
+        let K = c.count
+        let mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc)
+        let mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc)
+        func vertex(_ k: Int, reversed: Bool) -> [Double] {
+            var v = lower
+            for p in 0..<k { let i = reversed ? order[K - 1 - p] : order[p]; v[i] = upper[i] }
+            return v
+        }
+        return ObjectiveEnclosure(
+            minimum: Interval(uncheckedLower: mn.lower, upper: mn.upper),
+            maximum: Interval(uncheckedLower: -mx.upper, upper: -mx.lower),
+            minimizer: vertex(mn.k, reversed: false),
+            maximizer: vertex(mx.k, reversed: true))
+    }
+
+    /// Reusable scratch space for the sweep (suffix sums), so repeated calls allocate nothing.
+    public final class Workspace {
+        @usableFromInline var sl: [Double] = []
+        @usableFromInline var bdn: [Double] = []
+        @usableFromInline var bup: [Double] = []
+        @usableFromInline var nbdn: [Double] = []
+        @usableFromInline var nbup: [Double] = []
+
+        /// Scratch for boxes of up to `capacity` scores (grows on demand).
+        public init(capacity: Int = 0) { reserve(capacity) }
+
+        @usableFromInline func reserve(_ k: Int) {
+            if sl.count < k + 1 {
+                sl = [Double](repeating: 0, count: k + 1)
+                bdn = sl; bup = sl; nbdn = sl; nbup = sl
+            }
+        }
+
+        /// The minimum of `Σ ±c_i p_i` over the candidates: returns a lower bound of the exact
+        /// minimum, an upper bound of the value at candidate `k`, and that `k` (the number of
+        /// leading positions of the order set to their upper score).
+        ///
+        /// Position p of the threshold order is element `reversed ? order[K-1-p] : order[p]`;
+        /// its coefficient is `negate ? -c[i] : c[i]` (ascending along the positions).
+        @usableFromInline
+        func sweep(c: [Double], order: [Int], reversed: Bool, negate: Bool, scores sc: ScaledScores)
+            -> (lower: Double, upper: Double, k: Int)
+        {
+            let K = c.count
+            reserve(K)
+            @inline(__always) func elem(_ p: Int) -> Int { reversed ? order[K - 1 - p] : order[p] }
+            @inline(__always) func coef(_ i: Int) -> Double { negate ? -c[i] : c[i] }
+            let cmin = coef(elem(0))
+            // Coefficients shifted to d = c - cmin >= 0, enclosed as [dDown, dUp].
+            @inline(__always) func dDown(_ i: Int) -> Double { Swift.max(Double.subDown(coef(i), cmin), 0) }
+            @inline(__always) func dUp(_ i: Int) -> Double { Double.subUp(coef(i), cmin) }
+
+            // Suffix pass: positions p..K-1 at their lower score, relative to the suffix's
+            // largest (upper-rounded) lower score SL[p]. B = Σ e^{l - SL} (>= ~1), NB = Σ d e^{l - SL}.
+            sl[K] = -.infinity; bdn[K] = 0; bup[K] = 0; nbdn[K] = 0; nbup[K] = 0
+            var shift = -Double.infinity
+            var bD = 0.0, bU = 0.0, nD = 0.0, nU = 0.0
+            var p = K - 1
+            while p >= 0 {
+                let i = elem(p)
+                let xd = sc.lowerDown[i], xu = sc.lowerUp[i]
+                if xu > shift {
+                    if shift != -.infinity {
+                        let rD = Double.expDown(Double.subDown(shift, xu)), rU = Double.expUp(Double.subUp(shift, xu))
+                        bD = Double.mulDown(bD, rD); nD = Double.mulDown(nD, rD)
+                        bU = Double.mulUp(bU, rU); nU = Double.mulUp(nU, rU)
+                    }
+                    shift = xu
+                }
+                let tD = Double.expDown(Double.subDown(xd, shift)), tU = Double.expUp(Double.subUp(xu, shift))
+                bD = Double.addDown(bD, tD); bU = Double.addUp(bU, tU)
+                nD = Double.addDown(nD, Double.mulDown(dDown(i), tD)); nU = Double.addUp(nU, Double.mulUp(dUp(i), tU))
+                sl[p] = shift; bdn[p] = bD; bup[p] = bU; nbdn[p] = nD; nbup[p] = nU
+                p -= 1
+            }
+
+            // Forward pass: positions 0..k-1 at their upper score, relative to PU.
+            var pu = -Double.infinity
+            var aD = 0.0, aU = 0.0, naD = 0.0, naU = 0.0
+            var bestLower = Double.infinity, bestUpper = Double.infinity, bestK = 0
+            for k in 0...K {
+                let sk = sl[k]
+                let m = Swift.max(pu, sk)
+                let faD = pu == m ? 1 : Double.expDown(Double.subDown(pu, m))
+                let faU = pu == m ? 1 : Double.expUp(Double.subUp(pu, m))
+                let fbD = sk == m ? 1 : Double.expDown(Double.subDown(sk, m))
+                let fbU = sk == m ? 1 : Double.expUp(Double.subUp(sk, m))
+                let dD = Double.addDown(_mul0Down(aD, faD), _mul0Down(bdn[k], fbD))
+                let dU = Double.addUp(_mul0Up(aU, faU), _mul0Up(bup[k], fbU))
+                let numD = Double.addDown(_mul0Down(naD, faD), _mul0Down(nbdn[k], fbD))
+                let numU = Double.addUp(_mul0Up(naU, faU), _mul0Up(nbup[k], fbU))
+                // dD > 0: the term of the candidate's largest score is e^{-(1 ulp)} or 1.
+                let gLo = Swift.max(Double.divDown(numD, dU), 0)
+                let gHi = Double.divUp(numU, dD)
+                let fLo = Double.addDown(cmin, gLo), fHi = Double.addUp(cmin, gHi)
+                if fLo < bestLower { bestLower = fLo }
+                if fHi < bestUpper { bestUpper = fHi; bestK = k }
+                if k == K { break }
+                let i = elem(k)
+                let xd = sc.upperDown[i], xu = sc.upperUp[i]
+                if xu > pu {
+                    if pu != -.infinity {
+                        let rD = Double.expDown(Double.subDown(pu, xu)), rU = Double.expUp(Double.subUp(pu, xu))
+                        aD = Double.mulDown(aD, rD); naD = Double.mulDown(naD, rD)
+                        aU = Double.mulUp(aU, rU); naU = Double.mulUp(naU, rU)
+                    }
+                    pu = xu
+                }
+                let tD = Double.expDown(Double.subDown(xd, pu)), tU = Double.expUp(Double.subUp(xu, pu))
+                aD = Double.addDown(aD, tD); aU = Double.addUp(aU, tU)
+                naD = Double.addDown(naD, Double.mulDown(dDown(i), tD)); naU = Double.addUp(naU, Double.mulUp(dUp(i), tU))
+            }
+            // The exact minimum lies in [bestLower, bestUpper]; keep the interval ordered even
+            // when both ends round to the same neighbourhood.
+            return (Swift.min(bestLower, bestUpper), bestUpper, bestK)
+        }
+    }
+}
+
+/// Products of nonnegative factors where 0 annihilates (0 · anything finite = 0).
+@inlinable @inline(__always)
+func _mul0Down(_ a: Double, _ b: Double) -> Double { (a == 0 || b == 0) ? 0 : Double.mulDown(a, b) }
+@inlinable @inline(__always)
+func _mul0Up(_ a: Double, _ b: Double) -> Double { (a == 0 || b == 0) ? 0 : Double.mulUp(a, b) }

@@ -1,0 +1,50 @@
+import CertmaxIO
+import CertmaxNumerics
+import Foundation
+import Testing
+import TestSupport
+@testable import CertmaxRadius
+
+@Suite struct RadiusAnalysisTests {
+    @Test func batchMinimumBottlenecksAndStep() throws {
+        // Sample 0: binary-like, sample 1: wide directions (smallest rho_a), sample 2: a=(0,1,2).
+        let z: [Double] = [0, 0, 0, 1, 0, -1, 0.2, 0.1, 0.0]
+        let a: [Double] = [0, 0.5, 0.5, -3, 0, 3, 0, 1, 2]
+        let batch = try RadiusBatch(rows: 3, columns: 3, logits: z, directions: a, step: 0.4)
+        let rep = analyzeTaylorRadius(batch, options: RadiusOptions(exact: true, theta: 0.5))
+        #expect(rep.bottleneckRhoA == [1])
+        #expect(rep.batchRhoA == Double.divDown(.pi, 6))
+        #expect(rep.allExactCertified)
+        let lows = rep.samples.map { $0.exact!.lower }
+        #expect(rep.batchExactLower == lows.min())
+        #expect(rep.batchExactUpper == rep.samples.map { $0.exact!.upper! }.min())
+        #expect(rep.bottleneckExact.first == rep.samples.indices.min { rep.samples[$0].exact!.upper! < rep.samples[$1].exact!.upper! })
+        for s in rep.samples { #expect(s.rhoA <= s.refined && s.refined <= s.exact!.lower) }
+        let st = try #require(rep.step)
+        #expect(st.r == Double.divUp(0.4, rep.batchLower))
+        #expect(st.safe == (st.r < 1))
+        #expect(st.largestSafeStep == Swift.min(0.4, Double.mulDown(0.5, rep.batchLower)))
+        #expect(st.rEnclosure!.lower <= st.r)
+    }
+
+    @Test func jsonInputAndErrors() throws {
+        let good = #"{"logits": [[1, 2, 3], [0, 0, 0]], "directions": [[0.1, 0.2, 0.3], [1, -1, 0]], "step": 0.5, "temperature": 2}"#
+        let b = try RadiusBatch(document: JSONDocument(data: Data(good.utf8), source: "in.json"))
+        #expect(b.rows == 2 && b.columns == 3 && b.temperature == 2 && b.step == 0.5)
+        let single = #"{"logits": [1, 2], "directions": [0, 1]}"#
+        #expect(try RadiusBatch(document: JSONDocument(data: Data(single.utf8), source: "s.json")).rows == 1)
+        func err(_ text: String) -> InputError? {
+            do { _ = try RadiusBatch(document: JSONDocument(data: Data(text.utf8), source: "x.json")); return nil }
+            catch let e as InputError { return e } catch { return nil }
+        }
+        let mismatch = err(#"{"logits": [[1, 2, 3]], "directions": [[0.1, 0.2]]}"#)
+        #expect(mismatch?.description.contains("shape mismatch") == true && mismatch?.exitCode == .badInput)
+        #expect(err(#"{"logits": [], "directions": []}"#)?.description.contains("empty") == true)
+        let huge = err(#"{"logits": [[1, 1e999]], "directions": [[0, 1]]}"#)
+        #expect(huge?.exitCode == .badInput, "\(String(describing: huge))")
+        #expect(err(#"{"logits": [[1, 2]], "directions": [[0, 1]], "temperature": 0}"#)?.description.contains("temperature") == true)
+        #expect(err(#"{"logits": [[1, 2]], "directions": [[0, 1]], "stepp": 1}"#)?.description.contains("unknown field") == true)
+        // NaN from a binary source.
+        #expect(throws: InputError.self) { try RadiusBatch(rows: 1, columns: 2, logits: [1, .nan], directions: [0, 1]) }
+    }
+}

@@ -1,0 +1,53 @@
+@testable import CertmaxSoftmax
+import CertmaxNumerics
+import TestSupport
+import Testing
+
+@Suite struct JointLPTests {
+    /// Random correlated instances: the joint LP contains every sampled value (exact,
+    /// MPFR) and its attained ends come from real inputs in the box.
+    @Test func containsSamplesAndTightensZone() throws {
+        var rng = SeededGenerator(seed: 0x7017)
+        var gainVsZone = 0.0
+        let count = 20
+        for trial in 0..<count {
+            let K = Int.random(in: 2...8, using: &rng), n = Int.random(in: 1...4, using: &rng)
+            let inst = AffineInstance.random(&rng, K: K, n: n, scale: 3)
+            let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let zone = try ZoneLP.lpBounds(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D)
+            let joint = try JointLP.lpBounds(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let sampled = inst.sampledRange(&rng, samples: 200)
+            let tag = "trial \(trial) K \(K) n \(n) seed \(rng.seed)"
+            #expect(BigFloat(joint.minimum.lower) <= sampled.min, "\(tag): min bound \(joint.minimum.lower) > sample \(sampled.min) at \(sampled.argmin)")
+            #expect(BigFloat(joint.maximum.upper) >= sampled.max, "\(tag): max bound \(joint.maximum.upper) < sample \(sampled.max) at \(sampled.argmax)")
+            #expect(joint.minimum.lower <= joint.minimum.upper && joint.maximum.lower <= joint.maximum.upper, "\(tag): \(joint.minimum) \(joint.maximum)")
+            // Attained ends: the witness input is in the box and its exact value lies
+            // within the reported end.
+            if let x = joint.minimizerInput {
+                #expect(zip(x, inst.xLower).allSatisfy { $0 >= $1 } && zip(x, inst.xUpper).allSatisfy { $0 <= $1 })
+                let v = exactObjective(c: inst.c, scores: inst.exactScores(x))
+                #expect(v <= BigFloat(joint.minimum.upper) || joint.minimum.upper >= joint.maximum.upper, "\(tag): witness value \(v) above \(joint.minimum.upper)")
+            }
+            let wz = zone.maximum.upper - zone.minimum.lower
+            let wj = min(joint.maximum.upper, zone.maximum.upper) - max(joint.minimum.lower, zone.minimum.lower)
+            gainVsZone += wz > 0 ? 1 - wj / wz : 0
+            print("JointLP \(tag): zone [\(zone.minimum.lower), \(zone.maximum.upper)] joint [\(joint.minimum.lower), \(joint.maximum.upper)] sampled [\(sampled.min.double()), \(sampled.max.double())] solves \(joint.solves) rows \(joint.rows)")
+        }
+        print("JointLP: average width reduction vs zone \(gainVsZone / Double(count))")
+    }
+
+    @Test func tangentLinesLieBelowExp() {
+        var rng = SeededGenerator(seed: 0x7018)
+        for _ in 0..<2000 {
+            let m = Double.random(in: -50...50, using: &rng)
+            let a = m + Double.random(in: -30...5, using: &rng)
+            guard let (beta, r) = JointLP.tangent(at: a, shift: m) else { continue }
+            let z = a + Double.random(in: -10...10, using: &rng)
+            // e^{z-m} - beta z >= r, exactly (MPFR, rounded down).
+            let lhs = BigFloat(z, precision: 256).subtracting(BigFloat(m, precision: 256)).exp(rounding: .down)
+                .subtracting(BigFloat(beta, precision: 256).multiplied(by: BigFloat(z, precision: 256)), rounding: .down)
+            #expect(lhs >= BigFloat(r, precision: 256), "a \(a) m \(m) z \(z): \(lhs) < \(r)")
+        }
+    }
+}
