@@ -10,7 +10,13 @@ def f(x): return f"{x:.3f}" if x < 1 else (f"{x:.2f}" if x < 10 else (f"{x:.1f}"
 import os
 p=os.path.join(os.path.dirname(os.path.abspath(__file__)), 'RESULTS.md')
 s=open(p).read()
-head=s[:s.index("## Summary")]
+# Only the part between the numerics markers is replaced; other groups' sections stay.
+BEGIN, END = "<!-- numerics:begin -->", "<!-- numerics:end -->"
+if BEGIN not in s:
+    i = s.index("## Summary")
+    s = s[:i] + BEGIN + "\n" + s[i:] + "\n" + END + "\n"
+head=s[:s.index(BEGIN) + len(BEGIN)] + "\n"
+tail=s[s.index(END):]
 rows=[]
 for op in ['add','mul','div']:
     D=e(f'{op} Double'); I=e(f'{op} Interval'); S=e(f'{op} SIMD8 directed down+up'); M=e(f'{op} MPFR53 raw (1 rounding)'); B=e(f'{op} BigFloat53 (alloc)')
@@ -24,7 +30,7 @@ srows=[]
 for n in [16,1024,4096,65536]:
     L=e(f'libm exp (1 call/elt) n={n}'); L2=e(f'libm exp lower+upper n={n}'); X=e(f'expDown/expUp scalar n={n}'); Bo=e(f'SoundExp.bounds SIMD8 n={n}'); En=e(f'SoundExp.enclose (both of x) n={n}'); Iv=e(f'SoundExp.exp [Interval] n={n}')
     srows.append(f"| {n} | {f(L)} | {f(L2)} | {f(X)} ({X/L2:.2f}x) | {f(Bo)} ({Bo/L2:.2f}x of libm lower+upper) | {f(En)} ({En/L:.2f}x of one libm exp) | {f(Iv)} |")
-body=f'''## Summary
+body=f'''## Summary (numerics and soundexp groups)
 
 Issue 2 (ns per operation, arrays of 1024 operands; ratio against plain Double):
 
@@ -55,4 +61,4 @@ for about 0.7x of two libm calls.
 ## Full table
 
 '''
-open(p,'w').write(head+body+table)
+open(p,'w').write(head+body+table+"\n"+tail)
