@@ -165,18 +165,22 @@ public struct AttentionBoundPropagation: Sendable {
     /// Enclosure of sum_j p^h_ij(s) g_j over the region, for g_j in [lower_j, upper_j]
     /// (the method's bound of one head's contribution to a linear objective).
     func headTerm(head h: Int, query i: Int, lower wl: [Double], upper wu: [Double]) -> Interval {
+        // Interval product (the baseline, and a floor for the other methods so that each
+        // method is never looser than the previous one, even by a rounding ulp).
+        var product = Interval.zero
+        let p = probabilities[h][i]
+        for j in 0..<T { product = product + p[j] * Interval(uncheckedLower: wl[j], upper: wu[j]) }
         switch method {
         case .interval:
-            var acc = Interval.zero
-            let p = probabilities[h][i]
-            for j in 0..<T { acc = acc + p[j] * Interval(uncheckedLower: wl[j], upper: wu[j]) }
-            return acc
+            return product
         case .vertex:
-            return Interval(uncheckedLower: kernels[h][i].minimum(wl), upper: kernels[h][i].maximum(wu))
+            let k = kernels[h][i]
+            return Interval(uncheckedLower: Swift.max(k.minimum(wl), product.lower),
+                            upper: Swift.min(k.maximum(wu), product.upper))
         case .zone:
             let k = kernels[h][i], pk = pivotKernels![h][i]
-            return Interval(uncheckedLower: Swift.max(k.minimum(wl), pk.minimum(wl)),
-                            upper: Swift.min(k.maximum(wu), pk.maximum(wu)))
+            return Interval(uncheckedLower: Swift.max(k.minimum(wl), pk.minimum(wl), product.lower),
+                            upper: Swift.min(k.maximum(wu), pk.maximum(wu), product.upper))
         }
     }
 
