@@ -66,10 +66,10 @@ public enum VertexSoftmax {
     /// Reusable scratch space for the sweep (suffix sums), so repeated calls allocate nothing.
     public final class Workspace {
         @usableFromInline var sl: [Double] = []
-        @usableFromInline var bdn: [Double] = []
-        @usableFromInline var bup: [Double] = []
-        @usableFromInline var nbdn: [Double] = []
-        @usableFromInline var nbup: [Double] = []
+        @usableFromInline var bdn: [_CompensatedSum] = []
+        @usableFromInline var bup: [_CompensatedSum] = []
+        @usableFromInline var nbdn: [_CompensatedSum] = []
+        @usableFromInline var nbup: [_CompensatedSum] = []
 
         /// Scratch for boxes of up to `capacity` scores (grows on demand).
         public init(capacity: Int = 0) { reserve(capacity) }
@@ -77,7 +77,10 @@ public enum VertexSoftmax {
         @usableFromInline func reserve(_ k: Int) {
             if sl.count < k + 1 {
                 sl = [Double](repeating: 0, count: k + 1)
-                bdn = sl; bup = sl; nbdn = sl; nbup = sl
+                bdn = [_CompensatedSum](repeating: _CompensatedSum(up: false), count: k + 1)
+                nbdn = bdn
+                bup = [_CompensatedSum](repeating: _CompensatedSum(up: true), count: k + 1)
+                nbup = bup
             }
         }
 
@@ -87,6 +90,8 @@ public enum VertexSoftmax {
         ///
         /// Position p of the threshold order is element `reversed ? order[K-1-p] : order[p]`;
         /// its coefficient is `negate ? -c[i] : c[i]` (ascending along the positions).
+        /// Sums are compensated (`_CompensatedSum`), so each candidate's numerator and
+        /// denominator are within about one ulp of the exact sums of their (directed) terms.
         @usableFromInline
         func sweep(c: [Double], order: [Int], reversed: Bool, negate: Bool, scores sc: ScaledScores)
             -> (lower: Double, upper: Double, k: Int)
@@ -102,9 +107,11 @@ public enum VertexSoftmax {
 
             // Suffix pass: positions p..K-1 at their lower score, relative to the suffix's
             // largest (upper-rounded) lower score SL[p]. B = Σ e^{l - SL} (>= ~1), NB = Σ d e^{l - SL}.
-            sl[K] = -.infinity; bdn[K] = 0; bup[K] = 0; nbdn[K] = 0; nbup[K] = 0
+            sl[K] = -.infinity
+            var bD = _CompensatedSum(up: false), bU = _CompensatedSum(up: true)
+            var nD = _CompensatedSum(up: false), nU = _CompensatedSum(up: true)
+            bdn[K] = bD; bup[K] = bU; nbdn[K] = nD; nbup[K] = nU
             var shift = -Double.infinity
-            var bD = 0.0, bU = 0.0, nD = 0.0, nU = 0.0
             var p = K - 1
             while p >= 0 {
                 let i = elem(p)
@@ -112,21 +119,21 @@ public enum VertexSoftmax {
                 if xu > shift {
                     if shift != -.infinity {
                         let rD = Double.expDown(Double.subDown(shift, xu)), rU = Double.expUp(Double.subUp(shift, xu))
-                        bD = Double.mulDown(bD, rD); nD = Double.mulDown(nD, rD)
-                        bU = Double.mulUp(bU, rU); nU = Double.mulUp(nU, rU)
+                        bD.scale(rD); nD.scale(rD); bU.scale(rU); nU.scale(rU)
                     }
                     shift = xu
                 }
                 let tD = Double.expDown(Double.subDown(xd, shift)), tU = Double.expUp(Double.subUp(xu, shift))
-                bD = Double.addDown(bD, tD); bU = Double.addUp(bU, tU)
-                nD = Double.addDown(nD, Double.mulDown(dDown(i), tD)); nU = Double.addUp(nU, Double.mulUp(dUp(i), tU))
+                bD.add(tD); bU.add(tU)
+                nD.addProduct(dDown(i), tD); nU.addProduct(dUp(i), tU)
                 sl[p] = shift; bdn[p] = bD; bup[p] = bU; nbdn[p] = nD; nbup[p] = nU
                 p -= 1
             }
 
             // Forward pass: positions 0..k-1 at their upper score, relative to PU.
             var pu = -Double.infinity
-            var aD = 0.0, aU = 0.0, naD = 0.0, naU = 0.0
+            var aD = _CompensatedSum(up: false), aU = _CompensatedSum(up: true)
+            var naD = _CompensatedSum(up: false), naU = _CompensatedSum(up: true)
             var bestLower = Double.infinity, bestUpper = Double.infinity, bestK = 0
             for k in 0...K {
                 let sk = sl[k]
@@ -135,12 +142,12 @@ public enum VertexSoftmax {
                 let faU = pu == m ? 1 : Double.expUp(Double.subUp(pu, m))
                 let fbD = sk == m ? 1 : Double.expDown(Double.subDown(sk, m))
                 let fbU = sk == m ? 1 : Double.expUp(Double.subUp(sk, m))
-                let dD = Double.addDown(_mul0Down(aD, faD), _mul0Down(bdn[k], fbD))
-                let dU = Double.addUp(_mul0Up(aU, faU), _mul0Up(bup[k], fbU))
-                let numD = Double.addDown(_mul0Down(naD, faD), _mul0Down(nbdn[k], fbD))
-                let numU = Double.addUp(_mul0Up(naU, faU), _mul0Up(nbup[k], fbU))
+                let dD = _CompensatedSum.sum(aD.scaled(faD), bdn[k].scaled(fbD))
+                let dU = _CompensatedSum.sum(aU.scaled(faU), bup[k].scaled(fbU))
+                let numD = _CompensatedSum.sum(naD.scaled(faD), nbdn[k].scaled(fbD))
+                let numU = _CompensatedSum.sum(naU.scaled(faU), nbup[k].scaled(fbU))
                 // dD > 0: the term of the candidate's largest score is e^{-(1 ulp)} or 1.
-                let gLo = Swift.max(Double.divDown(numD, dU), 0)
+                let gLo = Swift.max(Double.divDown(Swift.max(numD, 0), dU), 0)
                 let gHi = Double.divUp(numU, dD)
                 let fLo = Double.addDown(cmin, gLo), fHi = Double.addUp(cmin, gHi)
                 if fLo < bestLower { bestLower = fLo }
@@ -151,17 +158,15 @@ public enum VertexSoftmax {
                 if xu > pu {
                     if pu != -.infinity {
                         let rD = Double.expDown(Double.subDown(pu, xu)), rU = Double.expUp(Double.subUp(pu, xu))
-                        aD = Double.mulDown(aD, rD); naD = Double.mulDown(naD, rD)
-                        aU = Double.mulUp(aU, rU); naU = Double.mulUp(naU, rU)
+                        aD.scale(rD); naD.scale(rD); aU.scale(rU); naU.scale(rU)
                     }
                     pu = xu
                 }
                 let tD = Double.expDown(Double.subDown(xd, pu)), tU = Double.expUp(Double.subUp(xu, pu))
-                aD = Double.addDown(aD, tD); aU = Double.addUp(aU, tU)
-                naD = Double.addDown(naD, Double.mulDown(dDown(i), tD)); naU = Double.addUp(naU, Double.mulUp(dUp(i), tU))
+                aD.add(tD); aU.add(tU)
+                naD.addProduct(dDown(i), tD); naU.addProduct(dUp(i), tU)
             }
-            // The exact minimum lies in [bestLower, bestUpper]; keep the interval ordered even
-            // when both ends round to the same neighbourhood.
+            // The exact minimum lies in [bestLower, bestUpper].
             return (Swift.min(bestLower, bestUpper), bestUpper, bestK)
         }
     }

@@ -7,6 +7,7 @@ import Foundation
 
 let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "numerics", run: runNumericsBenchmarks),
+    (name: "softmax", run: runSoftmaxBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))
