@@ -96,8 +96,43 @@ public enum VertexSoftmax {
         func sweep(c: [Double], order: [Int], reversed: Bool, negate: Bool, scores sc: ScaledScores)
             -> (lower: Double, upper: Double, k: Int)
         {
+            reserve(c.count)
+            return c.withUnsafeBufferPointer { c in
+                order.withUnsafeBufferPointer { order in
+                    sc.lowerDown.withUnsafeBufferPointer { ld in
+                        sc.lowerUp.withUnsafeBufferPointer { lu in
+                            sc.upperDown.withUnsafeBufferPointer { ud in
+                                sc.upperUp.withUnsafeBufferPointer { uu in
+                                    sl.withUnsafeMutableBufferPointer { sl in
+                                        bdn.withUnsafeMutableBufferPointer { bdn in
+                                            bup.withUnsafeMutableBufferPointer { bup in
+                                                nbdn.withUnsafeMutableBufferPointer { nbdn in
+                                                    nbup.withUnsafeMutableBufferPointer { nbup in
+                                                        Self._sweep(c, order, reversed, negate, ld, lu, ud, uu,
+                                                                    sl, bdn, bup, nbdn, nbup)
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        @usableFromInline
+        static func _sweep(
+            _ c: UnsafeBufferPointer<Double>, _ order: UnsafeBufferPointer<Int>, _ reversed: Bool, _ negate: Bool,
+            _ lowerDown: UnsafeBufferPointer<Double>, _ lowerUp: UnsafeBufferPointer<Double>,
+            _ upperDown: UnsafeBufferPointer<Double>, _ upperUp: UnsafeBufferPointer<Double>,
+            _ sl: UnsafeMutableBufferPointer<Double>,
+            _ bdn: UnsafeMutableBufferPointer<_CompensatedSum>, _ bup: UnsafeMutableBufferPointer<_CompensatedSum>,
+            _ nbdn: UnsafeMutableBufferPointer<_CompensatedSum>, _ nbup: UnsafeMutableBufferPointer<_CompensatedSum>
+        ) -> (lower: Double, upper: Double, k: Int) {
             let K = c.count
-            reserve(K)
             @inline(__always) func elem(_ p: Int) -> Int { reversed ? order[K - 1 - p] : order[p] }
             @inline(__always) func coef(_ i: Int) -> Double { negate ? -c[i] : c[i] }
             let cmin = coef(elem(0))
@@ -115,7 +150,7 @@ public enum VertexSoftmax {
             var p = K - 1
             while p >= 0 {
                 let i = elem(p)
-                let xd = sc.lowerDown[i], xu = sc.lowerUp[i]
+                let xd = lowerDown[i], xu = lowerUp[i]
                 if xu > shift {
                     if shift != -.infinity {
                         let rD = Double.expDown(Double.subDown(shift, xu)), rU = Double.expUp(Double.subUp(shift, xu))
@@ -154,7 +189,7 @@ public enum VertexSoftmax {
                 if fHi < bestUpper { bestUpper = fHi; bestK = k }
                 if k == K { break }
                 let i = elem(k)
-                let xd = sc.upperDown[i], xu = sc.upperUp[i]
+                let xd = upperDown[i], xu = upperUp[i]
                 if xu > pu {
                     if pu != -.infinity {
                         let rD = Double.expDown(Double.subDown(pu, xu)), rU = Double.expUp(Double.subUp(pu, xu))
