@@ -15,7 +15,7 @@ import Foundation
 ///
 /// The endpoint values are enclosed by thin rectangles P; phi is computed with `atan2` at
 /// the centre c of P, and |arg w - arg c| <= asin(rho/|c|) <= (pi/2) rho/|c| for any w in P
-/// (rho an upper bound of the half-diagonal, required <= |c|/100); atan2 is charged
+/// (rho = width_re + width_im >= the diagonal >= |w - c|, required <= |c|/100); atan2 is charged
 /// 1e-15 (glibc documents < 1 ulp). The sum S of the increments then satisfies
 /// |S - 2 pi n| <= E, with E the sum of these bounds plus the floating-point summation
 /// error ((N - 1) u sum |increments|, u = 2^-53, doubled). G is nonzero on the whole
@@ -70,7 +70,8 @@ struct CircleZeroCounter {
         case .imPos: (u, v) = (y, -x)
         case .imNeg: (u, v) = (-y, x)
         }
-        let rho = Double.mulUp(Double.addUp(p.re.width, p.im.width), 0.5)
+        // The centre lies in p, so any w in p is within the diagonal <= width_re + width_im.
+        let rho = Double.addUp(p.re.width, p.im.width)
         let absC = Double.sqrtDown(Double.addDown(Double.mulDown(x, x), Double.mulDown(y, y)))
         guard absC > 0, rho.isFinite, rho <= absC * 0.01 else { return nil }
         let err = Double.addUp(Double.mulUp(1.5707963267948968, Double.divUp(rho, absC)), 1e-15)

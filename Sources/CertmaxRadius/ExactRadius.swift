@@ -183,13 +183,14 @@ public func exactTaylorRadius(
                 let kHi = k.magnitudeUpper
                 if kHi < hi { hi = kHi }
                 let kLo = k.magnitudeLower
-                let probe = Swift.min(kLo, hi) * (1 - 0.25 * target)
-                if probe > lo, (hi - probe) <= target * probe || (hi - probe) < (hi - lo) / 4 {
-                    switch counter.count(radius: probe) {
-                    case 0?: lo = probe
-                    case let n? where n > 0: hi = Swift.min(hi, probe)
-                    default: break
-                    }
+                // Probe just below the proven zero: first very close (tight lower bound),
+                // then at the requested width if the close count cannot be certified.
+                for gap in [1e-11, 0.25 * target] {
+                    let probe = Swift.min(kLo, hi) * (1 - gap)
+                    guard probe > lo else { break }
+                    let n = counter.count(radius: probe)
+                    if n == 0 { lo = probe; break }
+                    if let n, n > 0 { hi = Swift.min(hi, probe); break }
                 }
                 continue
             }

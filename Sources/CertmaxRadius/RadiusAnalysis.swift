@@ -125,8 +125,10 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     let batchLower = samples.map(\.bestLower).min()!
     var step: StepAssessment?
     if let tau = batch.step {
-        let rA = bRho == .infinity ? 0 : Double.divUp(tau, bRho)
-        let r = batchLower == .infinity ? 0 : Double.divUp(tau, batchLower)
+        // tau = 0 is r = 0 exactly; a zero lower bound (Delta_a overflowed) gives r = +inf.
+        func ratio(_ rho: Double) -> Double { tau == 0 || rho == .infinity ? 0 : rho == 0 ? .infinity : Double.divUp(tau, rho) }
+        let rA = ratio(bRho)
+        let r = ratio(batchLower)
         var enc: Interval?
         if let u = exUpper, u.isFinite, batchLower > 0 {
             enc = Interval(uncheckedLower: Double.divDown(tau, u), upper: r)

@@ -32,6 +32,18 @@ extension RadiusBatch {
                       directionsSource: "\(npz.source): array \"directions\"", temperature: temperature, step: step)
     }
 
+    /// Reads two named tensors (B x K or K; F64, F32, BF16 or F16) from a safetensors file.
+    public init(safetensors file: SafetensorsFile, logitsTensor: String = "logits", directionsTensor: String = "directions",
+                temperature: Double = 1, step: Double? = nil) throws(InputError) {
+        func array(_ name: String) throws(InputError) -> NpyArray {
+            let info = try file.info(name)
+            return NpyArray(shape: info.shape, dtype: info.dtype == .f64 ? .float64 : .float32, values: try file.doubles(name))
+        }
+        try self.init(logits: array(logitsTensor), directions: array(directionsTensor),
+                      logitsSource: "\(file.path): tensor \"\(logitsTensor)\"",
+                      directionsSource: "\(file.path): tensor \"\(directionsTensor)\"", temperature: temperature, step: step)
+    }
+
     /// The input formats `load` recognizes (by content, not by file name).
     public enum InputFormat: String, Sendable { case json, npz, npy, safetensors }
 
@@ -45,11 +57,13 @@ extension RadiusBatch {
         return nil
     }
 
-    /// Loads a batch as the `certmax radius` command does: either `input` (JSON or .npz,
-    /// `-` for standard input) or the pair `logitsPath`/`directionsPath` (.npy files).
+    /// Loads a batch as the `certmax radius` command does: either `input` (JSON, .npz or
+    /// safetensors with tensors `logitsTensor`/`directionsTensor`; `-` for standard input,
+    /// except safetensors) or the pair `logitsPath`/`directionsPath` (.npy files).
     /// `temperature`/`step` override the values in a JSON input when given.
     public static func load(input: String?, logitsPath: String?, directionsPath: String?,
-                            temperature: Double? = nil, step: Double? = nil) throws(InputError) -> RadiusBatch {
+                            temperature: Double? = nil, step: Double? = nil,
+                            logitsTensor: String = "logits", directionsTensor: String = "directions") throws(InputError) -> RadiusBatch {
         if let input {
             let (data, source) = try readInputFile(input)
             switch detectFormat(data) {
@@ -61,7 +75,11 @@ extension RadiusBatch {
             case .npy?:
                 throw InputError(source: source, problem: "a single .npy file: give --logits FILE.npy --directions FILE.npy, or one .npz with arrays \"logits\" and \"directions\"")
             case .safetensors?:
-                throw InputError(source: source, problem: "safetensors input is not supported yet (use JSON, .npz, or two .npy files)")
+                guard input != "-" else {
+                    throw InputError(source: source, problem: "safetensors input must be a file, not standard input")
+                }
+                return try RadiusBatch(safetensors: SafetensorsFile(path: input), logitsTensor: logitsTensor,
+                                       directionsTensor: directionsTensor, temperature: temperature ?? 1, step: step)
             case nil:
                 throw InputError(source: source, problem: "unrecognized input format (expected JSON, .npz, or safetensors)")
             }

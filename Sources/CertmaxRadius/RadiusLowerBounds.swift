@@ -1,41 +1,41 @@
 import CertmaxNumerics
 import Foundation
 
-// Certified lower bounds of the Taylor radius of the cross-entropy loss along a step
-// (DESIGN.md section 4): rho_a = pi T / Delta_a and the dominance-refined bound.
-//
-// Notation. Logits z in R^K, directional derivatives a in R^K, temperature T > 0. Along
-// tau the loss is -z_y(tau)/T + log F(tau), F(tau) = sum_k exp((z_k + tau a_k) / T). F is
-// entire; the Taylor radius at 0 is the distance from 0 to the nearest complex zero of F
-// (+inf if F has none). With s = tau / T, F(tau) = G(s) = sum_k exp(z_k / T + s a_k), so
-// radius_T = T * radius(G); everything below is proved for G and scaled by T.
-//
-// Theorem 1 (strip). Let Delta = max a - min a > 0. G has no zero with |Im s| < pi / Delta.
-// Proof: write s = x + iy. G(s) = e^{s min a} sum_k c_k e^{i y (a_k - min a)} with
-// c_k = exp(z_k/T + x (a_k - min a)) > 0. If |y| Delta < pi, every angle y (a_k - min a)
-// lies in the closed interval between 0 and y Delta, of length < pi; rotating by
-// -y Delta / 2 puts all angles in [-theta, theta] with theta < pi / 2, so every rotated
-// term has real part >= c_k cos(theta) > 0 and the sum is nonzero. If Delta = 0, G is
-// e^{s a_1} sum_k e^{z_k/T}, which never vanishes.
-//
-// Theorem 2 (dominance). Let k be any class, p = softmax(z/T)_k, L = log(p / (1 - p)) =
-// z_k/T - log sum_{j != k} e^{z_j/T}, and D = max_j |a_j - a_k|. Every zero s = x + iy of G
-// has |x| D >= L. Proof: G(s) = 0 gives e^{z_k/T + x a_k} = |e^{z_k/T + s a_k}|
-// = |sum_{j != k} e^{z_j/T + s a_j}| <= sum_{j != k} e^{z_j/T + x a_j}
-// <= e^{x a_k} e^{|x| D} sum_{j != k} e^{z_j/T}; divide by e^{x a_k} sum_{j != k} e^{z_j/T}
-// and take logs: L <= |x| D. No hypothesis p > 1/2 is needed: for p <= 1/2, L <= 0 and
-// the statement is the trivial |x| >= 0; it only has content when p > 1/2 (then k is
-// necessarily the argmax, which is the class we use). With u0 = max(0, L / D) and
-// Theorem 1, every zero has |s|^2 = x^2 + y^2 >= u0^2 + (pi / Delta)^2.
-// Tightness: for K = 2, the zeros are s = (-(z_1 - z_2)/T + i pi (2m + 1)) / (a_1 - a_2)
-// and with k the larger logit L = |z_1 - z_2| / T, D = |a_1 - a_2| = Delta, so the bound
-// sqrt(L^2 + pi^2) / Delta is the exact radius.
-//
-// Rounding: every quantity that enters as a lower bound (pi, L, u0, the final square
-// root) is rounded down and every one that enters as an upper bound (Delta, D, the sum of
-// exponentials) is rounded up, with the directed primitives of CertmaxNumerics.
-
-/// The two certified lower bounds of one sample's Taylor radius.
+/// Certified lower bounds of the Taylor radius of the cross-entropy loss along a step
+/// (DESIGN.md section 4): rho_a = pi T / Delta_a and the dominance-refined bound.
+///
+/// Notation. Logits z in R^K, directional derivatives a in R^K, temperature T > 0. Along
+/// tau the loss is -z_y(tau)/T + log F(tau), F(tau) = sum_k exp((z_k + tau a_k) / T). F is
+/// entire; the Taylor radius at 0 is the distance from 0 to the nearest complex zero of F
+/// (+inf if F has none). With s = tau / T, F(tau) = G(s) = sum_k exp(z_k / T + s a_k), so
+/// radius_T = T * radius(G); everything below is proved for G and scaled by T.
+///
+/// Theorem 1 (strip). Let Delta = max a - min a > 0. G has no zero with |Im s| < pi / Delta.
+/// Proof: write s = x + iy. G(s) = e^{s min a} sum_k c_k e^{i y (a_k - min a)} with
+/// c_k = exp(z_k/T + x (a_k - min a)) > 0. If |y| Delta < pi, every angle y (a_k - min a)
+/// lies in the closed interval between 0 and y Delta, of length < pi; rotating by
+/// -y Delta / 2 puts all angles in [-theta, theta] with theta < pi / 2, so every rotated
+/// term has real part >= c_k cos(theta) > 0 and the sum is nonzero. If Delta = 0, G is
+/// e^{s a_1} sum_k e^{z_k/T}, which never vanishes.
+///
+/// Theorem 2 (dominance). Let k be any class, p = softmax(z/T)_k, L = log(p / (1 - p)) =
+/// z_k/T - log sum_{j != k} e^{z_j/T}, and D = max_j |a_j - a_k|. Every zero s = x + iy of G
+/// has |x| D >= L. Proof: G(s) = 0 gives e^{z_k/T + x a_k} = |e^{z_k/T + s a_k}|
+/// = |sum_{j != k} e^{z_j/T + s a_j}| <= sum_{j != k} e^{z_j/T + x a_j}
+/// <= e^{x a_k} e^{|x| D} sum_{j != k} e^{z_j/T}; divide by e^{x a_k} sum_{j != k} e^{z_j/T}
+/// and take logs: L <= |x| D. No hypothesis p > 1/2 is needed: for p <= 1/2, L <= 0 and
+/// the statement is the trivial |x| >= 0; it only has content when p > 1/2 (then k is
+/// necessarily the argmax, which is the class we use). With u0 = max(0, L / D) and
+/// Theorem 1, every zero has |s|^2 = x^2 + y^2 >= u0^2 + (pi / Delta)^2.
+/// Tightness: for K = 2, the zeros are s = (-(z_1 - z_2)/T + i pi (2m + 1)) / (a_1 - a_2)
+/// and with k the larger logit L = |z_1 - z_2| / T, D = |a_1 - a_2| = Delta, so the bound
+/// sqrt(L^2 + pi^2) / Delta is the exact radius.
+///
+/// Rounding: every quantity that enters as a lower bound (pi, L, u0, the final square
+/// root) is rounded down and every one that enters as an upper bound (Delta, D, the sum of
+/// exponentials) is rounded up, with the directed primitives of CertmaxNumerics.
+///
+/// The two certified lower bounds of one sample's Taylor radius (proofs above).
 public struct RadiusLowerBounds: Equatable, Sendable {
     /// `rho_a = pi T / (max a - min a)` rounded down; `+inf` when all a are equal.
     public var rhoA: Double
@@ -104,14 +104,7 @@ public func taylorRadiusLowerBounds(
     // s = sum_{j != k} e^{(z_j - m2)/T} in [1, K - 1] (no underflow of the dominant term).
     var m2 = -Double.infinity
     for j in 0..<z.count where j != k { m2 = Swift.max(m2, z[j]) }
-    var s = 0.0
-    if temperature == 1 {
-        for j in 0..<z.count where j != k { s = Double.addUp(s, Double.expUp(Double.subUp(z[j], m2))) }
-    } else {
-        for j in 0..<z.count where j != k {
-            s = Double.addUp(s, Double.expUp(Double.divUp(Double.subUp(z[j], m2), temperature)))
-        }
-    }
+    let s = _sumExpUp(z, skipping: k, shift: m2, temperature: temperature)
     let gap = temperature == 1 ? Double.subDown(zmax, m2) : Double.divDown(Double.subDown(zmax, m2), temperature)
     let lDown = Double.subDown(gap, Double.logUp(s))
     let ak = a[k]
@@ -121,4 +114,56 @@ public func taylorRadiusLowerBounds(
     let rs = Double.sqrtDown(Double.addDown(Double.mulDown(u0, u0), Double.mulDown(strip, strip)))
     let refinedT = temperature == 1 ? rs : Double.mulDown(rs, temperature)
     return RadiusLowerBounds(rhoA: rhoA, refined: Swift.max(refinedT, rhoA))
+}
+
+/// An upper bound of s = sum_{j != k} e^{x_j}, x_j = (z_j - m2)/T <= 0, m2 = max_{j != k} z_j.
+///
+/// Fast path: plain round-to-nearest arithmetic and libm exp, then one a-priori error
+/// factor (u = 2^-53, n = K - 1 terms, x̂_j the computed exponents, E = max_j |x̂_j|,
+/// ê_j the computed exponentials, ŝ their computed sum):
+/// 1. x̂_j = (z_j - m2)(1 + d1)[(1 + d2)/T], |d| <= u, so |x_j - x̂_j| <= 2.01 u |x̂_j| and
+///    e^{x_j} <= e^{x̂_j} e^{2.01 u E}.
+/// 2. libm exp is within 2 ulps: e^{x̂_j} <= (ê_j + 2^-1073) / (1 - 2^-51) (relative 2^-51
+///    for normal results, absolute 2 * 2^-1074 for subnormal ones).
+/// 3. Recursive summation of nonnegative terms: sum ê_j <= ŝ / (1 - gamma_{n-1}),
+///    gamma_m = m u / (1 - m u).
+/// Hence s <= (ŝ + n 2^-1072) (1 + 1.01 (n + 6) u) (1 + 2.03 u E), valid when n u <= 1e-6
+/// and E <= 2^40 (then 1/((1 - gamma_{n-1})(1 - 4u)) <= 1 + 1.01 (n + 6) u and
+/// e^{2.01 u E} <= 1 + 2.03 u E); the three products and sums are rounded upward. Outside
+/// that range (or on overflow) the slow path rounds every term upward (expUp/addUp).
+/// The term at the second-largest logit is e^0 = 1, so ŝ >= 1: nothing underflows that
+/// matters and log ŝ' >= 0.
+@inlinable
+func _sumExpUp(_ z: UnsafeBufferPointer<Double>, skipping k: Int, shift m2: Double, temperature t: Double) -> Double {
+    let n = z.count - 1
+    if n <= 0 { return 0 }
+    var sum = 0.0
+    var emax = 0.0
+    if t == 1 {
+        for j in 0..<z.count where j != k {
+            let x = z[j] - m2
+            emax = Swift.max(emax, -x)
+            sum += Foundation.exp(x)
+        }
+    } else {
+        for j in 0..<z.count where j != k {
+            let x = (z[j] - m2) / t
+            emax = Swift.max(emax, -x)
+            sum += Foundation.exp(x)
+        }
+    }
+    let u = 0x1p-53
+    if !(emax <= 0x1p40) || !sum.isFinite || Double(n) * u > 1e-6 {
+        // Slow path: per-term directed rounding.
+        var s = 0.0
+        for j in 0..<z.count where j != k {
+            let x = t == 1 ? Double.subUp(z[j], m2) : Double.divUp(Double.subUp(z[j], m2), t)
+            s = Double.addUp(s, Double.expUp(x))
+        }
+        return s
+    }
+    let withSub = Double.addUp(sum, Double.mulUp(Double(n), 0x1p-1072))
+    let sumFactor = Double.addUp(1, Double.mulUp(Double(n + 6), 1.01 * u))
+    let expFactor = Double.addUp(1, Double.mulUp(emax, 2.03 * u))
+    return Double.mulUp(Double.mulUp(withSub, sumFactor), expFactor)
 }

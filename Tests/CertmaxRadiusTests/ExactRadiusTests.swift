@@ -121,3 +121,21 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
         }
     }
 }
+
+@Suite struct ZeroCountRobustnessTests {
+    /// Circles through (or within an ulp of) a known zero: the count is either certified
+    /// and right, or refused (nil) — never wrong.
+    @Test func circleThroughAZeroIsRefusedOrRight() {
+        let g = ExponentialSum(logits: [0, 0, 0], directions: [0, 1, 2])
+        // Zeros at ±2 pi i/3 (modulus 2 pi / 3), then ±4 pi i/3.
+        let twoPiOver3 = BigFloat.pi(precision: 256) * BigFloat(2, precision: 256) / BigFloat(3, precision: 256)
+        let r0 = twoPiOver3.double(.nearest)
+        for r in [r0.nextDown.nextDown, r0.nextDown, r0, r0.nextUp, r0.nextUp.nextUp, r0 * (1 - 1e-12), r0 * (1 + 1e-12)] {
+            var counter = CircleZeroCounter(g, maxArcEvaluations: 200_000)
+            let n = counter.count(radius: r)
+            let truth = BigFloat(r, precision: 256) > twoPiOver3 ? 2 : 0
+            print("circle near the zero 2pi/3: r = \(r), count \(n.map(String.init) ?? "refused"), truth \(truth)")
+            #expect(n == nil || n == truth, "radius \(r): count \(String(describing: n)), truth \(truth)")
+        }
+    }
+}

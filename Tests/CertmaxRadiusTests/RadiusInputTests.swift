@@ -44,3 +44,34 @@ func radiusFixture(_ name: String) -> String { radiusFixtures.appendingPathCompo
         #expect(err("/nonexistent/x.json")?.exitCode == .unreadableInput)
     }
 }
+
+@Suite struct RadiusSafetensorsTests {
+    @Test func safetensorsTwoNamedTensors() throws {
+        let exp = try JSONDecoder().decode([String: [[Double]]].self,
+                                           from: Data(contentsOf: radiusFixtures.appendingPathComponent("expected.json")))
+        var w = SafetensorsWriter()
+        w.add("logits", dtype: .f64, shape: [3, 4], values: exp["logits"]!.flatMap { $0 })
+        w.add("dirs", dtype: .f32, shape: [3, 4], values: exp["directions_f32"]!.flatMap { $0 })
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("radius-\(UUID().uuidString).safetensors")
+        try Data(w.encoded()).write(to: url)
+        let b = try RadiusBatch.load(input: url.path, logitsPath: nil, directionsPath: nil, directionsTensor: "dirs")
+        #expect(b.logits == exp["logits"]!.flatMap { $0 } && b.directions == exp["directions_f32"]!.flatMap { $0 })
+        do {
+            _ = try RadiusBatch.load(input: url.path, logitsPath: nil, directionsPath: nil)
+            Issue.record("missing tensor accepted")
+        } catch {
+            #expect(error.description.contains("tensor \"directions\""), "\(error)")
+        }
+        var w2 = SafetensorsWriter()
+        w2.add("logits", dtype: .f64, shape: [3, 4], values: exp["logits"]!.flatMap { $0 })
+        w2.add("directions", dtype: .f64, shape: [4, 3], values: exp["directions"]!.flatMap { $0 })
+        let url2 = FileManager.default.temporaryDirectory.appendingPathComponent("radius-\(UUID().uuidString).safetensors")
+        try Data(w2.encoded()).write(to: url2)
+        do {
+            _ = try RadiusBatch.load(input: url2.path, logitsPath: nil, directionsPath: nil)
+            Issue.record("shape mismatch accepted")
+        } catch {
+            #expect(error.description.contains("shape mismatch") && error.exitCode == .badInput)
+        }
+    }
+}

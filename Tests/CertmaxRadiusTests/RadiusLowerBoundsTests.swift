@@ -144,3 +144,25 @@ func lowerBounds(_ z: [Double], _ a: [Double], _ t: Double = 1) -> RadiusLowerBo
         #expect(report.bottleneckRhoA.allSatisfy { report.samples[$0].rhoA == report.batchRhoA })
     }
 }
+
+@Suite struct SumExpUpTests {
+    /// The fast a-priori-error sum bound is above the exact sum (MPFR, 256 bits) and tight.
+    @Test func fastSumBoundContainsMPFR() {
+        var rng = SeededGenerator(seed: 0x5eed_0013)
+        for i in 0..<300 {
+            let k = [2, 3, 17, 200, 1000][i % 5]
+            let spread = [1.0, 30, 800, 1e5][i % 4]
+            var z = (0..<k).map { _ in Double.random(in: -spread...spread, using: &rng) }
+            if i % 7 == 0 { z[0] = z[1] }  // ties
+            let t = i % 3 == 0 ? Double.random(in: 0.05...20, using: &rng) : 1
+            let top = z.indices.max { z[$0] < z[$1] }!
+            let m2 = z.indices.filter { $0 != top }.map { z[$0] }.max()!
+            let bound = z.withUnsafeBufferPointer { _sumExpUp($0, skipping: top, shift: m2, temperature: t) }
+            var exact = BigFloat(0, precision: 256)
+            let tt = BigFloat(t, precision: 256), mm = BigFloat(m2, precision: 256)
+            for j in 0..<k where j != top { exact = exact + ((BigFloat(z[j], precision: 256) - mm) / tt).exp() }
+            #expect(exact <= bound, "case \(i): K=\(k) spread=\(spread) T=\(t): bound \(bound) below exact \(exact)")
+            #expect(bound <= exact.double(.up) * (1 + 1e-9), "case \(i): loose \(bound) vs \(exact)")
+        }
+    }
+}

@@ -7,6 +7,9 @@ import Foundation
 
 let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "numerics", run: runNumericsBenchmarks),
+    (name: "soundexp", run: runSoundExpBenchmarks),
+    (name: "radius", run: runRadiusBenchmarks),
+    (name: "lp", run: runLPBenchmarks),
     (name: "softmax", run: runSoftmaxBenchmarks),
 ]
 
