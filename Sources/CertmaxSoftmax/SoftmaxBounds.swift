@@ -229,14 +229,10 @@ func _perCoordinateKernel(
     _ eu: UnsafeMutableBufferPointer<Double>, _ el: UnsafeMutableBufferPointer<Double>
 ) {
     let K = l.count
-    var a = 0, b = 0
-    for i in 1..<K {
-        if u[i] > u[a] { a = i }
-        if l[i] > l[b] { b = i }
-    }
-    let m1 = u[a], n1 = l[b]
     let lp = l.baseAddress!, up = u.baseAddress!, eup = eu.baseAddress!, elp = el.baseAddress!
     let lop = lo.baseAddress!, hip = hi.baseAddress!
+    let a = _argmax(up, K), b = _argmax(lp, K)
+    let m1 = u[a], n1 = l[b]
     // eu[i] >= e^{u_i - m1} (in (0, 1], eu[a] == 1), el[i] <= e^{l_i - n1} (in [0, 1], el[b] == 1).
     let vm1 = SIMD8<Double>(repeating: m1), vn1 = SIMD8<Double>(repeating: n1)
     var i = 0
@@ -261,20 +257,27 @@ func _perCoordinateKernel(
     let vtu = SIMD8<Double>(repeating: tu), vtl = SIMD8<Double>(repeating: tl)
     let vg = SIMD8<Double>(repeating: g), vh = SIMD8<Double>(repeating: h)
     i = 0
+    var needsFixUp = false
+    let tiny = SIMD8<Double>(repeating: 0x1p-1000), tinyQ = SIMD8<Double>(repeating: 0x1p-1021)
     while i + 8 <= K {
         let euv = UnsafeRawPointer(eup + i).loadUnaligned(as: SIMD8<Double>.self)
         let elv = UnsafeRawPointer(elp + i).loadUnaligned(as: SIMD8<Double>.self)
-        UnsafeMutableRawPointer(lop + i).storeBytes(of: _quotientLower(elv * vg, vtu - euv), as: SIMD8<Double>.self)
-        UnsafeMutableRawPointer(hip + i).storeBytes(of: _quotientUpper(euv * vh, vtl - elv), as: SIMD8<Double>.self)
+        let x = elv * vg, y = euv * vh
+        let qlo = _quotientLower(x, vtu - euv), qhi = _quotientUpper(y, vtl - elv)
+        UnsafeMutableRawPointer(lop + i).storeBytes(of: qlo, as: SIMD8<Double>.self)
+        UnsafeMutableRawPointer(hip + i).storeBytes(of: qhi, as: SIMD8<Double>.self)
+        // Lanes outside the proven range (NaN compares false, so it is caught too).
+        let ok = (x .>= tiny) .& (qlo .>= tinyQ) .& (euv .>= tiny) .& (qhi .>= tinyQ) .& (y .< .infinity) .& (y .< SIMD8(repeating: 0x1p1020))
+        if !all(ok) { needsFixUp = true }
         i += 8
     }
-    while i < K {
-        lo[i] = _quotientLower(SIMD8(repeating: el[i] * g), SIMD8(repeating: tu - eu[i]))[0]
-        hi[i] = _quotientUpper(SIMD8(repeating: eu[i] * h), SIMD8(repeating: tl - el[i]))[0]
-        i += 1
-    }
-    // Fix-up: coordinates outside the fast path's proven range.
-    for j in 0..<K {
+    if i < K { needsFixUp = true }  // the scalar tail is handled by the fix-up loop
+    // Fix-up: coordinates outside the fast path's proven range (and the tail).
+    for j in (needsFixUp ? 0 : K)..<K {
+        if j >= i {
+            lo[j] = _quotientLower(SIMD8(repeating: el[j] * g), SIMD8(repeating: tu - eu[j]))[0]
+            hi[j] = _quotientUpper(SIMD8(repeating: eu[j] * h), SIMD8(repeating: tl - el[j]))[0]
+        }
         if j != a {
             let x = el[j] * g
             if !(x >= 0x1p-1000) || !(lo[j] >= 0x1p-1021) {  // outside the a-priori bound's range
@@ -292,6 +295,26 @@ func _perCoordinateKernel(
     lo[a] = _exactLower(l[a], sa, shiftA)
     let (sb, shiftB) = _sumExcluding(b, elC, n1, l, up: false)
     hi[b] = _exactUpper(u[b], sb, shiftB)
+}
+
+/// Index of the first maximum of p[0..<n] (n >= 1): a SIMD max, then a scan for it.
+@inlinable
+func _argmax(_ p: UnsafePointer<Double>, _ n: Int) -> Int {
+    var m = p[0]
+    var i = 0
+    if n >= 8 {
+        var v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+        i = 8
+        while i + 8 <= n {
+            v = pointwiseMax(v, UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self))
+            i += 8
+        }
+        m = v.max()
+    }
+    while i < n { m = Swift.max(m, p[i]); i += 1 }
+    var k = 0
+    while p[k] != m { k += 1 }
+    return k
 }
 
 /// `a - b` rounded up, lane by lane, for finite a <= b (result <= 0): TwoSum gives the exact
