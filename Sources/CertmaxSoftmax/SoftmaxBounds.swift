@@ -257,8 +257,10 @@ func _perCoordinateKernel(
     let vtu = SIMD8<Double>(repeating: tu), vtl = SIMD8<Double>(repeating: tl)
     let vg = SIMD8<Double>(repeating: g), vh = SIMD8<Double>(repeating: h)
     i = 0
-    var needsFixUp = false
-    let tiny = SIMD8<Double>(repeating: 0x1p-1000), tinyQ = SIMD8<Double>(repeating: 0x1p-1021)
+    // Running lane minima/maxima of the range conditions, reduced once after the loop
+    // (no NaN can arise while y is finite: x, e_u, e_l are in [0, 1] and the sums are >= 1).
+    var minX = SIMD8<Double>(repeating: 1), minQ = SIMD8<Double>(repeating: 1)
+    var minEu = SIMD8<Double>(repeating: 1), maxY = SIMD8<Double>(repeating: 0)
     while i + 8 <= K {
         let euv = UnsafeRawPointer(eup + i).loadUnaligned(as: SIMD8<Double>.self)
         let elv = UnsafeRawPointer(elp + i).loadUnaligned(as: SIMD8<Double>.self)
@@ -266,12 +268,14 @@ func _perCoordinateKernel(
         let qlo = _quotientLower(x, vtu - euv), qhi = _quotientUpper(y, vtl - elv)
         UnsafeMutableRawPointer(lop + i).storeBytes(of: qlo, as: SIMD8<Double>.self)
         UnsafeMutableRawPointer(hip + i).storeBytes(of: qhi, as: SIMD8<Double>.self)
-        // Lanes outside the proven range (NaN compares false, so it is caught too).
-        let ok = (x .>= tiny) .& (qlo .>= tinyQ) .& (euv .>= tiny) .& (qhi .>= tinyQ) .& (y .< .infinity) .& (y .< SIMD8(repeating: 0x1p1020))
-        if !all(ok) { needsFixUp = true }
+        minX = pointwiseMin(minX, x); minEu = pointwiseMin(minEu, euv)
+        minQ = pointwiseMin(minQ, pointwiseMin(qlo, qhi)); maxY = pointwiseMax(maxY, y)
         i += 8
     }
-    if i < K { needsFixUp = true }  // the scalar tail is handled by the fix-up loop
+    let inRange = minX.min() >= 0x1p-1000 && minEu.min() >= 0x1p-1000 && minQ.min() >= 0x1p-1021
+        && maxY.max() < 0x1p1020
+    // The scalar tail, or any lane out of range, sends the loop below over every coordinate.
+    let needsFixUp = i < K || !inRange
     // Fix-up: coordinates outside the fast path's proven range (and the tail).
     for j in (needsFixUp ? 0 : K)..<K {
         if j >= i {
