@@ -68,15 +68,11 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
     let l = (0..<(rows * K)).map { _ in rng.uniform(-8, 8) }
     let u = l.map { $0 + 0.1 }
     let plan = ObjectivePlan(coefficients: (0..<4).map { _ in (0..<K).map { _ in rng.uniform(-1, 1) } })
-    let saved = BatchedSoftmax.parallelThreshold
-    BatchedSoftmax.parallelThreshold = Int.max
     let one = runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4, 1 thread", elements: rows * K * 4) {
-        blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows).count)
+        blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: Int.max).count)
     }
-    BatchedSoftmax.parallelThreshold = 1
     runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4, all cores", elements: rows * K * 4,
                    baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {
-        blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows).count)
+        blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: 1).count)
     }
-    BatchedSoftmax.parallelThreshold = saved
 }
