@@ -52,10 +52,10 @@ public enum BatchedSoftmax {
                 for r in range {
                     let l = Array(lower[(r * K)..<((r + 1) * K)]), u = Array(upper[(r * K)..<((r + 1) * K)])
                     _checkBox(l, u, temperature, "BatchedSoftmax.objectives")
-                    let sc = ScaledScores(lower: l, upper: u, temperature: temperature)
+                    let sc = ScaledScores(lower: l, upper: u, temperature: 1)  // the sweep applies T
                     for k in 0..<nObj {
                         var e = VertexSoftmax.objective(c: plan.coefficients[k], order: plan.orders[k], scores: sc,
-                                                        lower: l, upper: u, workspace: ws)
+                                                        temperature: temperature, lower: l, upper: u, workspace: ws)
                         if !witnesses { e.minimizer = nil; e.maximizer = nil }
                         o[r * nObj + k] = e
                     }

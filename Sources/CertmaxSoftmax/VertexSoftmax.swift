@@ -33,10 +33,11 @@ public enum VertexSoftmax {
         _checkBox(lower, upper, temperature, "VertexSoftmax.objective")
         precondition(c.count == lower.count, "VertexSoftmax.objective: c and the box differ in length")
         for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "VertexSoftmax.objective: |c_i| must be finite and <= 2^1000") }
-        let sc = ScaledScores(lower: lower, upper: upper, temperature: temperature)
+        // Exact scores; the sweep divides each score difference by T itself.
+        let sc = ScaledScores(lower: lower, upper: upper, temperature: 1)
         let order = sortedOrder(c)
         let ws = Workspace(capacity: c.count)
-        return objective(c: c, order: order, scores: sc, lower: lower, upper: upper, workspace: ws)
+        return objective(c: c, order: order, scores: sc, temperature: temperature, lower: lower, upper: upper, workspace: ws)
     }
 
     /// Indices of `c` sorted ascending (ties by index): the threshold order.
@@ -46,11 +47,12 @@ public enum VertexSoftmax {
     }
 
     @usableFromInline
-    static func objective(c: [Double], order: [Int], scores sc: ScaledScores, lower: [Double], upper: [Double],
+    static func objective(c: [Double], order: [Int], scores sc: ScaledScores, temperature t: Double = 1,
+                          lower: [Double], upper: [Double],
                           workspace ws: Workspace) -> ObjectiveEnclosure {
         let K = c.count
-        let mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc)
-        let mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc)
+        let mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc, temperature: t)
+        let mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc, temperature: t)
         func vertex(_ k: Int, reversed: Bool) -> [Double] {
             var v = lower
             for p in 0..<k { let i = reversed ? order[K - 1 - p] : order[p]; v[i] = upper[i] }
@@ -93,8 +95,8 @@ public enum VertexSoftmax {
         /// Sums are compensated (`_CompensatedSum`), so each candidate's numerator and
         /// denominator are within about one ulp of the exact sums of their (directed) terms.
         @usableFromInline
-        func sweep(c: [Double], order: [Int], reversed: Bool, negate: Bool, scores sc: ScaledScores)
-            -> (lower: Double, upper: Double, k: Int)
+        func sweep(c: [Double], order: [Int], reversed: Bool, negate: Bool, scores sc: ScaledScores,
+                   temperature t: Double = 1) -> (lower: Double, upper: Double, k: Int)
         {
             reserve(c.count)
             return c.withUnsafeBufferPointer { c in
@@ -108,7 +110,7 @@ public enum VertexSoftmax {
                                             bup.withUnsafeMutableBufferPointer { bup in
                                                 nbdn.withUnsafeMutableBufferPointer { nbdn in
                                                     nbup.withUnsafeMutableBufferPointer { nbup in
-                                                        Self._sweep(c, order, reversed, negate, ld, lu, ud, uu,
+                                                        Self._sweep(c, order, reversed, negate, ld, lu, ud, uu, t,
                                                                     sl, bdn, bup, nbdn, nbup)
                                                     }
                                                 }
@@ -127,12 +129,22 @@ public enum VertexSoftmax {
         static func _sweep(
             _ c: UnsafeBufferPointer<Double>, _ order: UnsafeBufferPointer<Int>, _ reversed: Bool, _ negate: Bool,
             _ lowerDown: UnsafeBufferPointer<Double>, _ lowerUp: UnsafeBufferPointer<Double>,
-            _ upperDown: UnsafeBufferPointer<Double>, _ upperUp: UnsafeBufferPointer<Double>,
+            _ upperDown: UnsafeBufferPointer<Double>, _ upperUp: UnsafeBufferPointer<Double>, _ t: Double,
             _ sl: UnsafeMutableBufferPointer<Double>,
             _ bdn: UnsafeMutableBufferPointer<_CompensatedSum>, _ bup: UnsafeMutableBufferPointer<_CompensatedSum>,
             _ nbdn: UnsafeMutableBufferPointer<_CompensatedSum>, _ nbup: UnsafeMutableBufferPointer<_CompensatedSum>
         ) -> (lower: Double, upper: Double, k: Int) {
             let K = c.count
+            // Exponent arguments (a - b)/T, rounded down / up, for scores (or score enclosure
+            // ends) a and reference scores b. The shifts are scores, not scaled scores, so each
+            // argument carries one rounding relative to itself (the dominant terms, whose
+            // arguments are near 0, stay accurate for any T).
+            @inline(__always) func argDown(_ a: Double, _ b: Double) -> Double {
+                t == 1 ? Double.subDown(a, b) : Double.divDown(Double.subDown(a, b), t)
+            }
+            @inline(__always) func argUp(_ a: Double, _ b: Double) -> Double {
+                t == 1 ? Double.subUp(a, b) : Double.divUp(Double.subUp(a, b), t)
+            }
             @inline(__always) func elem(_ p: Int) -> Int { reversed ? order[K - 1 - p] : order[p] }
             @inline(__always) func coef(_ i: Int) -> Double { negate ? -c[i] : c[i] }
             let cmin = coef(elem(0))
@@ -153,12 +165,12 @@ public enum VertexSoftmax {
                 let xd = lowerDown[i], xu = lowerUp[i]
                 if xu > shift {
                     if shift != -.infinity {
-                        let rD = Double.expDown(Double.subDown(shift, xu)), rU = Double.expUp(Double.subUp(shift, xu))
+                        let rD = Double.expDown(argDown(shift, xu)), rU = Double.expUp(argUp(shift, xu))
                         bD.scale(rD); nD.scale(rD); bU.scale(rU); nU.scale(rU)
                     }
                     shift = xu
                 }
-                let tD = Double.expDown(Double.subDown(xd, shift)), tU = Double.expUp(Double.subUp(xu, shift))
+                let tD = Double.expDown(argDown(xd, shift)), tU = Double.expUp(argUp(xu, shift))
                 bD.add(tD); bU.add(tU)
                 nD.addProduct(dDown(i), tD); nU.addProduct(dUp(i), tU)
                 sl[p] = shift; bdn[p] = bD; bup[p] = bU; nbdn[p] = nD; nbup[p] = nU
@@ -173,10 +185,10 @@ public enum VertexSoftmax {
             for k in 0...K {
                 let sk = sl[k]
                 let m = Swift.max(pu, sk)
-                let faD = pu == m ? 1 : Double.expDown(Double.subDown(pu, m))
-                let faU = pu == m ? 1 : Double.expUp(Double.subUp(pu, m))
-                let fbD = sk == m ? 1 : Double.expDown(Double.subDown(sk, m))
-                let fbU = sk == m ? 1 : Double.expUp(Double.subUp(sk, m))
+                let faD = pu == m ? 1 : Double.expDown(argDown(pu, m))
+                let faU = pu == m ? 1 : Double.expUp(argUp(pu, m))
+                let fbD = sk == m ? 1 : Double.expDown(argDown(sk, m))
+                let fbU = sk == m ? 1 : Double.expUp(argUp(sk, m))
                 let dD = _CompensatedSum.sum(aD.scaled(faD), bdn[k].scaled(fbD))
                 let dU = _CompensatedSum.sum(aU.scaled(faU), bup[k].scaled(fbU))
                 let numD = _CompensatedSum.sum(naD.scaled(faD), nbdn[k].scaled(fbD))
@@ -192,12 +204,12 @@ public enum VertexSoftmax {
                 let xd = upperDown[i], xu = upperUp[i]
                 if xu > pu {
                     if pu != -.infinity {
-                        let rD = Double.expDown(Double.subDown(pu, xu)), rU = Double.expUp(Double.subUp(pu, xu))
+                        let rD = Double.expDown(argDown(pu, xu)), rU = Double.expUp(argUp(pu, xu))
                         aD.scale(rD); naD.scale(rD); aU.scale(rU); naU.scale(rU)
                     }
                     pu = xu
                 }
-                let tD = Double.expDown(Double.subDown(xd, pu)), tU = Double.expUp(Double.subUp(xu, pu))
+                let tD = Double.expDown(argDown(xd, pu)), tU = Double.expUp(argUp(xu, pu))
                 aD.add(tD); aU.add(tU)
                 naD.addProduct(dDown(i), tD); naU.addProduct(dUp(i), tU)
             }
