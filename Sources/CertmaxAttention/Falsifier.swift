@@ -22,7 +22,10 @@ public struct FalsifierOptions: Sendable {
     /// Starting points for the attack (the best samples).
     public var restarts: Int = 3
     public var seed: UInt64 = 0x5EED
-    public init(samples: Int = 64, attackSteps: Int = 40, restarts: Int = 3, seed: UInt64 = 0x5EED) {
+    /// Wall-clock budget in seconds; the search stops (keeping what it found) when spent.
+    public var timeBudget: Double = 20
+    public init(samples: Int = 64, attackSteps: Int = 40, restarts: Int = 3, seed: UInt64 = 0x5EED, timeBudget: Double = 20) {
+        self.timeBudget = timeBudget
         self.samples = samples
         self.attackSteps = attackSteps
         self.restarts = restarts
@@ -43,6 +46,8 @@ public enum Falsifier {
     public static func candidates(layer: AttentionLayer, region: InputRegion, property: PropertyFormula,
                                   options: FalsifierOptions) -> [(point: Matrix, margin: Double)] {
         var rng = SplitMix64(seed: options.seed)
+        let deadline = Date().addingTimeInterval(options.timeBudget)
+        func outOfTime() -> Bool { Date() > deadline }
         let free = (0..<region.center.data.count).filter { region.radius.data[$0] > 0 }
         func margin(_ x: Matrix) -> Double {
             let m = property.approximateMargin(output: layer.forward(x), weights: layer.attentionWeights(x))
@@ -51,6 +56,7 @@ public enum Falsifier {
         var pool: [(Matrix, Double)] = [(region.center, margin(region.center))]
         if free.isEmpty { return pool }
         for s in 0..<options.samples {
+            if outOfTime() { break }
             var x = region.center
             for n in free {
                 let r = region.radius.data[n]
@@ -66,7 +72,7 @@ public enum Falsifier {
             var x = start.0, fx = start.1
             var step = 0.5
             for _ in 0..<options.attackSteps {
-                if fx < 0 { break }
+                if fx < 0 || outOfTime() { break }
                 var g = [Double](repeating: 0, count: free.count)
                 if free.count <= 48 {
                     for (a, n) in free.enumerated() {

@@ -54,6 +54,41 @@ public enum SoftmaxBounds {
         return (0..<K).map { Interval(uncheckedLower: lo[$0], upper: hi[$0]) }
     }
 
+    /// `perCoordinate` into caller-provided buffers, allocation-free in the steady state
+    /// (the rare dominant-coordinate re-shift beyond Double's exponent range allocates).
+    ///
+    /// Writes `lowerOut[j] <= min p_j` and `upperOut[j] >= max p_j` (same contract as
+    /// `perCoordinate`). `scratch` must hold at least 2K Doubles (4K when `temperature != 1`).
+    /// Preconditions as `perCoordinate`; all buffers of length K (scratch as stated).
+    public static func perCoordinate(
+        lower: UnsafeBufferPointer<Double>, upper: UnsafeBufferPointer<Double>, temperature: Double = 1,
+        lowerOut: UnsafeMutableBufferPointer<Double>, upperOut: UnsafeMutableBufferPointer<Double>,
+        scratch: UnsafeMutableBufferPointer<Double>
+    ) {
+        let K = lower.count
+        precondition(K >= 1 && upper.count == K && lowerOut.count >= K && upperOut.count >= K, "perCoordinate: buffer sizes")
+        precondition(scratch.count >= (temperature == 1 ? 2 * K : 4 * K), "perCoordinate: scratch too small")
+        precondition(temperature > 0 && temperature.isFinite, "perCoordinate: temperature must be finite and > 0")
+        if K == 1 { lowerOut[0] = 1; upperOut[0] = 1; return }
+        let eu = UnsafeMutableBufferPointer(rebasing: scratch[0..<K])
+        let el = UnsafeMutableBufferPointer(rebasing: scratch[K..<(2 * K)])
+        let lo = UnsafeMutableBufferPointer(rebasing: lowerOut[0..<K]), hi = UnsafeMutableBufferPointer(rebasing: upperOut[0..<K])
+        if temperature == 1 {
+            _perCoordinateKernel(lower, upper, lo, hi, eu, el)
+        } else {
+            // Widened scaled box (l - M)/T rounded down, (u - M)/T rounded up.
+            let ls = UnsafeMutableBufferPointer(rebasing: scratch[(2 * K)..<(3 * K)])
+            let us = UnsafeMutableBufferPointer(rebasing: scratch[(3 * K)..<(4 * K)])
+            var m = upper[0]
+            for i in 1..<K { m = Swift.max(m, upper[i]) }
+            for i in 0..<K {
+                ls[i] = Double.divDown(Double.subDown(lower[i], m), temperature)
+                us[i] = Double.divUp(Double.subUp(upper[i], m), temperature)
+            }
+            _perCoordinateKernel(UnsafeBufferPointer(ls), UnsafeBufferPointer(us), lo, hi, eu, el)
+        }
+    }
+
     /// Enclosures of `log softmax(s/T)_j` over the box, for every `j`.
     ///
     /// Soundness: `result[j].lower <= min log p_j = -log(1 + Σ_{i≠j} e^{(u_i - l_j)/T})` and
@@ -123,7 +158,7 @@ func _logSumExpExcluding(_ x: [Double], up: Bool) -> [Double] {
             let s = up ? Double.subUp(total, e[j]) : Swift.max(Double.subDown(total, e[j]), 1)
             out[j] = up ? Double.addUp(m1, Double.logUp(s)) : Double.addDown(m1, Double.logDown(s))
         }
-        let (s, shift) = _sumExcluding(a, e, m1, x, up: up)
+        let (s, shift) = x.withUnsafeBufferPointer { _sumExcluding(a, e, m1, $0, up: up) }
         out[a] = up ? Double.addUp(shift, Double.logUp(s)) : Double.addDown(shift, Double.logDown(s))
     }
     return out
@@ -133,7 +168,7 @@ func _logSumExpExcluding(_ x: [Double], up: Bool) -> [Double] {
 /// sum is >= 2^-1000 (so it carries full relative accuracy), else re-exponentiated relative to
 /// the largest x_i with i ≠ a (the sum is then >= 1). `e[i]` are the bounds of e^{x_i - m1}.
 @usableFromInline
-func _sumExcluding(_ a: Int, _ e: UnsafeBufferPointer<Double>, _ m1: Double, _ x: [Double], up: Bool)
+func _sumExcluding(_ a: Int, _ e: UnsafeBufferPointer<Double>, _ m1: Double, _ x: UnsafeBufferPointer<Double>, up: Bool)
     -> (sum: Double, shift: Double)
 {
     let K = e.count
@@ -220,9 +255,8 @@ func _perCoordinateKernel(
             }
         }
     }
-    let la = Array(l), ua = Array(u)
-    let (sa, shiftA) = _sumExcluding(a, euC, m1, ua, up: true)
+    let (sa, shiftA) = _sumExcluding(a, euC, m1, u, up: true)
     lo[a] = _exactLower(l[a], sa, shiftA)
-    let (sb, shiftB) = _sumExcluding(b, elC, n1, la, up: false)
+    let (sb, shiftB) = _sumExcluding(b, elC, n1, l, up: false)
     hi[b] = _exactUpper(u[b], sb, shiftB)
 }

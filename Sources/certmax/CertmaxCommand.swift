@@ -19,8 +19,10 @@ struct CertmaxCommand: ParsableCommand {
         version: certmaxVersion,
         subcommands: [
             // One line per subcommand (keep this list one entry per line).
-            VerifyCommand.self,
+            SoftmaxCommand.self,
+            ObjectiveCommand.self,
             RadiusCommand.self,
+            VerifyCommand.self,
         ]
     )
 }

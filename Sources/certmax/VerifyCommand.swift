@@ -31,11 +31,19 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the counterexample search.")
     var seed: UInt64 = 0x5EED
 
+    @Option(name: .long, help: "Time budget of the counterexample search, in seconds.")
+    var attackSeconds: Double = 20
+
+    func validate() throws {
+        guard attackSeconds >= 0, attackSeconds.isFinite else { throw ValidationError("--attack-seconds must be >= 0") }
+    }
+
     func run() throws {
         let report = try reportingErrors { () throws -> VerificationReport in
             let loaded = try VerificationSpec(path: spec)
             var options = VerifierOptions(method: method, falsify: !noAttack)
             options.falsifier.seed = seed
+            options.falsifier.timeBudget = attackSeconds
             return try Verifier.run(spec: loaded, options: options)
         }
         switch common.format {

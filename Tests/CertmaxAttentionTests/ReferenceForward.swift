@@ -38,10 +38,12 @@ struct ReferenceForward {
                     for c in 0..<dh { acc = acc + Q[i][h * dh + c] * K[j][h * dh + c] }
                     s.append(acc * scale)
                 }
-                let e = s.map { $0.exp() }
-                var z = big(0)
-                for v in e { z = z + v }
-                let w = e.map { ($0 / z)! }
+                // p_j = 1 / sum_l e^{s_l - s_j}: no dependency between numerator and denominator.
+                let w = (0..<T).map { j -> BigInterval in
+                    var z = big(0)
+                    for l in 0..<T { z = z + (s[l] - s[j]).exp() }
+                    return (big(1) / z)!
+                }
                 for c in 0..<dh {
                     var acc = big(0)
                     for j in 0..<T { acc = acc + w[j] * V[j][h * dh + c] }

@@ -120,8 +120,9 @@ struct MPFROracle {
         return (mn, (mx.1.negated(), mx.0.negated()))
     }
 
-    /// Enclosures of min p_j and max p_j (closed forms at the extreme vertices), all j.
-    func perCoordinate(lower: [Double], upper: [Double], temperature t: Double = 1)
+    /// Enclosures of min p_j and max p_j (closed forms at the extreme vertices), all j; with
+    /// `logDomain`, of log min p_j and log max p_j.
+    func perCoordinate(lower: [Double], upper: [Double], temperature t: Double = 1, logDomain: Bool = false)
         -> [(min: (BigFloat, BigFloat), max: (BigFloat, BigFloat))]
     {
         let K = lower.count
@@ -136,6 +137,15 @@ struct MPFROracle {
             return (0..<K).map { j in (pre[j].0.adding(suf[j + 1].0, rounding: .down), pre[j].1.adding(suf[j + 1].1, rounding: .up)) }
         }
         let ou = excl(eu), ol = excl(el)
+        if logDomain {
+            // log min p_j = -log1p(Σ_{i≠j} e^{u_i} / e^{l_j}) (no 1 - ε rounding), likewise max.
+            return (0..<K).map { j in
+                let rMin = (ou[j].0.divided(by: el[j].1, rounding: .down), ou[j].1.divided(by: el[j].0, rounding: .up))
+                let rMax = (ol[j].0.divided(by: eu[j].1, rounding: .down), ol[j].1.divided(by: eu[j].0, rounding: .up))
+                return ((rMin.1.log1p(rounding: .up).negated(), rMin.0.log1p(rounding: .down).negated()),
+                        (rMax.1.log1p(rounding: .up).negated(), rMax.0.log1p(rounding: .down).negated()))
+            }
+        }
         return (0..<K).map { j in
             // min p_j = el_j / (el_j + Σ_{i≠j} eu_i), increasing in el_j, decreasing in the sum.
             let mnLo = el[j].0.divided(by: el[j].0.adding(ou[j].1, rounding: .up), rounding: .down)

@@ -3,18 +3,23 @@
 import Foundation
 
 let benchUsage = """
-    usage: certmax-bench [GROUP ...] [--list] [--quick] [--output FILE]
+    usage: certmax-bench [GROUP ...] [--list] [--quick] [--cpu-time] [--output FILE] [--markdown FILE]
 
       GROUP          run only these groups (default: all)
       --list         print the group names and exit
       --quick        short smoke run (few repeats, small budgets) for CI
+      --cpu-time     time with the calling thread's CPU clock instead of wall time
+                     (robust on a loaded machine; wrong for multi-threaded cases)
       --output FILE  JSON results file (default: benchmarks/results.json)
+      --markdown FILE  also write the table as Markdown (for benchmarks/RESULTS.md)
     """
 
 func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], arguments: [String]) {
     var selected: [String] = []
     var quick = false
+    var clock = BenchClock.wall
     var output = "benchmarks/results.json"
+    var markdown: String? = nil
     var i = 0
     while i < arguments.count {
         let a = arguments[i]
@@ -24,6 +29,8 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
             exit(0)
         case "--quick":
             quick = true
+        case "--cpu-time":
+            clock = .threadCPU
         case "--output":
             guard i + 1 < arguments.count else {
                 FileHandle.standardError.write(Data("certmax-bench: --output needs a file name\n".utf8))
@@ -31,6 +38,13 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
             }
             i += 1
             output = arguments[i]
+        case "--markdown":
+            guard i + 1 < arguments.count else {
+                FileHandle.standardError.write(Data("certmax-bench: --markdown needs a file name\n".utf8))
+                exit(64)
+            }
+            i += 1
+            markdown = arguments[i]
         case "-h", "--help":
             print(benchUsage)
             exit(0)
@@ -54,13 +68,13 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
     #if DEBUG
     print("WARNING: debug build; build with -c release for meaningful numbers")
     #endif
-    print("certmax-bench on \(machine.summary)\(quick ? " (quick mode)" : "")")
-    let runner = BenchRunner(quick: quick)
+    print("certmax-bench on \(machine.summary)\(quick ? " (quick mode)" : ""), clock: \(clock.rawValue)")
+    let runner = BenchRunner(quick: quick, clock: clock)
     runner.printHeader()
     for g in toRun { g.run(runner) }
 
     let formatter = ISO8601DateFormatter()
-    let report = BenchReport(date: formatter.string(from: Date()), machine: machine, quick: quick,
+    let report = BenchReport(date: formatter.string(from: Date()), machine: machine, quick: quick, clock: clock,
                              groups: toRun.map(\.name), results: runner.results)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -70,8 +84,27 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url)
         print("results written to \(output)")
+        if let md = markdown {
+            try report.markdownTable().write(toFile: md, atomically: true, encoding: .utf8)
+            print("markdown table written to \(md)")
+        }
     } catch {
         FileHandle.standardError.write(Data("certmax-bench: cannot write \(output): \(error)\n".utf8))
         exit(74)
+    }
+}
+
+extension BenchReport {
+    /// The results as a Markdown table with the machine and clock named.
+    func markdownTable() -> String {
+        var out = "Run \(date) on \(machine.summary); clock: \(clock.rawValue)\(quick ? "; quick mode" : "").\n\n"
+        out += "| group | case | elements | ns/call | ns/element | baseline | ratio |\n"
+        out += "|---|---|---:|---:|---:|---|---:|\n"
+        for r in results {
+            let ratio = r.ratio.map { String(format: "%.2f", $0) } ?? "-"
+            out += "| \(r.group) | \(r.name) | \(r.elements) | \(BenchRunner.fmt(r.nsPerCall)) | "
+                + "\(BenchRunner.fmt(r.nsPerElement)) | \(r.baseline ?? "-") | \(ratio) |\n"
+        }
+        return out
     }
 }

@@ -24,11 +24,20 @@ func blackHole<T>(_ x: T) {
     }
 }
 
-/// Monotonic clock in nanoseconds.
+/// Which clock `BenchRunner.time` reads.
+enum BenchClock: String, Codable {
+    /// Wall-clock time (CLOCK_MONOTONIC): the default; right for multi-threaded bodies.
+    case wall
+    /// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID): robust against other
+    /// processes on a shared machine, but only meaningful for single-threaded bodies.
+    case threadCPU
+}
+
+/// The selected clock in nanoseconds.
 @inline(__always)
-func monotonicNanoseconds() -> UInt64 {
+func clockNanoseconds(_ clock: BenchClock) -> UInt64 {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(clock == .wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
@@ -61,10 +70,13 @@ final class BenchRunner {
     var timeScale: Double
     /// True in `--quick` mode; groups may shrink their problem sizes.
     let quick: Bool
+    /// The clock used by `time` (`--cpu-time` selects `.threadCPU`).
+    let clock: BenchClock
     private(set) var results: [BenchResult] = []
 
-    init(quick: Bool) {
+    init(quick: Bool, clock: BenchClock = .wall) {
         self.quick = quick
+        self.clock = clock
         self.repeats = quick ? 3 : 7
         self.timeScale = quick ? 0.05 : 1
     }
@@ -82,9 +94,9 @@ final class BenchRunner {
         var iterations = 1
         let target = budget / Double(repeats) * 1e9
         while true {
-            let t0 = monotonicNanoseconds()
+            let t0 = clockNanoseconds(clock)
             for _ in 0..<iterations { body() }
-            let dt = Double(monotonicNanoseconds() - t0)
+            let dt = Double(clockNanoseconds(clock) - t0)
             if dt >= target / 4 || iterations >= 1 << 30 {
                 if dt > 0 { iterations = max(1, Int(Double(iterations) * target / dt)) }
                 break
@@ -94,9 +106,9 @@ final class BenchRunner {
         var samples: [Double] = []
         samples.reserveCapacity(repeats)
         for _ in 0..<repeats {
-            let t0 = monotonicNanoseconds()
+            let t0 = clockNanoseconds(clock)
             for _ in 0..<iterations { body() }
-            let dt = Double(monotonicNanoseconds() - t0)
+            let dt = Double(clockNanoseconds(clock) - t0)
             samples.append(dt / Double(iterations))
         }
         samples.sort()
@@ -191,6 +203,7 @@ struct BenchReport: Codable {
     var date: String
     var machine: MachineInfo
     var quick: Bool
+    var clock: BenchClock
     var groups: [String]
     var results: [BenchResult]
 }

@@ -46,34 +46,31 @@ func runNumericsBenchmarks(_ runner: BenchRunner) {
     let by = ys.map { BigFloat($0, precision: 53) }
     let be = es.map { BigFloat($0, precision: 53) }
 
-    typealias MPFRBinary = (UnsafeMutablePointer<__mpfr_struct>, UnsafePointer<__mpfr_struct>,
-                            UnsafePointer<__mpfr_struct>, mpfr_rnd_t) -> Int32
-
-    @inline(__always) func binaryCase(_ op: String, _ d: (Double, Double) -> Double, _ iv: (Interval, Interval) -> Interval,
-                    _ m: MPFRBinary, _ big: (BigFloat, BigFloat) -> BigFloat) {
+    func binaryCase<Op: BenchBinaryOp>(_: Op.Type) {
+        let op = Op.name
         let base = runner.measure(group: group, name: "\(op) Double", elements: n) {
-            for i in 0..<n { outD[i] = d(xs[i], ys[i]) }
+            for i in 0..<n { outD[i] = Op.double(xs[i], ys[i]) }
             blackHole(outD.baseAddress)
         }
         runner.measure(group: group, name: "\(op) Interval", elements: n, baseline: "\(op) Double", baselineNs: base) {
-            for i in 0..<n { outI[i] = iv(xi[i], yi[i]) }
+            for i in 0..<n { outI[i] = Op.interval(xi[i], yi[i]) }
             blackHole(outI.baseAddress)
         }
         runner.measure(group: group, name: "\(op) MPFR53 raw (1 rounding)", elements: n,
                        baseline: "\(op) Double", baselineNs: base) {
-            for i in 0..<n { _ = m(mr, mx + i, my + i, MPFR_RNDN); outD[i] = mpfr_get_d(mr, MPFR_RNDN) }
+            for i in 0..<n { _ = Op.mpfr(mr, mx + i, my + i, MPFR_RNDN); outD[i] = mpfr_get_d(mr, MPFR_RNDN) }
             blackHole(outD.baseAddress)
         }
         runner.measure(group: group, name: "\(op) BigFloat53 (alloc)", elements: n,
                        baseline: "\(op) Double", baselineNs: base) {
-            for i in 0..<n { outD[i] = big(bx[i], by[i]).double() }
+            for i in 0..<n { outD[i] = Op.big(bx[i], by[i]).double() }
             blackHole(outD.baseAddress)
         }
     }
 
-    binaryCase("add", { $0 + $1 }, { $0 + $1 }, mpfr_add, { $0.adding($1) })
-    binaryCase("mul", { $0 * $1 }, { $0 * $1 }, mpfr_mul, { $0.multiplied(by: $1) })
-    binaryCase("div", { $0 / $1 }, { $0 / $1 }, mpfr_div, { $0.divided(by: $1) })
+    binaryCase(BenchAdd.self)
+    binaryCase(BenchMul.self)
+    binaryCase(BenchDiv.self)
 
     let base = runner.measure(group: group, name: "exp Double (libm)", elements: n) {
         for i in 0..<n { outD[i] = Foundation.exp(es[i]) }
@@ -93,6 +90,39 @@ func runNumericsBenchmarks(_ runner: BenchRunner) {
         for i in 0..<n { outD[i] = be[i].exp().double() }
         blackHole(outD.baseAddress)
     }
+}
+
+typealias MPFRBinaryFn = (UnsafeMutablePointer<__mpfr_struct>, UnsafePointer<__mpfr_struct>,
+                          UnsafePointer<__mpfr_struct>, mpfr_rnd_t) -> Int32
+
+/// One binary operation in its four forms (static dispatch, so each loop is specialized).
+protocol BenchBinaryOp {
+    static var name: String { get }
+    static func double(_ a: Double, _ b: Double) -> Double
+    static func interval(_ a: Interval, _ b: Interval) -> Interval
+    static var mpfr: MPFRBinaryFn { get }
+    static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat
+}
+enum BenchAdd: BenchBinaryOp {
+    static let name = "add"
+    @inline(__always) static func double(_ a: Double, _ b: Double) -> Double { a + b }
+    @inline(__always) static func interval(_ a: Interval, _ b: Interval) -> Interval { a + b }
+    static var mpfr: MPFRBinaryFn { mpfr_add }
+    static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat { a.adding(b) }
+}
+enum BenchMul: BenchBinaryOp {
+    static let name = "mul"
+    @inline(__always) static func double(_ a: Double, _ b: Double) -> Double { a * b }
+    @inline(__always) static func interval(_ a: Interval, _ b: Interval) -> Interval { a * b }
+    static var mpfr: MPFRBinaryFn { mpfr_mul }
+    static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat { a.multiplied(by: b) }
+}
+enum BenchDiv: BenchBinaryOp {
+    static let name = "div"
+    @inline(__always) static func double(_ a: Double, _ b: Double) -> Double { a / b }
+    @inline(__always) static func interval(_ a: Interval, _ b: Interval) -> Interval { a / b }
+    static var mpfr: MPFRBinaryFn { mpfr_div }
+    static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat { a.divided(by: b) }
 }
 
 /// A tiny deterministic generator for benchmark inputs (SplitMix64).

@@ -7,7 +7,9 @@ import Foundation
 
 let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "numerics", run: runNumericsBenchmarks),
+    (name: "soundexp", run: runSoundExpBenchmarks),
     (name: "radius", run: runRadiusBenchmarks),
+    (name: "lp", run: runLPBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))

@@ -1,0 +1,128 @@
+import CertmaxNumerics
+import Dispatch
+
+/// Coefficient vectors prepared once for many score boxes (attention: one row of scores
+/// per query, the same objectives for every row): the threshold order of each objective is
+/// sorted once and shared by all rows.
+public struct ObjectivePlan: Sendable {
+    /// Number of scores K per row.
+    public let count: Int
+    /// The objectives (objectives x K).
+    public let coefficients: [[Double]]
+    let orders: [[Int]]
+
+    /// Prepares `coefficients` (objectives x K, all rows of length K >= 1, finite, |c| <= 2^1000).
+    public init(coefficients: [[Double]]) {
+        precondition(!coefficients.isEmpty, "ObjectivePlan: need at least one objective")
+        let K = coefficients[0].count
+        precondition(K >= 1 && coefficients.allSatisfy { $0.count == K }, "ObjectivePlan: every objective needs K entries")
+        for c in coefficients {
+            for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "ObjectivePlan: |c_i| must be finite and <= 2^1000") }
+        }
+        count = K
+        self.coefficients = coefficients
+        orders = coefficients.map { VertexSoftmax.sortedOrder($0) }
+    }
+}
+
+/// Batched forms of the softmax bounds: many rows of scores at once, rows processed in
+/// parallel (DispatchQueue.concurrentPerform) when the batch is large enough.
+public enum BatchedSoftmax {
+    /// Work (rows x K x objectives) above which rows are spread over all cores.
+    public static var parallelThreshold = 1 << 15
+
+    /// Vertex-Softmax enclosures for every (row, objective): `result[r * objectives + o]`.
+    ///
+    /// `lower`, `upper` are row-major `rows x K`. Soundness exactly as
+    /// `VertexSoftmax.objective` for each row and objective (it runs the same sweep); the sort
+    /// of each objective is shared by all rows, and each worker reuses one workspace.
+    /// With `witnesses == false` the minimizer/maximizer are nil (no per-result arrays).
+    public static func objectives(_ plan: ObjectivePlan, lower: [Double], upper: [Double], rows: Int,
+                                  temperature: Double = 1, witnesses: Bool = false) -> [ObjectiveEnclosure] {
+        let K = plan.count, nObj = plan.coefficients.count
+        precondition(rows >= 0 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
+        var out = [ObjectiveEnclosure](repeating: ObjectiveEnclosure(minimum: .zero, maximum: .zero), count: rows * nObj)
+        let work = rows * K * nObj
+        out.withUnsafeMutableBufferPointer { outBuf in
+            let o = outBuf  // captured for the concurrent workers; each writes its own rows
+            func runRows(_ range: Range<Int>) {
+                let ws = VertexSoftmax.Workspace(capacity: K)
+                for r in range {
+                    let l = Array(lower[(r * K)..<((r + 1) * K)]), u = Array(upper[(r * K)..<((r + 1) * K)])
+                    _checkBox(l, u, temperature, "BatchedSoftmax.objectives")
+                    let sc = ScaledScores(lower: l, upper: u, temperature: temperature)
+                    for k in 0..<nObj {
+                        var e = VertexSoftmax.objective(c: plan.coefficients[k], order: plan.orders[k], scores: sc,
+                                                        lower: l, upper: u, workspace: ws)
+                        if !witnesses { e.minimizer = nil; e.maximizer = nil }
+                        o[r * nObj + k] = e
+                    }
+                }
+            }
+            if work >= parallelThreshold && rows > 1 {
+                let chunks = Swift.min(rows, 8 * Swift.max(1, _activeProcessorCount()))
+                DispatchQueue.concurrentPerform(iterations: chunks) { ci in
+                    runRows((rows * ci / chunks)..<(rows * (ci + 1) / chunks))
+                }
+            } else {
+                runRows(0..<rows)
+            }
+        }
+        return out
+    }
+
+    /// Per-coordinate softmax bounds for every row, into caller-provided buffers (row-major
+    /// rows x K): `lowerOut[r*K + j] <= min p_j` and `upperOut[r*K + j] >= max p_j` for row r.
+    /// Soundness as `SoftmaxBounds.perCoordinate`. Allocation-free apart from one scratch
+    /// buffer per worker.
+    public static func perCoordinate(lower: [Double], upper: [Double], rows: Int, count K: Int, temperature: Double = 1,
+                                     lowerOut: inout [Double], upperOut: inout [Double]) {
+        precondition(K >= 1 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
+        precondition(lowerOut.count >= rows * K && upperOut.count >= rows * K, "BatchedSoftmax: output buffers too small")
+        for i in lower.indices {
+            precondition(lower[i].isFinite && upper[i].isFinite && lower[i] <= upper[i], "BatchedSoftmax: need finite lower <= upper")
+        }
+        lower.withUnsafeBufferPointer { lb in
+            upper.withUnsafeBufferPointer { ub in
+                lowerOut.withUnsafeMutableBufferPointer { lo in
+                    upperOut.withUnsafeMutableBufferPointer { hi in
+                        let (lo, hi) = (lo, hi)
+                        func runRows(_ range: Range<Int>) {
+                            let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: 4 * K)
+                            defer { scratch.deallocate() }
+                            for r in range {
+                                let s = r * K, e = s + K
+                                SoftmaxBounds.perCoordinate(
+                                    lower: UnsafeBufferPointer(rebasing: lb[s..<e]), upper: UnsafeBufferPointer(rebasing: ub[s..<e]),
+                                    temperature: temperature,
+                                    lowerOut: UnsafeMutableBufferPointer(rebasing: lo[s..<e]),
+                                    upperOut: UnsafeMutableBufferPointer(rebasing: hi[s..<e]), scratch: scratch)
+                            }
+                        }
+                        if rows * K >= parallelThreshold && rows > 1 {
+                            let chunks = Swift.min(rows, 8 * Swift.max(1, _activeProcessorCount()))
+                            DispatchQueue.concurrentPerform(iterations: chunks) { ci in
+                                runRows((rows * ci / chunks)..<(rows * (ci + 1) / chunks))
+                            }
+                        } else {
+                            runRows(0..<rows)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Number of online processors (at least 1).
+func _activeProcessorCount() -> Int {
+    #if canImport(Glibc)
+    return Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    #else
+    return 1
+    #endif
+}

@@ -1,0 +1,31 @@
+/// The ways `certmax objective` (and `ObjectiveBounds.enclosure`) bound `c · softmax(s/T)`
+/// over a box.
+///
+/// - `vertex`: exact (Vertex-Softmax, sorted threshold candidates). Tightest from the box alone.
+/// - `zone`, `lp`: exact for the zone of score differences (`diff_upper`), GLPK-based;
+///   provided by the LP engine (see `isAvailable`).
+/// - `ibp`: per-coordinate bounds concretized against c (interval bound propagation).
+/// - `er`, `lse`: Wei et al. 2023 linear relaxations (exponential-reciprocal lower bound /
+///   log-sum-exp lower bound, each with its concave upper partner), concretized against c.
+///
+/// Adding a method is one case here plus one `case` in `ObjectiveBounds.enclosure`.
+public enum ObjectiveMethod: String, CaseIterable, Sendable {
+    case vertex, zone, lp, ibp, er, lse
+
+    /// Whether the method returns attained values and witnesses (an enclosure of the exact
+    /// optimum over its feasible set).
+    public var isExact: Bool {
+        switch self {
+        case .vertex, .zone, .lp: return true
+        case .ibp, .er, .lse: return false
+        }
+    }
+
+    /// Whether this build implements the method (`zone` and `lp` come with the LP engine).
+    public var isAvailable: Bool {
+        switch self {
+        case .vertex, .ibp, .er, .lse: return true
+        case .zone, .lp: return false
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import CertmaxAttention
+import CertmaxNumerics
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("LayerNorm interval bounds")
+struct LayerNormBoundsTests {
+    /// Random boxes (some with a dominant coordinate, some nearly constant): LayerNorm of
+    /// sampled points (MPFR) lies in the bounds.
+    @Test func containsSampledPoints() {
+        var rng = SeededGenerator(seed: 5)
+        for trial in 0..<100 {
+            let n = Int.random(in: 2...8, using: &rng)
+            let ln = LayerNormParameters(gamma: (0..<n).map { _ in Double.random(in: -2...2, using: &rng) },
+                                         beta: (0..<n).map { _ in Double.random(in: -1...1, using: &rng) },
+                                         epsilon: [1e-12, 1e-5][trial % 2])
+            let spread = [1e-3, 1.0, 50.0][trial % 3]
+            let lo = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) * spread }
+            let box = lo.map { Interval(uncheckedLower: $0, upper: $0 + Double.random(in: 0...0.2, using: &rng)) }
+            let z = LayerNormBounds.apply(ln, to: box)
+            for _ in 0..<20 {
+                let y = box.map { Bool.random(using: &rng) ? $0.lower : Double.random(in: $0.lower...$0.upper, using: &rng) }
+                let Y = y.map { BigInterval($0, precision: 128) }
+                let N = BigInterval(Double(n), precision: 128)
+                var mean = BigInterval(0.0, precision: 128)
+                for v in Y { mean = mean + v }
+                mean = (mean / N)!
+                var variance = BigInterval(0.0, precision: 128)
+                for v in Y { variance = variance + (v - mean) * (v - mean) }
+                variance = (variance / N)!
+                let inv = (BigInterval(1.0, precision: 128) / (variance + BigInterval(ln.epsilon, precision: 128)).squareRoot()!)!
+                for j in 0..<n {
+                    let r = BigInterval(ln.gamma[j], precision: 128) * (Y[j] - mean) * inv + BigInterval(ln.beta[j], precision: 128)
+                    #expect(BigFloat(z[j].lower, precision: 64) <= r.lower && r.upper <= BigFloat(z[j].upper, precision: 64),
+                            "trial \(trial): z[\(j)] = \(r) outside \(z[j]); y = \(y)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import CMPFR
+import CertmaxNumerics
+import TestSupport
+import Testing
+
+/// SoundExp: the constants of the proof in SoundExp.swift are re-derived here in
+/// outward-rounded arithmetic and MPFR; containment is checked against MPFR on
+/// 10,000,000 seeded inputs (MPFR at 128 bits, which is exact enough for a sound check:
+/// see MPFRScratch.checkUnary) plus edges at 256 bits; widths are printed.
+@Suite struct SoundExpTests {
+    static let u = 0x1p-53
+
+    /// Upward-rounded helpers for the bound recomputation (all quantities >= 0).
+    static func add(_ a: Double, _ b: Double) -> Double { Double.addUp(a, b) }
+    static func mul(_ a: Double, _ b: Double) -> Double { Double.mulUp(a, b) }
+
+    @Test func proofConstantsHold() {
+        let k = SoundExp.proofConstants
+        let u = Self.u
+        let R = k.reducedRangeBound
+        let c = SoundExp.coefficients
+        #expect(c.count == 14)
+        // ln2Hi has at most 42 significant bits (k * ln2Hi exact for |k| < 2^11).
+        #expect(k.ln2Hi.significandBitPattern & ((1 << 11) - 1) == 0)
+        // ln2Lo = RN(ln2 - ln2Hi), |ln2Lo| < 2^-44, |ln2 - ln2Hi - ln2Lo| < 2^-96; invLn2 = RN(1/ln2).
+        let ln2 = BigFloat(2, precision: 400).log()
+        let rest = ln2.subtracting(BigFloat(k.ln2Hi, precision: 400))
+        #expect(rest.double(.nearest) == k.ln2Lo)
+        #expect(k.ln2Lo.magnitude < 0x1p-44)
+        let residual = rest.subtracting(BigFloat(k.ln2Lo, precision: 400)).magnitude()
+        #expect(residual < BigFloat(0x1p-96, precision: 400))
+        #expect(BigFloat(1, precision: 400).divided(by: ln2).double(.nearest) == k.invLn2)
+        // Coefficients are RN(1/i!).
+        var fact = BigFloat(1, precision: 400)
+        for i in 0..<14 {
+            if i > 0 { fact = fact.multiplied(by: BigFloat(i, precision: 400)) }
+            #expect(BigFloat(1, precision: 400).divided(by: fact).double(.nearest) == c[i], "c_\(i)")
+        }
+        // |x - k ln2| <= ln2 * (1/2 + 2.4e-13) < R for |x| <= 746.
+        let halfPlus = BigFloat(0.5 + 2.4e-13, precision: 400).multiplied(by: ln2)
+        #expect(halfPlus < BigFloat(R, precision: 400))
+        #expect(BigFloat(746, precision: 64).divided(by: ln2, precision: 400).double(.up) * 2.0001 * u < 2.4e-13)
+        // Thresholds: e^709.79 > max, e^-745.14 < 2^-1075.
+        #expect(BigFloat(k.overflowThreshold, precision: 400).exp(rounding: .down) > BigFloat(Double.greatestFiniteMagnitude, precision: 400))
+        #expect(BigFloat(k.underflowThreshold, precision: 400).exp(rounding: .up) < BigFloat(0x1p-1074, precision: 64).divided(by: BigFloat(2, precision: 64)))
+
+        // Step 4: Horner rounding bound E_0, coefficient error C, Taylor remainder T.
+        let onePlusU = Double.addUp(1, u)
+        var B = c[13], E = 0.0
+        for i in stride(from: 12, through: 0, by: -1) {
+            let S = Self.add(Self.mul(Self.mul(B, R), onePlusU), c[i])
+            E = Self.add(Self.add(Self.mul(u, S), Self.mul(Self.mul(u, R), B)), Self.mul(R, E))
+            B = Self.mul(S, onePlusU)
+        }
+        var C = 0.0, rPow = 1.0
+        fact = BigFloat(1, precision: 400)
+        for i in 0..<14 {
+            if i > 0 { fact = fact.multiplied(by: BigFloat(i, precision: 400)); rPow = Self.mul(rPow, R) }
+            let diff = BigFloat(c[i], precision: 400).subtracting(BigFloat(1, precision: 400).divided(by: fact)).magnitude()
+            C = Self.add(C, Self.mul(diff.double(.up), rPow))
+        }
+        // T = R^14 / 14! * e^R, e^R <= 1.5 for R <= 0.4.
+        #expect(R <= 0.4)
+        let fact14 = fact.multiplied(by: BigFloat(14, precision: 400))
+        let T = Self.mul(Self.mul(Self.mul(rPow, R), BigFloat(1, precision: 400).divided(by: fact14, rounding: .up).double(.up)), 1.5)
+        // e^-R >= 1 - R + R^2/2 - R^3/6 (alternating series, lower bound).
+        let bigR = BigFloat(R, precision: 400)
+        let r2 = bigR.multiplied(by: bigR), r3 = r2.multiplied(by: bigR)
+        let emR = BigFloat(1, precision: 400).subtracting(bigR).adding(r2.divided(by: BigFloat(2, precision: 400)))
+            .subtracting(r3.divided(by: BigFloat(6, precision: 400))).double(.down)
+        let etaMax = Double.divUp(Self.add(Self.add(E, C), T), emR)
+        // Step 3: deltaMax.
+        let deltaMax = Self.add(Self.add(Self.mul(u, 0.3467), Self.mul(Self.mul(u, 1077), 0x1p-44)), Self.mul(1077, 0x1p-96))
+        // Step 5: E = max(1 - e^-d/(1+eta), e^d/(1-eta) - 1). With e^-d >= 1 - d and
+        // e^d <= 1 + d + d^2 (d <= 1): the first is <= (eta + d)/(1 + eta) <= eta + d, the
+        // second <= (d + d^2 + eta)/(1 - eta). (Small quantities only: no cancellation.)
+        let lowSide = Self.add(etaMax, deltaMax)
+        let highSide = Double.divUp(Self.add(Self.add(deltaMax, Self.mul(deltaMax, deltaMax)), etaMax), Double.subDown(1, etaMax))
+        let totalE = Swift.max(lowSide, highSide)
+        // RN(q Ld) <= q Ld (1 + u) <= q (1 - E)  iff  (1 - Ld) - Ld u >= E; (1 - Ld) and Ld u are exact.
+        // RN(q Lu) >= q Lu (1 - u) >= q (1 + E)  iff  (Lu - 1) - Lu u >= E.
+        let gapDown = Double.subDown(1 - k.factorDown, k.factorDown * u)
+        let gapUp = Double.subDown(k.factorUp - 1, k.factorUp * u)
+        #expect(gapDown >= totalE, "factorDown too large for E = \(totalE / u) u")
+        #expect(gapUp >= totalE, "factorUp too small for E = \(totalE / u) u")
+        print("[soundexp] proof constants: E_0 = \(E / u) u, C = \(C / u) u, T = \(T / u) u, etaMax = \(etaMax / u) u, deltaMax = \(deltaMax / u) u, E = \(totalE / u) u; factors 1 - \((1 - k.factorDown) / u) u, 1 + \((k.factorUp - 1) / u) u")
+    }
+
+    static func sample(_ rng: inout SeededGenerator) -> Double {
+        switch rng.next() % 8 {
+        case 0: return rng.anyFiniteDouble()
+        case 1, 2, 3: return Double.random(in: -745.2...709.8, using: &rng)
+        case 4: return Double.random(in: -1...1, using: &rng) * Double(sign: .plus, exponent: -Int(rng.next() % 1080), significand: 1)
+        case 5: return Double.random(in: -3...3, using: &rng)
+        case 6:
+            let centers: [Double] = [709.782712893384, -745.1332191019411, -708.3964185322641, -744.4400719213812,
+                                     709.79, -745.14, 0.34657359027997264, -0.34657359027997264]
+            return centers[Int(rng.next() % UInt64(centers.count))] + Double.random(in: -1e-3...1e-3, using: &rng)
+        default:
+            // Near multiples of ln2/2 (the reduction's worst case).
+            let m = Double(Int(rng.next() % 4000) - 2150)
+            return m * 0.34657359027997264 + Double.random(in: -1e-9...1e-9, using: &rng)
+        }
+    }
+
+    /// - Parameter ordinaryOnly: sample only -708...709, so every vector takes the fast path.
+    static func run(seed: UInt64, count: Int, ordinaryOnly: Bool = false) {
+        let mp = MPFRScratch(precision: 128)
+        var rng = SeededGenerator(seed: seed)
+        var stats = WidthStats(), violations = 0, n = 0
+        var sideStats = WidthStats()  // ulps from each bound to the directed-rounded exact value
+        while n < count {
+            var v = SIMD8<Double>()
+            for j in 0..<8 {
+                v[j] = ordinaryOnly ? (rng.next() % 2 == 0 ? Double.random(in: -708...709, using: &rng)
+                                                           : Double.random(in: -1...1, using: &rng) * Double(sign: .plus, exponent: -Int(rng.next() % 1080), significand: 1))
+                                    : sample(&rng)
+            }
+            let lo = SoundExp.down(v), hi = SoundExp.up(v)
+            let both = SoundExp.downUp(v)
+            if both.down != lo || both.up != hi {
+                violations += 1
+                Issue.record("downUp differs from down/up at \(v), seed \(seed)")
+            }
+            for j in 0..<8 {
+                let x = v[j]
+                let (okL, okU, rd, ru) = mp.checkUnary(mpfr_exp, x, lo: lo[j], hi: hi[j])
+                if okL && okU {
+                    if lo[j].isFinite && rd.isFinite { sideStats.add(lo[j], rd) }
+                    if hi[j].isFinite && ru.isFinite { sideStats.add(ru, hi[j]) }
+                }
+                if !(okL && okU) || lo[j].isNaN || hi[j].isNaN {
+                    violations += 1
+                    if violations <= 5 { Issue.record("SoundExp at \(x.debugDescription): [\(lo[j]), \(hi[j])] does not contain e^x, seed \(seed)") }
+                }
+                stats.add(lo[j], hi[j])
+            }
+            n += 8
+        }
+        #expect(violations == 0, "\(violations) violations, seed \(seed)")
+        print(stats.summary("SoundExp (seed \(seed), \(count) inputs, \(violations) violations)"))
+        print(sideStats.summary("SoundExp per bound, ulps beyond the directed-rounded exact value (seed \(seed))"))
+    }
+
+    // 5 x 2,000,000 = 10^7 seeded inputs: four mixed runs (about 10% of the vectors
+    // take the fast path, the rest the general kernel) and one fast-path-only run.
+    @Test(arguments: [UInt64(0x5E01), 0x5E02, 0x5E03, 0x5E04])
+    func containsMPFR(seed: UInt64) { Self.run(seed: seed, count: 2_000_000) }
+
+    @Test func containsMPFRFastPath() { Self.run(seed: 0x5E05, count: 2_000_000, ordinaryOnly: true) }
+
+    @Test func edgesAt256Bits() {
+        let mp = MPFRScratch(precision: 256)
+        var edges: [Double] = [0, -0.0, 1, -1, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude,
+                               1e-300, -1e-300, 0x1p-53, -0x1p-53, 709.78, 709.79, 710, -745.13, -745.14, -746, 1e300, -1e300,
+                               .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0.34657359027997264, -0.34657359027997264]
+        for c in [709.782712893384, -745.1332191019411, -708.3964185322641, -744.4400719213812, 709.79, -745.14, 0.5, 1] {
+            var a = c, b = c
+            for _ in 0..<64 { a = a.nextUp; b = b.nextDown; edges += [a, b] }
+        }
+        for x in edges {
+            let lo = SoundExp.down(x), hi = SoundExp.up(x)
+            let (okL, okU, rd, ru) = mp.checkUnary(mpfr_exp, x, lo: lo, hi: hi)
+            #expect(okL && okU && !lo.isNaN && !hi.isNaN, "SoundExp(\(x.debugDescription)) = [\(lo), \(hi)], exact in [\(rd), \(ru)]")
+        }
+        // Exact and special values, as Double.expDown / expUp.
+        #expect(SoundExp.down(0) == 1 && SoundExp.up(0) == 1 && SoundExp.down(-0.0) == 1 && SoundExp.up(-0.0) == 1)
+        #expect(SoundExp.down(.infinity) == .infinity && SoundExp.up(.infinity) == .infinity)
+        #expect(SoundExp.down(-.infinity) == 0 && SoundExp.up(-.infinity) == 0)
+        #expect(SoundExp.down(.nan).isNaN && SoundExp.up(.nan).isNaN)
+        #expect(SoundExp.up(710) == .infinity && SoundExp.down(710) == .greatestFiniteMagnitude)
+        #expect(SoundExp.down(-746) == 0 && SoundExp.up(-746) == .leastNonzeroMagnitude)
+        #expect(SoundExp.down(1e-300) >= 1 && SoundExp.up(-1e-300) <= 1)
+        var rng = SeededGenerator(seed: 99)
+        for _ in 0..<20_000 {
+            let x = rng.anyFiniteDouble()
+            #expect(!SoundExp.down(x).isNaN && !SoundExp.up(x).isNaN, "NaN at \(x)")
+        }
+    }
+
+    /// The buffer and Interval-array forms agree with the lane kernel for every count
+    /// (SIMD body and tail), and handle empty intervals.
+    @Test func bufferFormsMatchTheKernel() {
+        var rng = SeededGenerator(seed: 0xB0F)
+        for n in [0, 1, 5, 7, 8, 9, 16, 31, 100] {
+            let l = (0..<n).map { _ in Double.random(in: -800...800, using: &rng) }
+            let u = l.map { $0 + Double.random(in: 0...3, using: &rng) }
+            var lo = [Double](repeating: .nan, count: n), hi = [Double](repeating: .nan, count: n)
+            l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
+                lo.withUnsafeMutableBufferPointer { lob in hi.withUnsafeMutableBufferPointer { hib in
+                    SoundExp.bounds(lower: lb, upper: ub, lowerOut: lob, upperOut: hib)
+                } }
+            } }
+            for i in 0..<n {
+                #expect(lo[i] == SoundExp.down(l[i]) && hi[i] == SoundExp.up(u[i]), "n = \(n), i = \(i)")
+            }
+            // enclose: both bounds of the same points, equal to down/up.
+            var d = [Double](repeating: .nan, count: n), h = [Double](repeating: .nan, count: n)
+            l.withUnsafeBufferPointer { lb in d.withUnsafeMutableBufferPointer { db in h.withUnsafeMutableBufferPointer { hb in
+                SoundExp.enclose(lb, down: db, up: hb)
+            } } }
+            for i in 0..<n {
+                #expect(d[i] == SoundExp.down(l[i]) && h[i] == SoundExp.up(l[i]), "enclose n = \(n), i = \(i)")
+            }
+            var ivs = (0..<n).map { Interval(uncheckedLower: l[$0], upper: u[$0]) }
+            if n > 2 { ivs[1] = .empty }
+            var out = [Interval](repeating: .zero, count: n)
+            ivs.withUnsafeBufferPointer { ib in out.withUnsafeMutableBufferPointer { ob in SoundExp.exp(ib, into: ob) } }
+            for i in 0..<n {
+                if ivs[i].isEmpty {
+                    #expect(out[i].isEmpty && out[i].upper == -.infinity, "empty at \(i): \(out[i])")
+                } else {
+                    #expect(out[i].lower == SoundExp.down(l[i]) && out[i].upper == SoundExp.up(u[i]), "interval n = \(n), i = \(i)")
+                    #expect(out[i].contains(ivs[i].exp().intersection(out[i])))
+                }
+            }
+        }
+    }
+}

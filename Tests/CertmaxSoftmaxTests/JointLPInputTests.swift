@@ -1,0 +1,53 @@
+import CertmaxIO
+import CertmaxNumerics
+@testable import CertmaxSoftmax
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct JointLPInputTests {
+    static func doc(_ text: String) throws -> JSONDocument {
+        try JSONDocument(data: Data(text.utf8), source: "in.json")
+    }
+
+    @Test func parsesAndSolves() throws {
+        let d = try Self.doc(#"{"A":[[1,0],[0,1],[1,1]],"b":[0,0.5,-0.2],"x_lower":[-0.1,-0.1],"x_upper":[0.1,0.1],"c":[1,-1,0.5]}"#)
+        #expect(JointLPInput.describesAffineScores(d))
+        let input = try JointLPInput(document: d)
+        let r = try input.objective()
+        #expect(r.minimum.lower <= r.minimum.upper && r.maximum.lower <= r.maximum.upper)
+        // The value at x = 0 lies inside [min.lower, max.upper].
+        let f = exactObjective(c: input.c, s: [0, 0.5, -0.2])
+        #expect(BigFloat(r.minimum.lower) <= f && f <= BigFloat(r.maximum.upper))
+    }
+
+    @Test func badInputNamesFileAndField() throws {
+        let cases: [(String, String)] = [
+            (#"{"A":[[1],[2]],"b":[0],"x_lower":[0],"x_upper":[1],"c":[1,2]}"#, #"in.json: field "b": has 1 entries, A has 2 rows"#),
+            (#"{"A":[[1],[2]],"b":[0,0],"x_lower":[1],"x_upper":[0],"c":[1,2]}"#, #"in.json: field "x_lower"[0]: lower bound 1.0 > upper bound 0.0"#),
+            (#"{"A":[[1],[2]],"b":[0,0],"x_lower":[0],"x_upper":[1],"c":[1]}"#, #"in.json: field "c": has 1 entries but "A" has 2 rows"#),
+            (#"{"A":[[1],[2]],"b":[0,0],"x_lower":[0],"x_upper":[1,2],"c":[1,2]}"#, #"in.json: field "x_upper": has 2 entries, x_lower has 1"#),
+            (#"{"A":[[1,3],[2,1]],"b":[0,0],"x_lower":[0],"x_upper":[1],"c":[1,2]}"#, #"in.json: field "A"[0]: row has 2 entries, x_lower has 1"#),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try JointLPInput(document: try Self.doc(text))
+                Issue.record("accepted bad input \(text)")
+            } catch let error as InputError {
+                #expect(error.description == message)
+                #expect(error.exitCode == .badInput)
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
+        do {
+            _ = try JointLPInput(document: try Self.doc(#"{"A":[[1]],"b":[0],"x_lower":[0],"x_upper":[1],"c":[1],"lower":[0]}"#))
+            Issue.record("unknown field accepted")
+        } catch let error as InputError {
+            #expect(error.exitCode == .badInput)
+            #expect(error.description.contains("lower"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}
