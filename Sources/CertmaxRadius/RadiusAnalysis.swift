@@ -3,15 +3,29 @@ import Dispatch
 
 /// What to compute for a batch.
 public struct RadiusOptions: Sendable, Equatable {
-    /// Also enclose each sample's exact radius (argument principle; slower).
+    /// Which samples get an exact radius enclosure (argument principle; slower).
+    public enum ExactScope: String, Sendable, CaseIterable {
+        /// Every sample.
+        case all
+        /// Only the samples needed for the batch radius: samples in increasing order of
+        /// their refined bound until the next refined bound is >= the smallest exact upper
+        /// bound found (no skipped sample can be below the batch radius's upper bound).
+        case bottleneck
+    }
+
+    /// Also enclose exact radii (of all samples, or of the bottleneck candidates).
     public var exact: Bool
+    /// Which samples get the exact enclosure when `exact` is true.
+    public var exactScope: ExactScope
     /// Controller factor theta > 0 of the largest safe step tau' = min(tau, theta rho).
     public var theta: Double
     /// Options of the exact enclosure.
     public var exactOptions: ExactRadiusOptions
 
-    public init(exact: Bool = false, theta: Double = 1, exactOptions: ExactRadiusOptions = ExactRadiusOptions()) {
+    public init(exact: Bool = false, theta: Double = 1, exactOptions: ExactRadiusOptions = ExactRadiusOptions(),
+                exactScope: ExactScope = .all) {
         self.exact = exact
+        self.exactScope = exactScope
         self.theta = theta
         self.exactOptions = exactOptions
     }
@@ -60,8 +74,9 @@ public struct RadiusReport: Sendable, Equatable {
     public var batchRefined: Double
     public var bottleneckRefined: [Int]
     /// Enclosure of the batch radius from the exact per-sample enclosures:
-    /// lower = min over samples of their certified lower bounds; upper = min over samples
-    /// of their upper bounds (nil if none). Present when exact enclosures were computed.
+    /// lower = min over samples of their best certified lower bounds (the refined bound for
+    /// samples skipped by the bottleneck scope); upper = min over samples of their upper
+    /// bounds (nil if none). Present when exact enclosures were computed.
     public var batchExactLower: Double?
     public var batchExactUpper: Double?
     /// Samples whose enclosure could attain the batch minimum (lower_i <= batch upper),
@@ -95,14 +110,25 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         }
     }
     var exact: [ExactRadius?] = Array(repeating: nil, count: b)
-    if options.exact {
+    func enclose(_ i: Int) -> ExactRadius {
+        let (z, a) = batch.sample(i)
+        return exactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
+    }
+    if options.exact && options.exactScope == .all {
         exact.withUnsafeMutableBufferPointer { ep in
             nonisolated(unsafe) let out = ep
-            let run = { (i: Int) in
-                let (z, a) = batch.sample(i)
-                out[i] = exactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
-            }
-            if b > 1 { DispatchQueue.concurrentPerform(iterations: b, execute: run) } else { run(0) }
+            if b > 1 { DispatchQueue.concurrentPerform(iterations: b) { out[$0] = enclose($0) } } else { out[0] = enclose(0) }
+        }
+    } else if options.exact {
+        // Increasing refined bound; a sample whose refined bound is >= the best exact upper
+        // bound so far cannot lower the batch radius below that upper bound.
+        let order = (0..<b).sorted { ref[$0] < ref[$1] }
+        var bestUpper = Double.infinity
+        for i in order {
+            if ref[i] >= bestUpper { break }
+            let e = enclose(i)
+            exact[i] = e
+            if let u = e.upper { bestUpper = Swift.min(bestUpper, u) }
         }
     }
     let samples = (0..<b).map { SampleRadius(rhoA: rho[$0], refined: ref[$0], exact: exact[$0]) }
@@ -114,11 +140,12 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     let (bRef, nRef) = argmins(ref)
     var exLower: Double?, exUpper: Double?, nEx: [Int] = []
     if options.exact {
-        let lowers = samples.map { $0.exact!.lower }
-        exLower = lowers.min()!
-        let uppers = samples.map { $0.exact!.upper ?? .infinity }
+        // Skipped samples (bottleneck scope) contribute their refined bound as the lower bound.
+        exLower = samples.map(\.bestLower).min()!
+        let uppers = samples.map { $0.exact?.upper ?? .infinity }
         let u = uppers.min()!
-        exUpper = u.isFinite || u == .infinity && samples.allSatisfy({ $0.exact!.upper != nil }) ? u : nil
+        let allInfinite = samples.allSatisfy { $0.exact?.upper == .infinity }
+        exUpper = u.isFinite || allInfinite ? u : nil
         let first = uppers.firstIndex(of: u)!
         nEx = [first] + samples.indices.filter { $0 != first && samples[$0].bestLower <= u }
     }
@@ -140,5 +167,5 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     return RadiusReport(samples: samples, batchRhoA: bRho, bottleneckRhoA: nRho, batchRefined: bRef,
                         bottleneckRefined: nRef, batchExactLower: exLower, batchExactUpper: exUpper,
                         bottleneckExact: nEx, batchLower: batchLower, step: step,
-                        allExactCertified: !options.exact || samples.allSatisfy { $0.exact!.status == .certified })
+                        allExactCertified: !options.exact || samples.allSatisfy { ($0.exact?.status ?? .certified) == .certified })
 }

@@ -48,3 +48,32 @@ import TestSupport
         #expect(throws: InputError.self) { try RadiusBatch(rows: 1, columns: 2, logits: [1, .nan], directions: [0, 1]) }
     }
 }
+
+@Suite struct RadiusBottleneckScopeTests {
+    /// The bottleneck scope gives the same batch enclosure as computing every sample, while
+    /// skipping samples whose refined bound is above the batch upper bound.
+    @Test func bottleneckScopeMatchesAll() throws {
+        var rng = SeededGenerator(seed: 0x5eed_0014)
+        let b = 12, k = 5
+        var z = [Double](), a = [Double]()
+        for i in 0..<b {
+            let spread = i == 3 ? 0.2 : 2.0  // sample 3: small radius (wide a below)
+            for _ in 0..<k {
+                z.append(Double.random(in: -2...2, using: &rng))
+                a.append(Double.random(in: -spread...spread, using: &rng) * (i == 3 ? 10 : 1))
+            }
+        }
+        let batch = try RadiusBatch(rows: b, columns: k, logits: z, directions: a, step: 0.1)
+        let all = analyzeTaylorRadius(batch, options: RadiusOptions(exact: true))
+        let bn = analyzeTaylorRadius(batch, options: RadiusOptions(exact: true, exactScope: .bottleneck))
+        let computed = bn.samples.filter { $0.exact != nil }.count
+        #expect(computed < b, "bottleneck scope computed all \(b) samples")
+        #expect(bn.batchExactUpper == all.batchExactUpper)
+        #expect(bn.batchExactLower! <= bn.batchExactUpper! && all.batchExactLower! <= bn.batchExactUpper!)
+        #expect(bn.bottleneckExact.first == all.bottleneckExact.first)
+        // Both enclosures contain the true batch radius: they must overlap.
+        #expect(bn.batchExactLower! <= all.batchExactUpper! && all.batchExactLower! <= bn.batchExactUpper!)
+        let text = bn.text(temperature: 1)
+        #expect(text.contains("skipped"))
+    }
+}
