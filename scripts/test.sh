@@ -9,4 +9,7 @@ if ! scripts/fetch-minilm.sh >/dev/null; then
   echo "certmax test: WARNING: could not fetch the MiniLM model; its tests will be skipped (they say so)" >&2
 fi
 swift build --build-tests
+# The project's own tightness regression suite (also covered by a test; run here so its
+# table is in the CI log).
+.build/debug/certmax regress specs/regression
 swift test --skip-build "$@"

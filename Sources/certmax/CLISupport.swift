@@ -32,8 +32,3 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 func printJSON(_ value: JSONOutput) {
     print(value.serialized(pretty: true))
 }
-
-/// Leaves with a given exit code (after output was printed), e.g. for verdicts.
-func exit(with code: CertmaxExitCode) throws -> Never {
-    throw ExitCode(code.rawValue)
-}

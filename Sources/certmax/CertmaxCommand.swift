@@ -23,6 +23,7 @@ struct CertmaxCommand: ParsableCommand {
             ObjectiveCommand.self,
             RadiusCommand.self,
             VerifyCommand.self,
+            RegressCommand.self,
         ]
     )
 }

@@ -1,0 +1,27 @@
+/// Softmax evaluated at a point in MPFR interval arithmetic: the oracle the regression
+/// runner checks bounds against.
+///
+/// Error rule: the returned `BigInterval`s contain the exact real values; their width is
+/// a few ulps at `precision` bits (256 by default, i.e. ~1e-75 relative).
+public enum HighPrecisionSoftmax {
+    /// Enclosures of softmax(s / T)_j for every j, computed as 1 / sum_i e^{(s_i - s_j)/T}
+    /// (no overflow for any finite scores).
+    public static func probabilities(at s: [Double], temperature: Double = 1, precision: Int = 256) -> [BigInterval] {
+        let t = BigInterval(temperature, precision: precision)
+        let scaled = s.map { (BigInterval($0, precision: precision) / t)! }
+        let one = BigInterval(1, precision: precision)
+        return scaled.indices.map { j in
+            var sum = BigInterval(0, precision: precision)
+            for i in scaled.indices { sum = sum + (scaled[i] - scaled[j]).exp() }
+            return (one / sum)!
+        }
+    }
+
+    /// An enclosure of sum_j c_j softmax(s / T)_j.
+    public static func objective(c: [Double], at s: [Double], temperature: Double = 1, precision: Int = 256) -> BigInterval {
+        let p = probabilities(at: s, temperature: temperature, precision: precision)
+        var acc = BigInterval(0, precision: precision)
+        for j in p.indices { acc = acc + BigInterval(c[j], precision: precision) * p[j] }
+        return acc
+    }
+}

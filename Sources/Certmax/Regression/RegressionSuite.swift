@@ -1,0 +1,98 @@
+import Foundation
+
+/// A suite of bound cases whose tightness is kept under regression tests
+/// (`certmax regress SUITE`).
+///
+/// A suite is a folder holding `suite.json` (or the path of such a file):
+/// ```json
+/// { "tolerance": {"relative": 1e-12, "absolute": 0},
+///   "baseline": "baseline.json",
+///   "cases": [
+///     {"name": "softmax-k4", "kind": "softmax", "input": "cases/box-k4.json"},
+///     {"name": "objective-ref1", "kind": "objective", "input": "cases/ref1.json", "method": "vertex",
+///      "contains": {"min": -0.6670098069296645, "max": 0.6312280066766008}}
+///   ] }
+/// ```
+/// Paths are relative to the suite file. `kind` is one of `softmax`, `objective`,
+/// `radius`, `verify`; the other fields of a case are options of that kind (see
+/// `RegressionEvaluator`). The optional `contains` object lists exact reference values
+/// (from the literature or high-precision computation) that the named bounds must
+/// contain: that is a soundness check, on top of the MPFR checks every kind runs itself.
+public struct RegressionSuite: Sendable {
+    public struct Case: Sendable {
+        public var name: String
+        public var kind: String
+        /// The case's object, for kind-specific options.
+        public var options: JSONDocument
+        /// Directory against which relative paths resolve.
+        public var directory: URL
+
+        /// Resolves a path option (e.g. "input") relative to the suite file.
+        public func path(_ field: String) throws(InputError) -> String {
+            let p = try options.string(field)
+            return p.hasPrefix("/") ? p : directory.appendingPathComponent(p).standardizedFileURL.path
+        }
+    }
+
+    /// Tolerance for "looser": a lower bound may drop, or an upper bound rise, by at most
+    /// `absolute + relative * |baseline value|` before the case fails.
+    public struct Tolerance: Sendable, Equatable {
+        public var relative: Double
+        public var absolute: Double
+        public init(relative: Double = 1e-12, absolute: Double = 0) {
+            self.relative = relative
+            self.absolute = absolute
+        }
+        /// The slack allowed around a baseline value `v`.
+        public func slack(_ v: Double) -> Double {
+            v.isFinite ? absolute + relative * v.magnitude : 0
+        }
+    }
+
+    public var source: String
+    public var cases: [Case]
+    public var tolerance: Tolerance
+    /// Where the baseline lives (default: baseline.json beside suite.json).
+    public var baselinePath: String
+
+    /// Reads a suite from a folder containing `suite.json`, or from a suite file.
+    public init(path: String) throws(InputError) {
+        var isDir: ObjCBool = false
+        var file = path
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            file = URL(fileURLWithPath: path).appendingPathComponent("suite.json").path
+        }
+        let doc = try JSONDocument(path: file)
+        source = doc.source
+        let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
+        if doc.has("tolerance") {
+            let t = try doc.object("tolerance")
+            let rel = try t.optionalDouble("relative") ?? 1e-12
+            let abs = try t.optionalDouble("absolute") ?? 0
+            if rel < 0 { throw t.error("tolerance.relative", "must be >= 0") }
+            if abs < 0 { throw t.error("tolerance.absolute", "must be >= 0") }
+            tolerance = Tolerance(relative: rel, absolute: abs)
+        } else {
+            tolerance = Tolerance()
+        }
+        let baseline = try doc.optionalString("baseline") ?? "baseline.json"
+        baselinePath = baseline.hasPrefix("/") ? baseline : dir.appendingPathComponent(baseline).standardizedFileURL.path
+        guard case .array(let items) = try doc.value("cases") else { throw doc.error("cases", "expected an array of case objects") }
+        if items.isEmpty { throw doc.error("cases", "is empty") }
+        var seen = Set<String>()
+        cases = []
+        for (i, item) in items.enumerated() {
+            guard case .object(let o) = item else { throw doc.error("cases[\(i)]", "expected an object") }
+            let c = JSONDocument(object: o, source: doc.source)
+            let name: String, kind: String
+            do {
+                name = try c.string("name")
+                kind = try c.string("kind")
+            } catch {
+                throw InputError(source: doc.source, location: "cases[\(i)]", problem: error.problem)
+            }
+            if !seen.insert(name).inserted { throw doc.error("cases[\(i)].name", "duplicate case name \"\(name)\"") }
+            cases.append(Case(name: name, kind: kind, options: c, directory: dir))
+        }
+    }
+}

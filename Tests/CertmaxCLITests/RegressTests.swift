@@ -1,0 +1,120 @@
+import Certmax
+import Foundation
+import TestSupport
+import Testing
+
+/// `certmax regress` and the `Regression` library: the project's own suite passes against
+/// its committed baseline, and every failure mode is detected with its exit code.
+@Suite struct RegressTests {
+    /// A scratch copy of specs/ (the suite refers to specs and models beside it), so tests
+    /// can edit baselines and cases; returns its regression suite folder.
+    static func scratchSuite() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("certmax-regress-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("specs"), to: dir)
+        return dir.appendingPathComponent("regression")
+    }
+
+    static func editBaseline(_ dir: URL, _ edit: (inout [String: [String: (Double, Double)]]) -> Void) throws {
+        let path = dir.appendingPathComponent("baseline.json").path
+        var b = try RegressionBaseline(path: path)
+        edit(&b.cases)
+        try b.write(to: path)
+    }
+
+    @Test func projectSuitePassesAgainstCommittedBaseline() throws {
+        let r = try runCertmax(["regress", packageRoot.appendingPathComponent("specs/regression").path])
+        #expect(r.status == 0, "stdout: \(r.stdout)\nstderr: \(r.stderr)")
+        #expect(r.stdout.contains("0 failed"))
+        #expect(!r.stdout.contains("new"), "every case of the project suite has a baseline")
+    }
+
+    @Test func compareClassifiesChanges() {
+        let tol = RegressionSuite.Tolerance(relative: 1e-12, absolute: 0)
+        #expect(Regression.compare(current: (1, 2), baseline: (1, 2), tolerance: tol) == .same)
+        #expect(Regression.compare(current: (1.5, 2), baseline: (1, 2), tolerance: tol) == .tighter)
+        #expect(Regression.compare(current: (1, 1.5), baseline: (1, 2), tolerance: tol) == .tighter)
+        #expect(Regression.compare(current: (0.5, 2), baseline: (1, 2), tolerance: tol) == .looser)
+        #expect(Regression.compare(current: (1.5, 2.5), baseline: (1, 2), tolerance: tol) == .looser)
+        // Within tolerance: one ulp lower at 1.0 is far inside 1e-12 relative.
+        #expect(Regression.compare(current: (Double(1).nextDown, 2), baseline: (1, 2), tolerance: tol) == .same)
+        #expect(Regression.compare(current: (1 - 1e-9, 2), baseline: (1, 2), tolerance: tol) == .looser)
+        #expect(Regression.compare(current: (0, .infinity), baseline: (0, .infinity), tolerance: tol) == .same)
+        #expect(Regression.compare(current: (-.infinity, 1), baseline: (0, 1), tolerance: tol) == .looser)
+    }
+
+    @Test func looserBoundFailsWithExitCode12() throws {
+        let dir = try Self.scratchSuite()
+        // Pretend the past was tighter: lower a stored upper bound.
+        try Self.editBaseline(dir) { cases in
+            let (lo, hi) = cases["softmax/k8-mixed"]!["p[3]"]!
+            cases["softmax/k8-mixed"]!["p[3]"] = (lo, hi / 2)
+        }
+        let r = try runCertmax(["regress", dir.path])
+        #expect(r.status == CertmaxExitCode.regression.rawValue, "stdout: \(r.stdout) stderr: \(r.stderr)")
+        #expect(r.stdout.contains("looser") && r.stdout.contains("softmax/k8-mixed / p[3]"))
+        let j = try runCertmax(["regress", dir.path, "--format", "json"])
+        #expect(j.status == CertmaxExitCode.regression.rawValue)
+        #expect(j.stdout.contains("\"status\": \"regression\""))
+        // --update refuses to record looser bounds unless told to.
+        let u = try runCertmax(["regress", dir.path, "--update"])
+        #expect(u.status == CertmaxExitCode.regression.rawValue)
+        #expect(u.stderr.contains("--accept-looser"))
+        let a = try runCertmax(["regress", dir.path, "--update", "--accept-looser"])
+        #expect(a.status == 0, "stdout: \(a.stdout) stderr: \(a.stderr)")
+        #expect(try runCertmax(["regress", dir.path]).status == 0)
+    }
+
+    @Test func tighterBoundIsReportedAndAcceptedWithUpdate() throws {
+        let dir = try Self.scratchSuite()
+        try Self.editBaseline(dir) { cases in
+            let (lo, hi) = cases["softmax/k8-mixed"]!["p[0]"]!
+            cases["softmax/k8-mixed"]!["p[0]"] = (lo / 2, hi)  // a looser past
+        }
+        let r = try runCertmax(["regress", dir.path])
+        #expect(r.status == 0, "stdout: \(r.stdout)")
+        #expect(r.stdout.contains("tighter") && r.stdout.contains("--update"))
+        let u = try runCertmax(["regress", dir.path, "--update"])
+        #expect(u.status == 0 && u.stdout.contains("baseline written"))
+        let after = try runCertmax(["regress", dir.path])
+        #expect(after.status == 0 && !after.stdout.contains("tighter"), "\(after.stdout)")
+    }
+
+    @Test func referenceValueOutsideABoundIsASoundnessFailure() throws {
+        let dir = try Self.scratchSuite()
+        // A wrong "exact" value: -0.5 is not the minimum of reference case 1 (it is
+        // -0.667...), so the tight enclosure must exclude it and the run must fail.
+        let suitePath = dir.appendingPathComponent("suite.json")
+        var text = try String(contentsOf: suitePath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"min\": \"-0.6670098069296645006612\"", with: "\"min\": \"-0.5\"")
+        try text.write(to: suitePath, atomically: true, encoding: .utf8)
+        let r = try runCertmax(["regress", dir.path])
+        #expect(r.status == CertmaxExitCode.soundnessFailure.rawValue, "stdout: \(r.stdout)")
+        #expect(r.stdout.contains("SOUNDNESS FAILURE"))
+        let u = try runCertmax(["regress", dir.path, "--update"])
+        #expect(u.status == CertmaxExitCode.soundnessFailure.rawValue)
+        #expect(u.stderr.contains("soundness"))
+    }
+
+    @Test func badSuitesAreRejectedWithOneLineErrors() throws {
+        let missing = try runCertmax(["regress", "/nonexistent/suite"])
+        #expect(missing.status == CertmaxExitCode.unreadableInput.rawValue)
+        #expect(missing.stderr.split(separator: "\n").count == 1 && missing.stderr.contains("/nonexistent/suite"))
+
+        let unknownKind = try temporaryFile(#"{"cases": [{"name": "x", "kind": "nope", "input": "a.json"}]}"#)
+        let r1 = try runCertmax(["regress", unknownKind])
+        #expect(r1.status == CertmaxExitCode.badInput.rawValue)
+        #expect(r1.stderr.contains("unknown kind \"nope\""), "\(r1.stderr)")
+
+        let dup = try temporaryFile(#"{"cases": [{"name": "x", "kind": "softmax", "input": "a.json"}, {"name": "x", "kind": "softmax", "input": "a.json"}]}"#)
+        let r2 = try runCertmax(["regress", dup])
+        #expect(r2.status == CertmaxExitCode.badInput.rawValue && r2.stderr.contains("duplicate"))
+
+        let missingInput = try temporaryFile(#"{"cases": [{"name": "x", "kind": "softmax", "input": "does-not-exist.json"}]}"#)
+        let r3 = try runCertmax(["regress", missingInput])
+        #expect(r3.status == CertmaxExitCode.unreadableInput.rawValue)
+        #expect(r3.stderr.contains("case \"x\"") && r3.stderr.contains("does-not-exist.json"), "\(r3.stderr)")
+
+        let usage = try runCertmax(["regress", "specs/regression", "--accept-looser"])
+        #expect(usage.status == CertmaxExitCode.usage.rawValue)
+    }
+}
