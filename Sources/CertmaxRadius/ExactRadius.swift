@@ -216,6 +216,24 @@ public func exactTaylorRadius(
     return result((hi - lo) <= target * lo ? .certified : .notCertified)
 }
 
+/// Decides whether a sample's exact Taylor radius exceeds `radius` with one certified zero
+/// count: true when F has no zero in the closed disk |tau| <= radius (then the radius is
+/// > `radius`), false when F has a zero in the open disk (radius < `radius`), nil when the
+/// count could not be certified within `maxArcEvaluations`.
+///
+/// Soundness: the count is on |s| < R_s with R_s = radius / T rounded up, so T R_s >= radius.
+public func taylorRadiusExceeds(logits z: [Double], directions a: [Double], temperature: Double = 1,
+                                radius: Double, maxArcEvaluations: Int = 200_000) -> Bool? {
+    precondition(z.count == a.count && !z.isEmpty)
+    guard radius.isFinite, radius > 0 else { return nil }
+    if Set(a).count == 1 { return true }
+    let rs = temperature == 1 ? radius : Double.divUp(radius, temperature)
+    var counter = CircleZeroCounter(ExponentialSum(logits: z, directions: a, temperature: temperature),
+                                    maxArcEvaluations: maxArcEvaluations)
+    guard let n = counter.count(radius: rs) else { return nil }
+    return n == 0
+}
+
 /// Finds a zero of G with |s| in about [lo, hi] by Newton's method from points on the
 /// circle |s| = (lo + hi)/2 where |G| is smallest, and proves it with the Krawczyk test.
 /// Returns the Krawczyk box (a certified zero lies in it), or nil.

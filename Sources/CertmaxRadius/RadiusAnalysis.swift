@@ -9,7 +9,9 @@ public struct RadiusOptions: Sendable, Equatable {
         case all
         /// Only the samples needed for the batch radius: samples in increasing order of
         /// their refined bound until the next refined bound is >= the smallest exact upper
-        /// bound found (no skipped sample can be below the batch radius's upper bound).
+        /// bound U found; a sample whose certified zero count at U is 0 (radius > U) is
+        /// screened out with lower bound U instead of being enclosed. No skipped or screened
+        /// sample can be below the batch radius's upper bound.
         case bottleneck
     }
 
@@ -36,9 +38,19 @@ public struct SampleRadius: Sendable, Equatable {
     public var rhoA: Double
     public var refined: Double
     public var exact: ExactRadius?
+    /// Bottleneck scope: a certified zero count proved this sample's radius exceeds this
+    /// value (the batch's exact upper bound at that time), so no enclosure was computed.
+    public var screenedLower: Double?
+
+    public init(rhoA: Double, refined: Double, exact: ExactRadius? = nil, screenedLower: Double? = nil) {
+        self.rhoA = rhoA
+        self.refined = refined
+        self.exact = exact
+        self.screenedLower = screenedLower
+    }
 
     /// The best certified lower bound of this sample's radius.
-    public var bestLower: Double { Swift.max(rhoA, refined, exact?.lower ?? 0) }
+    public var bestLower: Double { Swift.max(rhoA, refined, exact?.lower ?? 0, screenedLower ?? 0) }
 }
 
 /// The step assessment for a given step length tau against the batch radius.
@@ -110,6 +122,7 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         }
     }
     var exact: [ExactRadius?] = Array(repeating: nil, count: b)
+    var screened: [Double?] = Array(repeating: nil, count: b)
     func enclose(_ i: Int) -> ExactRadius {
         let (z, a) = batch.sample(i)
         return exactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
@@ -126,12 +139,21 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         var bestUpper = Double.infinity
         for i in order {
             if ref[i] >= bestUpper { break }
+            if bestUpper.isFinite {
+                // One certified count decides whether sample i can go below bestUpper.
+                let (z, a) = batch.sample(i)
+                if taylorRadiusExceeds(logits: Array(z), directions: Array(a), temperature: t, radius: bestUpper,
+                                       maxArcEvaluations: options.exactOptions.maxArcEvaluations) == true {
+                    screened[i] = bestUpper
+                    continue
+                }
+            }
             let e = enclose(i)
             exact[i] = e
             if let u = e.upper { bestUpper = Swift.min(bestUpper, u) }
         }
     }
-    let samples = (0..<b).map { SampleRadius(rhoA: rho[$0], refined: ref[$0], exact: exact[$0]) }
+    let samples = (0..<b).map { SampleRadius(rhoA: rho[$0], refined: ref[$0], exact: exact[$0], screenedLower: screened[$0]) }
     func argmins(_ xs: [Double]) -> (Double, [Int]) {
         let m = xs.min()!
         return (m, xs.indices.filter { xs[$0] == m })
