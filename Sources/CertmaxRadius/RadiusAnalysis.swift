@@ -169,7 +169,8 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         let allInfinite = samples.allSatisfy { $0.exact?.upper == .infinity }
         exUpper = u.isFinite || allInfinite ? u : nil
         let first = uppers.firstIndex(of: u)!
-        nEx = [first] + samples.indices.filter { $0 != first && samples[$0].bestLower <= u }
+        // Screened samples have radius > screenedLower >= u: they cannot attain the minimum.
+        nEx = [first] + samples.indices.filter { $0 != first && samples[$0].screenedLower == nil && samples[$0].bestLower <= u }
     }
     let batchLower = samples.map(\.bestLower).min()!
     var step: StepAssessment?
