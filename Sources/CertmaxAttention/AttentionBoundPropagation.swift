@@ -1,4 +1,6 @@
 import CertmaxNumerics
+import Foundation
+import CertmaxSoftmax
 
 /// Sound bounds on an attention layer's outputs and attention weights over an input
 /// region (DESIGN.md section 5).
@@ -25,7 +27,9 @@ import CertmaxNumerics
 /// 5. LayerNorm (if present): `LayerNormBounds` on the box of y.
 ///
 /// Soundness contract: for every real input X in `region`, the exact real-arithmetic
-/// layer output and attention weights lie inside the returned intervals.
+/// layer output and attention weights lie inside the returned intervals. Weights must be
+/// finite (`VerificationSpec` checks this); an overflowing intermediate gives infinite
+/// (trivial) bounds, never a wrong finite one.
 public struct AttentionBoundPropagation: Sendable {
     public let layer: AttentionLayer
     public let region: InputRegion
@@ -44,10 +48,15 @@ public struct AttentionBoundPropagation: Sendable {
     public private(set) var probabilities: [[[Interval]]]
     /// [h][j] row-major over m: enclosure of w^h_j(m).
     let valueTerms: [[[Interval]]]
+    /// Per head: M_h = Wo[:, h] Wv[h, :] and Wo[:, h] bv[h] with error bounds.
+    let valueFolds: [ValueFold]
     /// Output bounds before LayerNorm, [T][dout].
     public private(set) var preNormOutput: [[Interval]] = []
     /// Output bounds (after LayerNorm if the layer has one), [T][dout].
     public private(set) var output: [[Interval]] = []
+    /// Wall-clock seconds per propagation stage, in order (query/key forms, scores,
+    /// softmax, values, output, layernorm).
+    public private(set) var stageSeconds: [(stage: String, seconds: Double)] = []
 
     /// Computes all bounds. Cost: O(T^2 H d_h n) for scores (n = perturbed entries per
     /// token), O(T^3 H n) more for `zone`, O(H T d^2) for values, O(H T^2 d log T) for
@@ -61,9 +70,17 @@ public struct AttentionBoundPropagation: Sendable {
         heads = layer.heads
         dh = layer.headDimension
         dout = layer.output.outFeatures
+        var stages: [(stage: String, seconds: Double)] = []
+        var clock = Date()
+        func lap(_ name: String) {
+            let now = Date()
+            stages.append((name, now.timeIntervalSince(clock)))
+            clock = now
+        }
         let dims = (0..<T).map { region.perturbedDimensions(ofToken: $0) }
         let qf = (0..<T).map { TokenAffineForm(map: layer.query, region: region, token: $0, dims: dims[$0]) }
         let kf = (0..<T).map { TokenAffineForm(map: layer.key, region: region, token: $0, dims: dims[$0]) }
+        lap("query/key forms")
         let kappa = Interval.one / Interval(Double(dh)).squareRoot()
 
         var sl = [[[Double]]](), su = [[[Double]]](), du = [[[Double]]]()
@@ -78,6 +95,7 @@ public struct AttentionBoundPropagation: Sendable {
         scoreLower = sl
         scoreUpper = su
         diffUpper = du
+        lap(method == .zone ? "scores and differences" : "scores")
 
         var ks = [[SoftmaxBoxKernel]](), pks = [[SoftmaxBoxKernel]](), probs = [[[Interval]]]()
         for h in 0..<heads {
@@ -103,7 +121,11 @@ public struct AttentionBoundPropagation: Sendable {
         kernels = ks
         pivotKernels = method == .zone ? pks : nil
         probabilities = probs
-        valueTerms = Self.valueTerms(layer: layer, region: region, dims: dims)
+        lap("softmax")
+        let folds = (0..<heads).map { Self.valueFold(layer: layer, head: $0) }
+        valueFolds = folds
+        valueTerms = Self.valueTerms(folds: folds, region: region, dims: dims)
+        lap("values (Wo V fold)")
 
         var pre = [[Interval]]()
         for i in 0..<T {
@@ -120,11 +142,14 @@ public struct AttentionBoundPropagation: Sendable {
             pre.append(row)
         }
         preNormOutput = pre
+        lap("output")
         if let ln = layer.layerNorm {
             output = pre.map { LayerNormBounds.apply(ln, to: $0) }
+            lap("layernorm")
         } else {
             output = pre
         }
+        stageSeconds = stages
     }
 
     /// bo_m plus the residual x_im (exact enclosure of the constant-in-softmax part).
@@ -140,25 +165,51 @@ public struct AttentionBoundPropagation: Sendable {
     /// Enclosure of sum_j p^h_ij(s) g_j over the region, for g_j in [lower_j, upper_j]
     /// (the method's bound of one head's contribution to a linear objective).
     func headTerm(head h: Int, query i: Int, lower wl: [Double], upper wu: [Double]) -> Interval {
+        // Interval product (the baseline, and a floor for the other methods so that each
+        // method is never looser than the previous one, even by a rounding ulp).
+        var product = Interval.zero
+        let p = probabilities[h][i]
+        for j in 0..<T { product = product + p[j] * Interval(uncheckedLower: wl[j], upper: wu[j]) }
         switch method {
         case .interval:
-            var acc = Interval.zero
-            let p = probabilities[h][i]
-            for j in 0..<T { acc = acc + p[j] * Interval(uncheckedLower: wl[j], upper: wu[j]) }
-            return acc
+            return product
         case .vertex:
-            return Interval(uncheckedLower: kernels[h][i].minimum(wl), upper: kernels[h][i].maximum(wu))
+            let k = kernels[h][i]
+            return Interval(uncheckedLower: Swift.max(k.minimum(wl), product.lower),
+                            upper: Swift.min(k.maximum(wu), product.upper))
         case .zone:
             let k = kernels[h][i], pk = pivotKernels![h][i]
-            return Interval(uncheckedLower: Swift.max(k.minimum(wl), pk.minimum(wl)),
-                            upper: Swift.min(k.maximum(wu), pk.maximum(wu)))
+            return Interval(uncheckedLower: Swift.max(k.minimum(wl), pk.minimum(wl), product.lower),
+                            upper: Swift.min(k.maximum(wu), pk.maximum(wu), product.upper))
         }
+    }
+
+    /// The property-level bound of one head's term: the method's bound, and for `zone`
+    /// additionally the softmax module's zone LP (`ZoneLP.objective`, exact over the zone
+    /// {l <= s <= u, s_j - s_k <= D_jk}; Neumaier-Shcherbina safe bounds) intersected
+    /// with it. Used for the property's own objectives only (one LP pair per head and
+    /// query), not for the all-coordinate output box.
+    func propertyHeadTerm(head h: Int, query i: Int, lower wl: [Double], upper wu: [Double]) -> Interval {
+        var bound = headTerm(head: h, query: i, lower: wl, upper: wu)
+        guard method == .zone, T <= ZoneLP.maximumDimension, T > 1 else { return bound }
+        let flat = diffUpper[h][i]
+        var D = (0..<T).map { j in Array(flat[(j * T)..<((j + 1) * T)]) }
+        for j in 0..<T { D[j][j] = 0 }
+        let l = scoreLower[h][i], u = scoreUpper[h][i]
+        if let lo = try? ZoneLP.objective(c: wl, lower: l, upper: u, diffUpper: D).minimum.lower, lo > bound.lower {
+            bound = Interval(uncheckedLower: lo, upper: bound.upper)
+        }
+        if let hi = try? ZoneLP.objective(c: wu, lower: l, upper: u, diffUpper: D).maximum.upper, hi < bound.upper {
+            bound = Interval(uncheckedLower: bound.lower, upper: hi)
+        }
+        return bound
     }
 
     /// An enclosure of c.y over the region for a sparse coefficient vector over the
     /// flattened output (index t * dout + m). Before LayerNorm the property's
     /// coefficients are pulled back per head and query (sum_m c_im w^h_j(m)) and bounded
-    /// with the method's softmax bound; after LayerNorm, from the output box.
+    /// with the method's softmax bound (`zone`: with the zone LP); after LayerNorm, from
+    /// the output box.
     public func linearBound(_ coefficients: [(index: Int, coefficient: Double)]) -> Interval {
         if layer.layerNorm != nil {
             var acc = Interval.zero
@@ -169,19 +220,21 @@ public struct AttentionBoundPropagation: Sendable {
         for (n, c) in coefficients where c != 0 { byToken[n / dout, default: []].append((n % dout, c)) }
         var acc = Interval.zero
         for (i, terms) in byToken {
-            if terms.count == 1 && terms[0].1 == 1 {
+            if terms.count == 1 && terms[0].1 == 1 && method != .zone {
                 acc = acc + preNormOutput[i][terms[0].0]
                 continue
             }
             for (m, c) in terms { acc = acc + Interval(c) * constantPart(token: i, coordinate: m) }
             for h in 0..<heads {
                 var wl = [Double](repeating: 0, count: T), wu = wl
+                let pulled = pulledBack(terms: terms, head: h)
                 for j in 0..<T {
                     var g = Interval.zero
                     for (m, c) in terms { g = g + Interval(c) * valueTerms[h][j][m] }
+                    g = g.intersection(pulled[j])
                     wl[j] = g.lower; wu[j] = g.upper
                 }
-                acc = acc + headTerm(head: h, query: i, lower: wl, upper: wu)
+                acc = acc + propertyHeadTerm(head: h, query: i, lower: wl, upper: wu)
             }
         }
         return acc
@@ -311,61 +364,127 @@ public struct AttentionBoundPropagation: Sendable {
 
     // MARK: Values
 
-    /// [h][j][m]: enclosure of w^h_j(m) = (Wo[:, h] (Wv[h, :] x_j + bv[h]))_m over the region.
-    static func valueTerms(layer: AttentionLayer, region: InputRegion, dims: [[Int]]) -> [[[Interval]]] {
-        let heads = layer.heads, dh = layer.headDimension
+    /// The output projection folded into V for one head, with rounding-error bounds:
+    /// |M_true - M| <= E entrywise, |beta_true - beta| <= betaErr.
+    struct ValueFold: Sendable {
+        var M: [Double]       // [dout, din]
+        var E: [Double]       // [dout, din]
+        var beta: [Double]    // [dout]
+        var betaErr: [Double] // [dout]
+    }
+
+    static func valueFold(layer: AttentionLayer, head h: Int) -> ValueFold {
+        let dh = layer.headDimension
         let din = layer.modelDimension, dout = layer.output.outFeatures, dv = layer.value.outFeatures
         let Wo = layer.output.weight, Wv = layer.value.weight, bv = layer.value.bias
-        let T = region.tokens
-        var result = [[[Interval]]]()
-        for h in 0..<heads {
-            let base = h * dh
-            // M = Wo[:, base..] Wv[base.., :] with entrywise error bounds E.
-            var M = [Double](repeating: 0, count: dout * din), E = M
-            var beta = [Double](repeating: 0, count: dout), betaErr = beta
-            Wo.data.withUnsafeBufferPointer { wo in
-                Wv.data.withUnsafeBufferPointer { wv in
+        let base = h * dh
+        var M = [Double](repeating: 0, count: dout * din), E = M
+        var beta = [Double](repeating: 0, count: dout), betaErr = beta
+        // Row-oriented accumulation (contiguous in Wv); per entry the sum of |terms|
+        // gives the dot-product error bound of RoundingBounds.swift.
+        var absAcc = [Double](repeating: 0, count: din)
+        Wo.data.withUnsafeBufferPointer { wo in
+            Wv.data.withUnsafeBufferPointer { wv in
+                M.withUnsafeMutableBufferPointer { mp in
                     for m in 0..<dout {
                         let orow = wo.baseAddress! + m * dv + base
-                        for x in 0..<din {
-                            let (v, e) = stridedDotWithError(orow, 1, wv.baseAddress! + base * din + x, din, count: dh)
-                            M[m * din + x] = v
-                            E[m * din + x] = e
+                        let mrow = mp.baseAddress! + m * din
+                        for x in 0..<din { absAcc[x] = 0 }
+                        for c in 0..<dh {
+                            let a = orow[c]
+                            let vrow = wv.baseAddress! + (base + c) * din
+                            for x in 0..<din {
+                                let p = a * vrow[x]
+                                mrow[x] += p
+                                absAcc[x] += Swift.abs(p)
+                            }
                         }
+                        for x in 0..<din { E[m * din + x] = dotErrorBound(terms: dh + 1, absSum: absAcc[x]) }
                         let (bvv, be) = bv.withUnsafeBufferPointer { stridedDotWithError(orow, 1, $0.baseAddress! + base, 1, count: dh) }
                         beta[m] = bvv
                         betaErr[m] = be
                     }
                 }
             }
-            var perToken = [[Interval]]()
-            for j in 0..<T {
-                let xc = region.center.row(j)
-                let xr = region.radius.row(j)
-                var absX = [Double](repeating: 0, count: din)
-                for x in 0..<din { absX[x] = Double.addUp(Swift.abs(xc[x]), xr[x]) }
-                var row = [Interval]()
-                row.reserveCapacity(dout)
-                M.withUnsafeBufferPointer { mp in
-                    xc.withUnsafeBufferPointer { xp in
-                        for m in 0..<dout {
-                            let mrow = UnsafeBufferPointer(rebasing: mp[(m * din)..<((m + 1) * din)])
-                            let (c, e) = dotWithError(mrow, xp, bias: beta[m])
-                            var gen = 0.0
-                            for x in dims[j] { gen += Swift.abs(mrow[x]) * xr[x] }
-                            var coefErr = 0.0
-                            for x in 0..<din { coefErr += E[m * din + x] * absX[x] }
-                            var rad = Double.addUp(gen, coefErr)
-                            rad = Double.addUp(rad, dotErrorBound(terms: din + dims[j].count, absSum: rad))
-                            rad = Double.addUp(Double.addUp(rad, e), betaErr[m])
-                            row.append(Interval(uncheckedLower: Double.subDown(c, rad), upper: Double.addUp(c, rad)))
+        }
+        return ValueFold(M: M, E: E, beta: beta, betaErr: betaErr)
+    }
+
+    /// Enclosure of g . x_j + g0 over token j's box, where the true coefficients lie in
+    /// g +- gErr and the true constant in g0 +- g0Err: center g.xc_j, radius
+    /// sum_{perturbed} |g_x| r_x + sum_x gErr_x (|xc_x| + r_x) + rounding + g0Err.
+    static func affineEnclosure(_ g: UnsafePointer<Double>, _ gErr: UnsafePointer<Double>, g0: Double, g0Err: Double,
+                                center xc: [Double], radius xr: [Double], absX: [Double], dims: [Int]) -> Interval {
+        let din = xc.count
+        let (c, e) = xc.withUnsafeBufferPointer { xp in dotWithError(UnsafeBufferPointer(start: g, count: din), xp, bias: g0) }
+        var gen = 0.0
+        for x in dims { gen += Swift.abs(g[x]) * xr[x] }
+        var coefErr = 0.0
+        for x in 0..<din { coefErr += gErr[x] * absX[x] }
+        var rad = gen + coefErr
+        rad = Double.addUp(rad, dotErrorBound(terms: din + dims.count, absSum: rad))
+        rad = Double.addUp(Double.addUp(rad, e), g0Err)
+        return Interval(uncheckedLower: Double.subDown(c, rad), upper: Double.addUp(c, rad))
+    }
+
+    /// [h][j][m]: enclosure of w^h_j(m) = (M_h x_j + beta_h)_m over the region.
+    static func valueTerms(folds: [ValueFold], region: InputRegion, dims: [[Int]]) -> [[[Interval]]] {
+        let T = region.tokens, din = region.dimension
+        return folds.map { f in
+            let dout = f.beta.count
+            return (0..<T).map { j in
+                let xc = region.center.row(j), xr = region.radius.row(j)
+                let absX = (0..<din).map { Double.addUp(Swift.abs(xc[$0]), xr[$0]) }
+                return f.M.withUnsafeBufferPointer { mp in
+                    f.E.withUnsafeBufferPointer { ep in
+                        (0..<dout).map { m in
+                            affineEnclosure(mp.baseAddress! + m * din, ep.baseAddress! + m * din, g0: f.beta[m], g0Err: f.betaErr[m],
+                                            center: xc, radius: xr, absX: absX, dims: dims[j])
                         }
                     }
                 }
-                perToken.append(row)
             }
-            result.append(perToken)
         }
-        return result
+    }
+
+    /// For the coefficients (m, c_m) of one query's output row and head h, the
+    /// enclosures over keys j of sum_m c_m w^h_j(m), computed by pulling c back through
+    /// the fold first (gamma = c^T M_h, so correlations across m are kept).
+    func pulledBack(terms: [(Int, Double)], head h: Int) -> [Interval] {
+        let f = valueFolds[h]
+        let din = region.dimension
+        var gamma = [Double](repeating: 0, count: din), gammaErr = gamma
+        var absAcc = [Double](repeating: 0, count: din)
+        var g0 = 0.0, g0Abs = 0.0, g0Err = 0.0
+        for (m, c) in terms {
+            for x in 0..<din {
+                let p = c * f.M[m * din + x]
+                gamma[x] += p
+                absAcc[x] += Swift.abs(p)
+                gammaErr[x] += Swift.abs(c) * f.E[m * din + x]
+            }
+            let p = c * f.beta[m]
+            g0 += p
+            g0Abs += Swift.abs(p)
+            g0Err += Swift.abs(c) * f.betaErr[m]
+        }
+        // Rounding of gamma and of the accumulated error terms (both sums of |terms|).
+        for x in 0..<din {
+            let e = gammaErr[x]
+            gammaErr[x] = Double.addUp(Double.addUp(e, dotErrorBound(terms: terms.count, absSum: e)),
+                                       dotErrorBound(terms: terms.count, absSum: absAcc[x]))
+        }
+        g0Err = Double.addUp(Double.addUp(g0Err, dotErrorBound(terms: terms.count, absSum: g0Err)),
+                             dotErrorBound(terms: terms.count, absSum: g0Abs))
+        return (0..<T).map { j in
+            let xc = region.center.row(j), xr = region.radius.row(j)
+            let absX = (0..<din).map { Double.addUp(Swift.abs(xc[$0]), xr[$0]) }
+            return gamma.withUnsafeBufferPointer { gp in
+                gammaErr.withUnsafeBufferPointer { ep in
+                    Self.affineEnclosure(gp.baseAddress!, ep.baseAddress!, g0: g0, g0Err: g0Err, center: xc, radius: xr,
+                                         absX: absX, dims: region.perturbedDimensions(ofToken: j))
+                }
+            }
+        }
     }
 }

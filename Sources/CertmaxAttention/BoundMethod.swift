@@ -8,8 +8,13 @@
 ///   property's coefficients pulled back through the output projection and V).
 /// - `zone`: as `vertex`, plus bounds on score differences s_j - s_k = q.(k_j - k_k)
 ///   computed from the shared query, used through a pivot box (softmax is shift
-///   invariant, so the box of s - s_r is an equally valid score box) and direct bounds
-///   p_k >= 1 / sum_j e^{D_jk}; the best of the sound bounds is kept.
+///   invariant, so the box of s - s_r is an equally valid score box), direct bounds
+///   p_k >= 1 / sum_j e^{D_jk} (the exact zone minimum of p_k), and for the property's
+///   own linear objectives the softmax module's zone LP (`ZoneLP.objective`); the best
+///   of the sound bounds is kept.
+///
+/// Each method intersects its result with the previous method's, so before LayerNorm
+/// zone is never looser than vertex, and vertex never looser than interval.
 public enum BoundMethod: String, CaseIterable, Sendable {
     case interval
     case vertex

@@ -10,6 +10,11 @@ public struct InputRegion: Sendable, Equatable {
     public let center: Matrix
     /// Non-negative, finite, same shape as `center`.
     public let radius: Matrix
+    /// For a region made from an explicit box: the box itself. The bounds cover the
+    /// center/radius form (which contains the box); `contains` and `project` use the box,
+    /// so a counterexample lies in the box the user gave.
+    public private(set) var boxLower: Matrix? = nil
+    public private(set) var boxUpper: Matrix? = nil
 
     public var tokens: Int { center.rows }
     public var dimension: Int { center.cols }
@@ -53,12 +58,17 @@ public struct InputRegion: Sendable, Equatable {
             r.data[n] = Swift.max(Double.subUp(hi, mid), Double.subUp(mid, lo))
         }
         try self.init(center: c, radius: r, source: source)
+        boxLower = lower
+        boxUpper = upper
     }
 
     /// Whether the point `x` lies in the region, decided exactly (a point the test
     /// cannot decide with directed rounding is reported as outside).
     public func contains(_ x: Matrix) -> Bool {
         guard x.rows == center.rows, x.cols == center.cols else { return false }
+        if let lo = boxLower, let hi = boxUpper {
+            for n in 0..<x.data.count where !(lo.data[n] <= x.data[n] && x.data[n] <= hi.data[n]) { return false }
+        }
         for n in 0..<x.data.count {
             let d = x.data[n], c = center.data[n], r = radius.data[n]
             if !(Double.subUp(d, c) <= r && Double.subDown(d, c) >= -r) { return false }
@@ -74,6 +84,7 @@ public struct InputRegion: Sendable, Equatable {
             let c = center.data[n], r = radius.data[n]
             var v = Swift.min(Swift.max(y.data[n], c - r), c + r)
             if !v.isFinite { v = c }
+            if let lo = boxLower, let hi = boxUpper { v = Swift.min(Swift.max(v, lo.data[n]), hi.data[n]) }
             while !(Double.subUp(v, c) <= r && Double.subDown(v, c) >= -r) {
                 v = v > c ? v.nextDown : v.nextUp
             }

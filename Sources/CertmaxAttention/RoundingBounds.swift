@@ -53,14 +53,6 @@ func stridedDotWithError(_ x: UnsafePointer<Double>, _ xStride: Int, _ y: Unsafe
     return (s, dotErrorBound(terms: count + 1, absSum: a))
 }
 
-/// An upper bound of the exact sum of the non-negative numbers `xs` (upward rounding).
-@inlinable
-func sumUp(_ xs: [Double]) -> Double {
-    var s = 0.0
-    for x in xs { s = Double.addUp(s, x) }
-    return s
-}
-
 /// An upper bound of sum_i |x_i| computed fast: the plain sum times (1 + (2n+4)u)
 /// (recursive summation of n non-negative terms has relative error <= gamma_n).
 @inlinable

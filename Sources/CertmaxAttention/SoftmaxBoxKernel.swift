@@ -16,11 +16,20 @@ struct SoftmaxBoxKernel: Sendable {
     /// Enclosures of e^{l_j - m} and e^{u_j - m}.
     let expLower: [Interval]
     let expUpper: [Interval]
+    /// True when some score bound is not finite (an overflowed score enclosure); then
+    /// only the trivial bounds are returned (p_j in [0, 1], c.p in [min c, max c]).
+    let degenerate: Bool
 
     /// - Precondition: `lower.count == upper.count >= 1`, `lower[j] <= upper[j]`, all finite.
     init(lower: [Double], upper: [Double]) {
         precondition(lower.count == upper.count && !lower.isEmpty)
         count = lower.count
+        degenerate = !(lower.allSatisfy { $0.isFinite } && upper.allSatisfy { $0.isFinite })
+        if degenerate {
+            expLower = []
+            expUpper = []
+            return
+        }
         let m = upper.max()!
         expLower = lower.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
         expUpper = upper.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
@@ -36,6 +45,7 @@ struct SoftmaxBoxKernel: Sendable {
     /// every s in the box.
     func perCoordinate() -> [Interval] {
         let K = count
+        if degenerate { return [Interval](repeating: Interval(uncheckedLower: 0, upper: 1), count: K) }
         var preU = [Double](repeating: 0, count: K + 1), sufU = [Double](repeating: 0, count: K + 1)
         var preL = [Double](repeating: 0, count: K + 1), sufL = [Double](repeating: 0, count: K + 1)
         for j in 0..<K {
@@ -74,36 +84,62 @@ struct SoftmaxBoxKernel: Sendable {
     ///
     /// - Precondition: `c.count == count`, all finite.
     func minimum(_ c: [Double]) -> Double {
+        c.withUnsafeBufferPointer { minimum($0, negate: false) }
+    }
+
+    /// `minimum` of c (or of -c when `negate`), with scratch space on the stack and an
+    /// insertion sort for small K (the propagation calls this once per output
+    /// coordinate, head and query).
+    func minimum(_ c: UnsafeBufferPointer<Double>, negate: Bool) -> Double {
         let K = count
-        let order = (0..<K).sorted { c[$0] < c[$1] }
-        let cmin = c[order[0]]
-        var shifted = [Double](repeating: 0, count: K)
-        for j in 0..<K { shifted[j] = Double.subDown(c[j], cmin) }  // >= 0, <= c_j - cmin
-        // Prefix over keys at upper (in sorted order), suffix over keys at lower.
-        var preN = [Double](repeating: 0, count: K + 1), preD = [Double](repeating: 0, count: K + 1)
-        var sufN = [Double](repeating: 0, count: K + 1), sufD = [Double](repeating: 0, count: K + 1)
-        for r in 0..<K {
-            let j = order[r]
-            preN[r + 1] = Double.addDown(preN[r], Double.mulDown(shifted[j], expUpper[j].lower))
-            preD[r + 1] = Double.addUp(preD[r], expUpper[j].upper)
+        if degenerate { return negate ? -c.max()! : c.min()! }  // p is in the simplex
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: K) { order in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * (K + 1)) { scratch in
+                let sign: Double = negate ? -1 : 1
+                for j in 0..<K { order[j] = j }
+                if K <= 64 {
+                    for a in 1..<Swift.max(K, 1) {
+                        let j = order[a], cj = sign * c[j]
+                        var b = a
+                        while b > 0 && sign * c[order[b - 1]] > cj { order[b] = order[b - 1]; b -= 1 }
+                        order[b] = j
+                    }
+                } else {
+                    let sorted = (0..<K).sorted { sign * c[$0] < sign * c[$1] }
+                    for j in 0..<K { order[j] = sorted[j] }
+                }
+                let cmin = sign * c[order[0]]
+                let shifted = scratch.baseAddress!
+                let preN = shifted + K, preD = preN + (K + 1)
+                let sufN = preD + (K + 1), sufD = sufN + (K + 1)
+                // c_j - min c rounded down: >= 0 and <= the exact difference.
+                for j in 0..<K { shifted[j] = Double.subDown(sign * c[j], cmin) }
+                // Prefix over keys at upper (in sorted order), suffix over keys at lower.
+                preN[0] = 0; preD[0] = 0; sufN[K] = 0; sufD[K] = 0
+                for r in 0..<K {
+                    let j = order[r]
+                    preN[r + 1] = Double.addDown(preN[r], Double.mulDown(shifted[j], expUpper[j].lower))
+                    preD[r + 1] = Double.addUp(preD[r], expUpper[j].upper)
+                }
+                for r in stride(from: K - 1, through: 0, by: -1) {
+                    let j = order[r]
+                    sufN[r] = Double.addDown(sufN[r + 1], Double.mulDown(shifted[j], expLower[j].lower))
+                    sufD[r] = Double.addUp(sufD[r + 1], expLower[j].upper)
+                }
+                var best = Double.infinity
+                for k in 0...K {
+                    let n = Double.addDown(preN[k], sufN[k])
+                    let d = Double.addUp(preD[k], sufD[k])
+                    let ratio: Double = n <= 0 ? 0 : (d.isFinite ? Double.divDown(n, d) : 0)
+                    best = Swift.min(best, ratio)
+                }
+                return Double.addDown(cmin, best)
+            }
         }
-        for r in stride(from: K - 1, through: 0, by: -1) {
-            let j = order[r]
-            sufN[r] = Double.addDown(sufN[r + 1], Double.mulDown(shifted[j], expLower[j].lower))
-            sufD[r] = Double.addUp(sufD[r + 1], expLower[j].upper)
-        }
-        var best = Double.infinity
-        for k in 0...K {
-            let n = Double.addDown(preN[k], sufN[k])
-            let d = Double.addUp(preD[k], sufD[k])
-            let ratio: Double = n <= 0 ? 0 : (d.isFinite ? Double.divDown(n, d) : 0)
-            best = Swift.min(best, ratio)
-        }
-        return Double.addDown(cmin, best)
     }
 
     /// A sound upper bound of max over the box of sum_j c_j p_j(s): -minimum(-c).
     func maximum(_ c: [Double]) -> Double {
-        -minimum(c.map { -$0 })
+        -c.withUnsafeBufferPointer { minimum($0, negate: true) }
     }
 }

@@ -50,16 +50,7 @@ struct TokenAffineForm: Sendable {
         }
     }
 
-    /// An enclosure of value[o] over all noise values.
-    func interval(_ o: Int) -> Interval {
-        var rad = error[o]
-        generators.withUnsafeBufferPointer { g in
-            rad = Double.addUp(rad, norm1Up(UnsafeBufferPointer(rebasing: g[(o * symbols)..<((o + 1) * symbols)])))
-        }
-        return Interval(uncheckedLower: Double.subDown(center[o], rad), upper: Double.addUp(center[o], rad))
-    }
-
-    /// sum_c |generators[o, :]|_1 + error[o] for o in `range`: a bound on |value[o] - center[o]|.
+    /// |generators[o, :]|_1 + error[o] (rounded up): a bound on |value[o] - center[o]|.
     func deviation(_ o: Int) -> Double {
         var rad = error[o]
         generators.withUnsafeBufferPointer { g in

@@ -74,6 +74,7 @@ public struct VerificationSpec: Sendable {
             guard eps > 0 else { throw doc.error("layer_norm_eps", "must be > 0") }
             layer.layerNorm?.epsilon = eps
         }
+        try Self.checkFinite(layer, source: modelPath)
         self.layer = layer
 
         // Property (may carry the input box, for VNN-LIB).
@@ -98,6 +99,22 @@ public struct VerificationSpec: Sendable {
             region = try Self.region(try doc.object("perturbation"), center: x)
         }
         try Self.check(property, region: region, layer: layer, source: source)
+    }
+
+    /// Rejects NaN or infinite weights (a bound computed from them would be meaningless).
+    static func checkFinite(_ layer: AttentionLayer, source: String) throws(InputError) {
+        var parts: [(String, [Double])] = [
+            ("query.weight", layer.query.weight.data), ("query.bias", layer.query.bias),
+            ("key.weight", layer.key.weight.data), ("key.bias", layer.key.bias),
+            ("value.weight", layer.value.weight.data), ("value.bias", layer.value.bias),
+            ("output.weight", layer.output.weight.data), ("output.bias", layer.output.bias),
+        ]
+        if let ln = layer.layerNorm { parts += [("layernorm.weight", ln.gamma), ("layernorm.bias", ln.beta)] }
+        for (role, values) in parts {
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw InputError(source: source, location: "\(role)[\(bad)]", problem: "not a finite number")
+            }
+        }
     }
 
     static func integer(_ doc: JSONDocument, _ field: String, default d: Int, minimum: Int) throws(InputError) -> Int {
@@ -129,6 +146,18 @@ public struct VerificationSpec: Sendable {
         } else if doc.has("file") {
             let file = try JSONDocument(path: resolve(try doc.string("file")))
             m = Matrix(try file.matrix("matrix"))
+        } else if doc.has("safetensors") {
+            let file = try SafetensorsFile(path: resolve(try doc.string("safetensors")))
+            let name = try doc.string("tensor")
+            let info = try file.info(name)
+            guard info.shape.count == 2 else {
+                throw InputError(source: file.path, location: "tensor \"\(name)\"", problem: "shape \(info.shape), expected [T, d]")
+            }
+            let values = try file.doubles(name)
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw InputError(source: file.path, location: "tensor \"\(name)\"[\(bad)]", problem: "not a finite number")
+            }
+            m = Matrix(rows: info.shape[0], cols: info.shape[1], data: values)
         } else if doc.has("token_ids") {
             let ids = try doc.doubles("token_ids")
             var out: [Int] = []
@@ -140,7 +169,7 @@ public struct VerificationSpec: Sendable {
         } else if doc.has("text") {
             m = try checkpoint.embed(text: try doc.string("text"), source: doc.source).embeddings
         } else {
-            throw doc.error("input", "expected one of \"matrix\", \"file\", \"token_ids\", \"text\"")
+            throw doc.error("input", "expected one of \"matrix\", \"file\", \"safetensors\" (with \"tensor\"), \"token_ids\", \"text\"")
         }
         guard m.cols == d else {
             throw doc.error("input", "rows have \(m.cols) entries, the model dimension is \(d)")

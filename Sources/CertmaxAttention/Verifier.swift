@@ -52,6 +52,9 @@ public struct VerificationReport: Sendable {
     public var margin: Interval
     /// Output bounds over the region ([T][d_out], after LayerNorm if any).
     public var outputBounds: [[Interval]]
+    /// Attention-weight bounds over the region for the (head, query, key) triples the
+    /// property mentions.
+    public var attentionBounds: [(head: Int, query: Int, key: Int, weight: Interval)] = []
     /// Set when the verdict is `violated`.
     public var counterexample: Counterexample?
     /// Lowest margin the falsifier found in plain floating point (nil if it did not run).
@@ -85,12 +88,20 @@ public enum Verifier {
             clock = now
         }
         let bounds = AttentionBoundPropagation(layer: layer, region: region, method: options.method)
-        lap("propagation")
+        for st in bounds.stageSeconds { stages.append(("propagation: " + st.stage, st.seconds)) }
+        clock = Date()
         let evaluation = property.evaluate(with: bounds)
-        lap("property")
+        lap("property bound")
         var report = VerificationReport(verdict: .unknown, method: options.method, margin: evaluation.margin,
                                         outputBounds: bounds.output, counterexample: nil, bestAttackMargin: nil,
                                         stageSeconds: [])
+        for atom in property.atoms {
+            switch atom {
+            case .attentionAtLeast(let h, let i, let k, _), .attentionArgmax(let h, let i, let k):
+                report.attentionBounds.append((h, i, k, bounds.probabilities[h][i][k]))
+            case .linear: break
+            }
+        }
         if evaluation.truth == .holds {
             report.verdict = .verified
             report.stageSeconds = stages

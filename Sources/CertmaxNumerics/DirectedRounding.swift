@@ -7,7 +7,8 @@
 //
 // Error rule (all functions in this file): for finite inputs whose exact result is
 // representable without underflow, the result is *exactly* the directed rounding of the
-// real result (error-free transforms: TwoSum for +/-, FMA for *, / and sqrt). Where the
+// real result (error-free transforms: Fast2Sum on magnitude-ordered operands for +/-,
+// FMA for *, / and sqrt). Where the
 // error term is not exact (results below 2^-969, where the FMA residual can underflow,
 // or overflowing intermediate terms) the round-to-nearest result is widened by one ulp
 // in the requested direction, which is sound because round-to-nearest is within half an
@@ -23,7 +24,7 @@ extension Double {
 
     /// `a + b` rounded toward -infinity.
     ///
-    /// Exact directed rounding via TwoSum for finite inputs.
+    /// Exact directed rounding via Fast2Sum (operands ordered by magnitude) for finite inputs.
     ///
     /// Edge Cases: `inf + (-inf)` is NaN; a finite sum that overflows to `+inf` gives
     /// `greatestFiniteMagnitude`; exact zero sums give `+0` unless both operands are `-0`
@@ -35,8 +36,10 @@ extension Double {
             if s == .infinity && a.isFinite && b.isFinite { return .greatestFiniteMagnitude }
             return s
         }
-        let bb = s - a
-        let err = (a - (s - bb)) + (b - bb)
+        // Fast2Sum on magnitude-ordered operands: s - x is exact and finite whenever s is
+        // (TwoSum's s - a can overflow near greatestFiniteMagnitude and give a NaN error).
+        let (x, y) = a.magnitude >= b.magnitude ? (a, b) : (b, a)
+        let err = y - (s - x)
         return err < 0 ? s.nextDown : s
     }
 
@@ -48,8 +51,8 @@ extension Double {
             if s == -.infinity && a.isFinite && b.isFinite { return -.greatestFiniteMagnitude }
             return s
         }
-        let bb = s - a
-        let err = (a - (s - bb)) + (b - bb)
+        let (x, y) = a.magnitude >= b.magnitude ? (a, b) : (b, a)
+        let err = y - (s - x)  // exact (Fast2Sum), see addDown
         return err > 0 ? s.nextUp : s
     }
 

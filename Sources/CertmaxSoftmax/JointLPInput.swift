@@ -56,3 +56,28 @@ public struct JointLPInput: Sendable, Equatable {
         try JointLP.objective(c: c, A: A, b: b, xLower: xLower, xUpper: xUpper, temperature: temperature, options: options)
     }
 }
+
+extension ObjectiveReport {
+    /// Reads an objective problem and bounds it by `method`: for `lp` with affine scores
+    /// (the document has `"A"`) the joint LP on a ``JointLPInput``; otherwise an
+    /// `ObjectiveInput` (score box, optional `"diff_upper"`) through
+    /// `init(input:method:precision:)`. What `certmax objective` runs.
+    ///
+    /// - Throws: `InputError` naming the file and field for invalid input;
+    ///   `CertmaxFailure` for internal failures.
+    public init(document: JSONDocument, method: ObjectiveMethod, precision: Int? = nil) throws {
+        if method == .lp && JointLPInput.describesAffineScores(document) {
+            let input = try JointLPInput(document: document)
+            self.method = method
+            self.precision = nil
+            self.decimals = nil
+            do {
+                self.enclosure = try input.objective()
+            } catch {
+                throw InputError(source: document.source, location: error.location, problem: error.problem)
+            }
+        } else {
+            self = try ObjectiveReport(input: try ObjectiveInput(document: document), method: method, precision: precision)
+        }
+    }
+}

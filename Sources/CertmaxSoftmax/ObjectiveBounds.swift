@@ -21,7 +21,7 @@ public enum ObjectiveBounds {
             return try RelaxedObjective.objective(c: input.c, lower: b.lower, upper: b.upper,
                                                   temperature: b.temperature, method: method)
         case .zone, .lp:
-            throw CertmaxFailure("method \(method.rawValue) is not available in this build (needs the LP engine)")
+            return try ZoneLP.objectiveForValidatedInput(input)
         }
     }
 }

@@ -2,8 +2,9 @@
 /// over a box.
 ///
 /// - `vertex`: exact (Vertex-Softmax, sorted threshold candidates). Tightest from the box alone.
-/// - `zone`, `lp`: exact for the zone of score differences (`diff_upper`), GLPK-based;
-///   provided by the LP engine (see `isAvailable`).
+/// - `zone`, `lp`: exact for the zone of score differences (`diff_upper`), GLPK-based
+///   (`ZoneLP`); `lp` with affine scores (`"A"`, `"b"`, `"x_lower"`, `"x_upper"` in the
+///   input) is the joint LP over the input box (`JointLP`).
 /// - `ibp`: per-coordinate bounds concretized against c (interval bound propagation).
 /// - `er`, `lse`: Wei et al. 2023 linear relaxations (exponential-reciprocal lower bound /
 ///   log-sum-exp lower bound, each with its concave upper partner), concretized against c.
@@ -24,8 +25,7 @@ public enum ObjectiveMethod: String, CaseIterable, Sendable {
     /// Whether this build implements the method (`zone` and `lp` come with the LP engine).
     public var isAvailable: Bool {
         switch self {
-        case .vertex, .ibp, .er, .lse: return true
-        case .zone, .lp: return false
+        case .vertex, .ibp, .er, .lse, .zone, .lp: return true
         }
     }
 }

@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxLP
 import CertmaxNumerics
 
@@ -150,6 +151,25 @@ extension ZoneLP {
             for j in 0..<K where j != i && (D[i][j].isNaN || D[i][j] == -.infinity) {
                 throw SoftmaxLPInputError(field: "diff_upper", index: [i, j], problem: "\(D[i][j]) is not allowed (a number or +inf)")
             }
+        }
+    }
+}
+
+extension ZoneLP {
+    /// ``objective(c:lower:upper:diffUpper:temperature:options:)`` for an `ObjectiveInput`
+    /// (already validated by its parser). Used by `ObjectiveBounds.enclosure` for the
+    /// `zone` method and for `lp` on a score box (without affine structure the joint LP
+    /// is the zone LP).
+    ///
+    /// - Throws: `CertmaxFailure` if the input breaks a rule the parser should have
+    ///   enforced (not reachable through `ObjectiveInput(document:)`).
+    public static func objectiveForValidatedInput(_ input: ObjectiveInput) throws -> ObjectiveEnclosure {
+        let b = input.box
+        do {
+            return try objective(c: input.c, lower: b.lower, upper: b.upper, diffUpper: input.diffUpper,
+                                 temperature: b.temperature)
+        } catch {
+            throw CertmaxFailure("zone LP input: \(error.description)")
         }
     }
 }

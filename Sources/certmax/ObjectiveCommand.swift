@@ -41,8 +41,7 @@ struct ObjectiveCommand: ParsableCommand {
 
     func run() throws {
         let report = try reportingErrors { () throws -> ObjectiveReport in
-            let obj = try ObjectiveInput(document: try JSONDocument(path: input))
-            return try ObjectiveReport(input: obj, method: method, precision: precision)
+            return try ObjectiveReport(document: try JSONDocument(path: input), method: method, precision: precision)
         }
         switch common.format {
         case .json: printJSON(report.json)

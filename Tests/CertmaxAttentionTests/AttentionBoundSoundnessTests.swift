@@ -91,4 +91,30 @@ struct AttentionBoundSoundnessTests {
             }
         }
     }
+
+    /// Multi-term linear objectives (pulled back through Wo and V per head and query,
+    /// zone LP for `zone`) enclose c.y at sampled points (MPFR).
+    @Test(arguments: [UInt64(41), 42, 43, 44, 45, 46])
+    func linearObjectivesContainSampledValues(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let d = 4, T = 3
+        let layer = randomLayer(&rng, d: d, heads: 2, sharp: 1.5, layerNorm: seed == 46)
+        let region = randomRegion(&rng, tokens: T, d: d)
+        let terms: [(index: Int, coefficient: Double)] = (0..<Int.random(in: 2...6, using: &rng)).map { _ in
+            (Int.random(in: 0..<(T * d), using: &rng), Double.random(in: -2...2, using: &rng))
+        }
+        let bounds = BoundMethod.allCases.map { AttentionBoundPropagation(layer: layer, region: region, method: $0).linearBound(terms) }
+        #expect(bounds[1].lower >= bounds[0].lower && bounds[1].upper <= bounds[0].upper, "seed \(seed): vertex \(bounds[1]) vs interval \(bounds[0])")
+        #expect(bounds[2].lower >= bounds[1].lower && bounds[2].upper <= bounds[1].upper, "seed \(seed): zone \(bounds[2]) vs vertex \(bounds[1])")
+        for s in 0..<150 {
+            let x = samplePoint(&rng, region, kind: s)
+            let ref = ReferenceForward(layer: layer, x: x)
+            var v = BigInterval(0.0, precision: 128)
+            for (n, c) in terms { v = v + BigInterval(c, precision: 128) * ref.output[n / d][n % d] }
+            for (k, b) in bounds.enumerated() where !encloses(b, v) {
+                Issue.record("seed \(seed) method \(BoundMethod.allCases[k]) sample \(s): c.y = \(v) outside \(b); terms \(terms)")
+                return
+            }
+        }
+    }
 }

@@ -38,4 +38,19 @@ struct LayerNormBoundsTests {
             }
         }
     }
+
+    /// When the box's intervals overlap around a common value, the variance can reach 0;
+    /// when they are separated, the exact minimum spread keeps 1/sqrt(var + eps) finite
+    /// and the bounds narrow (interval squares alone would let var reach 0 here: each
+    /// centred term's interval contains 0).
+    @Test func separatedBoxesKeepTheVarianceAwayFromZero() {
+        let ln = LayerNormParameters(gamma: [1, 1, 1], beta: [0, 0, 0], epsilon: 1e-12)
+        let box = [Interval(uncheckedLower: -1.5, upper: 0.5), Interval(uncheckedLower: 0, upper: 2), Interval(uncheckedLower: 1.5, upper: 3.5)]
+        let z = LayerNormBounds.apply(ln, to: box)
+        // min over the box of sum (y - mean)^2 is at y = (0.5, 1, 1.5): 0.5, so var >= 1/6.
+        #expect(z.allSatisfy { $0.width < 20 }, "\(z)")
+        let overlapping = [Interval(uncheckedLower: -1, upper: 1), Interval(uncheckedLower: 0, upper: 2), Interval(uncheckedLower: 0.5, upper: 3)]
+        let w = LayerNormBounds.apply(ln, to: overlapping)
+        #expect(w.allSatisfy { $0.width > 1e5 }, "var can be 0 (y = 0.5, 0.5, 0.5): \(w)")
+    }
 }

@@ -60,5 +60,9 @@ struct VerificationSpecTests {
         #expect(region.contains(Matrix([[1, 0]])) && region.contains(Matrix([[-1, 0.1]])))
         #expect(!region.contains(Matrix([[1.0000001, 0]])))
         #expect(throws: InputError.self) { try InputRegion(lower: Matrix([[1, 0]]), upper: Matrix([[0, 0]])) }
+        // The center/radius form covers the box (0.1 is not a Double sum of center and
+        // radius), but membership and projection use the box itself.
+        #expect(!region.contains(Matrix([[0, 0.1.nextUp]])))
+        #expect(region.project(Matrix([[5, 5]])) == Matrix([[1, 0.1]]))
     }
 }

@@ -19,6 +19,8 @@ struct VerifyCommandTests {
         ("small-zone-gain.json", "vertex", "unknown", 11), ("small-zone-gain.json", "zone", "verified", 0),
         ("small-attention.json", "vertex", "verified", 0), ("small-largest.json", "interval", "verified", 0),
         ("small-linear-any.json", "vertex", "verified", 0),
+        ("small-text.json", "zone", "verified", 0), ("small-token-ids.json", "vertex", "verified", 0),
+        ("small-input-safetensors.json", "vertex", "verified", 0),
     ])
     func examplesGiveDocumentedVerdicts(file: String, method: String, verdict: String, code: Int32) throws {
         let r = try runCertmax(["verify", Self.spec(file), "--method", method, "--format", "json"])
@@ -95,6 +97,10 @@ struct VerifyCommandTests {
         try expectError("{\(Self.good), \"tensor_names\": {\"query.weight\": \"encoder.layer.0.attention.self.query.bias\"}, \"property\": {\"type\": \"attention\", \"head\": 0, \"query\": 0, \"key\": 0, \"min_weight\": 0.1}}",
                         code: 65, contains: "shape [16], expected [*, *]")
         try expectError("{ \"model\": ", code: 65, contains: "malformed JSON")
+        try expectError("{\"model\": \"models/small/model.safetensors\", \"input\": {\"token_ids\": [2, 99]}, \"perturbation\": {\"linf\": 0.1}, \"property\": {\"type\": \"attention\", \"head\": 0, \"query\": 0, \"key\": 0, \"min_weight\": 0.1}}",
+                        code: 65, contains: "outside the vocabulary")
+        try expectError("{\"model\": \"models/small/model.safetensors\", \"input\": {\"safetensors\": \"models/small/input.safetensors\", \"tensor\": \"y\"}, \"perturbation\": {\"linf\": 0.1}, \"property\": {\"type\": \"attention\", \"head\": 0, \"query\": 0, \"key\": 0, \"min_weight\": 0.1}}",
+                        code: 65, contains: "\"y\"")
     }
 
     @Test func corruptedSafetensorsHeader() throws {

@@ -42,3 +42,55 @@ import Testing
         }
     }
 }
+
+/// TwoSum's intermediate `s - a` can overflow although the sum `s` is finite (operands
+/// near greatestFiniteMagnitude with opposite signs); the error term is then NaN and the
+/// sum must still be rounded in the right direction. Found by the SIMD tests.
+@Suite struct DirectedRoundingOverflowTests {
+    @Test(arguments: [
+        (-6.081310848588553e+307, 1.7976931348623157e+308),
+        (1.7976931348623157e+308, -6.081310848588553e+307),
+        (6.081310848588553e+307, -1.7976931348623157e+308),
+        (-1.7976931348623157e+308, 0x1.fffffffffffffp1022),
+        (1.7976931348623157e+308, -0x1.8p1022),
+    ])
+    func sumsNearTheOverflowThreshold(a: Double, b: Double) {
+        let exact = BigFloat(a, precision: 64).adding(BigFloat(b, precision: 64), precision: 2200)
+        #expect(Double.addDown(a, b) == exact.double(.down), "addDown(\(a), \(b))")
+        #expect(Double.addUp(a, b) == exact.double(.up), "addUp(\(a), \(b))")
+        let diff = BigFloat(a, precision: 64).subtracting(BigFloat(-b, precision: 64), precision: 2200)
+        #expect(Double.subDown(a, -b) == diff.double(.down), "subDown(\(a), \(-b))")
+        #expect(Double.subUp(a, -b) == diff.double(.up), "subUp(\(a), \(-b))")
+        let sa = SIMD8<Double>(repeating: a), sb = SIMD8<Double>(repeating: b)
+        #expect(SIMD8<Double>.addDown(sa, sb)[0] == exact.double(.down), "SIMD addDown(\(a), \(b))")
+        #expect(SIMD8<Double>.addUp(sa, sb)[0] == exact.double(.up), "SIMD addUp(\(a), \(b))")
+    }
+
+    /// Dense sampling of sums with both operands in ±[2^1020, greatestFiniteMagnitude].
+    @Test func randomSumsNearTheOverflowThreshold() {
+        var rng = SeededGenerator(seed: 0x0F10)
+        var failures = 0
+        for _ in 0..<100_000 {
+            func big() -> Double {
+                let sign: Double = rng.next() & 1 == 0 ? 1 : -1
+                if rng.next() % 3 == 0 {  // within a few ulps of the largest Double
+                    var v = Double.greatestFiniteMagnitude
+                    for _ in 0..<Int(rng.next() % 4) { v = v.nextDown }
+                    return sign * v
+                }
+                let m = Double.random(in: 1..<2, using: &rng)
+                return sign * m * 0x1p1020 * Double(1 << Int(rng.next() % 4))
+            }
+            let a = big(), b = big()
+            let exact = BigFloat(a, precision: 64).adding(BigFloat(b, precision: 64), precision: 256)
+            let d = exact.double(.down), u = exact.double(.up)
+            let sd = SIMD8<Double>.addDown(SIMD8(repeating: a), SIMD8(repeating: b))[0]
+            let su = SIMD8<Double>.addUp(SIMD8(repeating: a), SIMD8(repeating: b))[0]
+            if Double.addDown(a, b) != d || Double.addUp(a, b) != u || sd != d || su != u {
+                failures += 1
+                if failures <= 5 { Issue.record("add(\(a), \(b)): exact [\(d), \(u)], scalar [\(Double.addDown(a, b)), \(Double.addUp(a, b))], SIMD [\(sd), \(su)], seed \(rng.seed)") }
+            }
+        }
+        #expect(failures == 0)
+    }
+}

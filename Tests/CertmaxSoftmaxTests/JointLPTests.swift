@@ -51,3 +51,32 @@ import Testing
         }
     }
 }
+
+@Suite struct JointLPTemperatureTests {
+    /// Temperatures other than 1 (T sigma = A w + b tau rows, scaled score boxes and
+    /// differences): the enclosures contain sampled exact values.
+    @Test func temperatureScaledScoresAreContained() throws {
+        var rng = SeededGenerator(seed: 0x7019)
+        for trial in 0..<12 {
+            let T = [0.5, 2.0, 0.1][trial % 3]
+            let K = Int.random(in: 2...7, using: &rng), n = Int.random(in: 1...3, using: &rng)
+            let inst = AffineInstance.random(&rng, K: K, n: n, scale: 2)
+            let r = try JointLP.objective(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper, temperature: T)
+            let raw = try JointLP.lpBounds(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper, temperature: T)
+            #expect(r.minimum.lower <= r.minimum.upper && r.maximum.lower <= r.maximum.upper, "trial \(trial) T \(T): \(r)")
+            for _ in 0..<60 {
+                let x = inst.xLower.indices.map { k in
+                    Bool.random(using: &rng) ? (Bool.random(using: &rng) ? inst.xLower[k] : inst.xUpper[k])
+                        : Double.random(in: inst.xLower[k]...inst.xUpper[k], using: &rng)
+                }
+                let f = exactObjective(c: inst.c, scores: inst.exactScores(x), temperature: T)
+                #expect(BigFloat(r.minimum.lower) <= f && f <= BigFloat(r.maximum.upper), "trial \(trial) T \(T): \(f) outside \(r) at \(x)")
+                #expect(BigFloat(raw.minimum.lower) <= f && f <= BigFloat(raw.maximum.upper), "trial \(trial) T \(T): raw LP \(raw.minimum) \(raw.maximum) vs \(f)")
+            }
+            if let x = raw.minimizerInput {
+                let f = exactObjective(c: inst.c, scores: inst.exactScores(x), temperature: T)
+                #expect(f <= BigFloat(raw.minimum.upper), "trial \(trial) T \(T): witness value \(f) above \(raw.minimum.upper)")
+            }
+        }
+    }
+}

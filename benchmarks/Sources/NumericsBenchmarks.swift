@@ -42,6 +42,12 @@ func runNumericsBenchmarks(_ runner: BenchRunner) {
     let outI = UnsafeMutableBufferPointer<Interval>.allocate(capacity: n)
     outD.initialize(repeating: 0); outI.initialize(repeating: .zero)
     defer { outD.deallocate(); outI.deallocate() }
+    // Contiguous operand copies and two output arrays for the SIMD8 cases.
+    let xsB = UnsafeMutablePointer<Double>.allocate(capacity: n), ysB = UnsafeMutablePointer<Double>.allocate(capacity: n)
+    let outLo = UnsafeMutablePointer<Double>.allocate(capacity: n), outHi = UnsafeMutablePointer<Double>.allocate(capacity: n)
+    xsB.initialize(from: xs, count: n); ysB.initialize(from: ys, count: n)
+    outLo.initialize(repeating: 0, count: n); outHi.initialize(repeating: 0, count: n)
+    defer { xsB.deallocate(); ysB.deallocate(); outLo.deallocate(); outHi.deallocate() }
     let bx = xs.map { BigFloat($0, precision: 53) }
     let by = ys.map { BigFloat($0, precision: 53) }
     let be = es.map { BigFloat($0, precision: 53) }
@@ -55,6 +61,18 @@ func runNumericsBenchmarks(_ runner: BenchRunner) {
         runner.measure(group: group, name: "\(op) Interval", elements: n, baseline: "\(op) Double", baselineNs: base) {
             for i in 0..<n { outI[i] = Op.interval(xi[i], yi[i]) }
             blackHole(outI.baseAddress)
+        }
+        runner.measure(group: group, name: "\(op) SIMD8 directed down+up", elements: n,
+                       baseline: "\(op) Double", baselineNs: base) {
+            var i = 0
+            while i + 8 <= n {
+                let a = UnsafeRawPointer(xsB + i).loadUnaligned(as: SIMD8<Double>.self)
+                let b = UnsafeRawPointer(ysB + i).loadUnaligned(as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(outLo + i).storeBytes(of: Op.simdDown(a, b), as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(outHi + i).storeBytes(of: Op.simdUp(a, b), as: SIMD8<Double>.self)
+                i += 8
+            }
+            blackHole(outLo); blackHole(outHi)
         }
         runner.measure(group: group, name: "\(op) MPFR53 raw (1 rounding)", elements: n,
                        baseline: "\(op) Double", baselineNs: base) {
@@ -71,6 +89,19 @@ func runNumericsBenchmarks(_ runner: BenchRunner) {
     binaryCase(BenchAdd.self)
     binaryCase(BenchMul.self)
     binaryCase(BenchDiv.self)
+
+    // The operands above have random signs, so Interval * and / pay for mispredicted
+    // sign-case branches; with positive operands the branches are predictable.
+    let xp = xi.map { Interval(uncheckedLower: $0.lower.magnitude + 1, upper: $0.upper.magnitude + 1) }
+    let yp = yi.map { Interval(uncheckedLower: $0.lower.magnitude, upper: $0.upper.magnitude) }
+    for (name, op) in [("mul", { (a: Interval, b: Interval) in a * b }), ("div", { (a: Interval, b: Interval) in a / b })] {
+        let base = runner.results.last { $0.name == "\(name) Double" }?.nsPerCall
+        runner.measure(group: group, name: "\(name) Interval, positive operands", elements: n,
+                       baseline: "\(name) Double", baselineNs: base) {
+            for i in 0..<n { outI[i] = op(xp[i], yp[i]) }
+            blackHole(outI.baseAddress)
+        }
+    }
 
     let base = runner.measure(group: group, name: "exp Double (libm)", elements: n) {
         for i in 0..<n { outD[i] = Foundation.exp(es[i]) }
@@ -102,6 +133,8 @@ protocol BenchBinaryOp {
     static func interval(_ a: Interval, _ b: Interval) -> Interval
     static var mpfr: MPFRBinaryFn { get }
     static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat
+    static func simdDown(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double>
+    static func simdUp(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double>
 }
 enum BenchAdd: BenchBinaryOp {
     static let name = "add"
@@ -109,6 +142,8 @@ enum BenchAdd: BenchBinaryOp {
     @inline(__always) static func interval(_ a: Interval, _ b: Interval) -> Interval { a + b }
     static var mpfr: MPFRBinaryFn { mpfr_add }
     static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat { a.adding(b) }
+    @inline(__always) static func simdDown(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { .addDown(a, b) }
+    @inline(__always) static func simdUp(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { .addUp(a, b) }
 }
 enum BenchMul: BenchBinaryOp {
     static let name = "mul"
@@ -116,6 +151,8 @@ enum BenchMul: BenchBinaryOp {
     @inline(__always) static func interval(_ a: Interval, _ b: Interval) -> Interval { a * b }
     static var mpfr: MPFRBinaryFn { mpfr_mul }
     static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat { a.multiplied(by: b) }
+    @inline(__always) static func simdDown(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { .mulDown(a, b) }
+    @inline(__always) static func simdUp(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { .mulUp(a, b) }
 }
 enum BenchDiv: BenchBinaryOp {
     static let name = "div"
@@ -123,6 +160,8 @@ enum BenchDiv: BenchBinaryOp {
     @inline(__always) static func interval(_ a: Interval, _ b: Interval) -> Interval { a / b }
     static var mpfr: MPFRBinaryFn { mpfr_div }
     static func big(_ a: BigFloat, _ b: BigFloat) -> BigFloat { a.divided(by: b) }
+    @inline(__always) static func simdDown(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { .divDown(a, b) }
+    @inline(__always) static func simdUp(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { .divUp(a, b) }
 }
 
 /// A tiny deterministic generator for benchmark inputs (SplitMix64).

@@ -10,6 +10,7 @@ let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "soundexp", run: runSoundExpBenchmarks),
     (name: "radius", run: runRadiusBenchmarks),
     (name: "lp", run: runLPBenchmarks),
+    (name: "verify", run: runVerifyBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))

@@ -7,8 +7,14 @@ public enum HighPrecisionSoftmax {
     /// Enclosures of softmax(s / T)_j for every j, computed as 1 / sum_i e^{(s_i - s_j)/T}
     /// (no overflow for any finite scores).
     public static func probabilities(at s: [Double], temperature: Double = 1, precision: Int = 256) -> [BigInterval] {
+        probabilities(atEnclosed: s.map { BigInterval($0, precision: precision) }, temperature: temperature, precision: precision)
+    }
+
+    /// As `probabilities(at:)` for scores given as enclosures (e.g. s = A x + b computed in
+    /// interval arithmetic): the results contain softmax(s/T)_j for every s in the boxes.
+    public static func probabilities(atEnclosed s: [BigInterval], temperature: Double = 1, precision: Int = 256) -> [BigInterval] {
         let t = BigInterval(temperature, precision: precision)
-        let scaled = s.map { (BigInterval($0, precision: precision) / t)! }
+        let scaled = s.map { ($0 / t)! }
         let one = BigInterval(1, precision: precision)
         return scaled.indices.map { j in
             var sum = BigInterval(0, precision: precision)
@@ -19,7 +25,12 @@ public enum HighPrecisionSoftmax {
 
     /// An enclosure of sum_j c_j softmax(s / T)_j.
     public static func objective(c: [Double], at s: [Double], temperature: Double = 1, precision: Int = 256) -> BigInterval {
-        let p = probabilities(at: s, temperature: temperature, precision: precision)
+        objective(c: c, atEnclosed: s.map { BigInterval($0, precision: precision) }, temperature: temperature, precision: precision)
+    }
+
+    /// An enclosure of sum_j c_j softmax(s / T)_j for scores given as enclosures.
+    public static func objective(c: [Double], atEnclosed s: [BigInterval], temperature: Double = 1, precision: Int = 256) -> BigInterval {
+        let p = probabilities(atEnclosed: s, temperature: temperature, precision: precision)
         var acc = BigInterval(0, precision: precision)
         for j in p.indices { acc = acc + BigInterval(c[j], precision: precision) * p[j] }
         return acc

@@ -44,12 +44,16 @@ enum RegressionKinds {
     /// each witness vertex in MPFR, and for K <= 10 the exact optimum by enumerating all
     /// vertices.
     static let objective: RegressionEvaluator = { c in
-        let input = try ObjectiveInput(document: JSONDocument(path: c.path("input")))
+        let doc = try JSONDocument(path: c.path("input"))
         let methodName = try c.options.optionalString("method") ?? "vertex"
         guard let method = ObjectiveMethod(rawValue: methodName) else {
             throw c.options.error("method", "unknown method \"\(methodName)\" (expected \(ObjectiveMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let e = try ObjectiveBounds.enclosure(input, method: method)
+        let e = try ObjectiveReport(document: doc, method: method).enclosure
+        if method == .lp && JointLPInput.describesAffineScores(doc) {
+            return try affineObjectiveChecks(JointLPInput(document: doc), e)
+        }
+        let input = try ObjectiveInput(document: doc)
         let bounds = [NamedBound("min", e.minimum), NamedBound("max", e.maximum)]
         let box = input.box
         var failures: [String] = []
@@ -73,6 +77,29 @@ enum RegressionKinds {
             }
         }
         return (bounds, failures, checks)
+    }
+
+    /// Checks of a bound over affine scores s = A x + b, x in a box: the exact objective at
+    /// every vertex of the x-box (n <= 10) and at its centre, with s enclosed in MPFR
+    /// interval arithmetic, must lie inside [min.lower, max.upper].
+    static func affineObjectiveChecks(_ input: JointLPInput, _ e: ObjectiveEnclosure) -> (bounds: [NamedBound], failures: [String], checks: Int) {
+        let n = input.xLower.count
+        var points: [[Double]] = [zip(input.xLower, input.xUpper).map { 0.5 * $0 + 0.5 * $1 }]
+        if n <= 10 {
+            for mask in 0..<(1 << n) { points.append((0..<n).map { (mask >> $0) & 1 == 1 ? input.xUpper[$0] : input.xLower[$0] }) }
+        }
+        var failures: [String] = []
+        for x in points {
+            let s = input.A.indices.map { k -> BigInterval in
+                var acc = BigInterval(input.b[k])
+                for i in 0..<n { acc = acc + BigInterval(input.A[k][i]) * BigInterval(x[i]) }
+                return acc
+            }
+            let v = HighPrecisionSoftmax.objective(c: input.c, atEnclosed: s, temperature: input.temperature)
+            if v.upper < e.minimum.lower { failures.append("min.lower = \(e.minimum.lower) is above the value \(v) at x = \(x)") }
+            if v.lower > e.maximum.upper { failures.append("max.upper = \(e.maximum.upper) is below the value \(v) at x = \(x)") }
+        }
+        return ([NamedBound("min", e.minimum), NamedBound("max", e.maximum)], failures, points.count)
     }
 
     /// The exact min and max of c . softmax(s/T) over the box by enumerating its 2^K
