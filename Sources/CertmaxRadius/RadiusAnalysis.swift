@@ -137,20 +137,43 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         // bound so far cannot lower the batch radius below that upper bound.
         let order = (0..<b).sorted { ref[$0] < ref[$1] }
         var bestUpper = Double.infinity
-        for i in order {
-            if ref[i] >= bestUpper { break }
-            if bestUpper.isFinite {
-                // One certified count decides whether sample i can go below bestUpper.
-                let (z, a) = batch.sample(i)
-                if taylorRadiusExceeds(logits: Array(z), directions: Array(a), temperature: t, radius: bestUpper,
-                                       maxArcEvaluations: options.exactOptions.maxArcEvaluations) == true {
-                    screened[i] = bestUpper
-                    continue
+        // Waves of candidates (increasing refined bound), screened and enclosed in parallel;
+        // every decision uses the upper bound U known at the start of its wave (a valid
+        // upper bound of the batch radius), so parallelism only costs extra work.
+        let wave = Swift.max(1, System.activeProcessorCount * 2)
+        var next = 0
+        while next < order.count && ref[order[next]] < bestUpper {
+            let u = bestUpper
+            let chunk = Array(order[next..<Swift.min(order.count, next + (u.isFinite ? wave : 1))]).filter { ref[$0] < u }
+            next += u.isFinite ? wave : 1
+            var screenedHere = [Bool](repeating: false, count: chunk.count)
+            var enclosed = [ExactRadius?](repeating: nil, count: chunk.count)
+            screenedHere.withUnsafeMutableBufferPointer { sp in
+                enclosed.withUnsafeMutableBufferPointer { ep in
+                    nonisolated(unsafe) let so = sp, eo = ep
+                    let work = { (j: Int) in
+                        let i = chunk[j]
+                        if u.isFinite {
+                            let (z, a) = batch.sample(i)
+                            if taylorRadiusExceeds(logits: Array(z), directions: Array(a), temperature: t, radius: u,
+                                                   maxArcEvaluations: options.exactOptions.maxArcEvaluations) == true {
+                                so[j] = true
+                                return
+                            }
+                        }
+                        eo[j] = enclose(i)
+                    }
+                    if chunk.count > 1 { DispatchQueue.concurrentPerform(iterations: chunk.count, execute: work) }
+                    else if chunk.count == 1 { work(0) }
                 }
             }
-            let e = enclose(i)
-            exact[i] = e
-            if let u = e.upper { bestUpper = Swift.min(bestUpper, u) }
+            for (j, i) in chunk.enumerated() {
+                if screenedHere[j] { screened[i] = u }
+                if let e = enclosed[j] {
+                    exact[i] = e
+                    if let up = e.upper { bestUpper = Swift.min(bestUpper, up) }
+                }
+            }
         }
     }
     let samples = (0..<b).map { SampleRadius(rhoA: rho[$0], refined: ref[$0], exact: exact[$0], screenedLower: screened[$0]) }
