@@ -28,8 +28,8 @@ public struct ObjectivePlan: Sendable {
 /// Batched forms of the softmax bounds: many rows of scores at once, rows processed in
 /// parallel (DispatchQueue.concurrentPerform) when the batch is large enough.
 public enum BatchedSoftmax {
-    /// Work (rows x K x objectives) above which rows are spread over all cores.
-    public static var parallelThreshold = 1 << 15
+    /// Default work (rows x K x objectives) from which rows are spread over all cores.
+    public static let defaultParallelThreshold = 1 << 15
 
     /// Vertex-Softmax enclosures for every (row, objective): `result[r * objectives + o]`.
     ///
@@ -37,8 +37,10 @@ public enum BatchedSoftmax {
     /// `VertexSoftmax.objective` for each row and objective (it runs the same sweep); the sort
     /// of each objective is shared by all rows, and each worker reuses one workspace.
     /// With `witnesses == false` the minimizer/maximizer are nil (no per-result arrays).
+    /// `parallelThreshold`: work (rows x K x objectives) from which rows run on all cores.
     public static func objectives(_ plan: ObjectivePlan, lower: [Double], upper: [Double], rows: Int,
-                                  temperature: Double = 1, witnesses: Bool = false) -> [ObjectiveEnclosure] {
+                                  temperature: Double = 1, witnesses: Bool = false,
+                                  parallelThreshold: Int = defaultParallelThreshold) -> [ObjectiveEnclosure] {
         let K = plan.count, nObj = plan.coefficients.count
         precondition(rows >= 0 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
         var out = [ObjectiveEnclosure](repeating: ObjectiveEnclosure(minimum: .zero, maximum: .zero), count: rows * nObj)
@@ -50,10 +52,10 @@ public enum BatchedSoftmax {
                 for r in range {
                     let l = Array(lower[(r * K)..<((r + 1) * K)]), u = Array(upper[(r * K)..<((r + 1) * K)])
                     _checkBox(l, u, temperature, "BatchedSoftmax.objectives")
-                    let sc = ScaledScores(lower: l, upper: u, temperature: temperature)
+                    let sc = ScaledScores(lower: l, upper: u, temperature: 1)  // the sweep applies T
                     for k in 0..<nObj {
                         var e = VertexSoftmax.objective(c: plan.coefficients[k], order: plan.orders[k], scores: sc,
-                                                        lower: l, upper: u, workspace: ws)
+                                                        temperature: temperature, lower: l, upper: u, workspace: ws)
                         if !witnesses { e.minimizer = nil; e.maximizer = nil }
                         o[r * nObj + k] = e
                     }
@@ -76,7 +78,8 @@ public enum BatchedSoftmax {
     /// Soundness as `SoftmaxBounds.perCoordinate`. Allocation-free apart from one scratch
     /// buffer per worker.
     public static func perCoordinate(lower: [Double], upper: [Double], rows: Int, count K: Int, temperature: Double = 1,
-                                     lowerOut: inout [Double], upperOut: inout [Double]) {
+                                     lowerOut: inout [Double], upperOut: inout [Double],
+                                     parallelThreshold: Int = defaultParallelThreshold) {
         precondition(K >= 1 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
         precondition(lowerOut.count >= rows * K && upperOut.count >= rows * K, "BatchedSoftmax: output buffers too small")
         for i in lower.indices {

@@ -215,6 +215,13 @@ func _exactUpper(_ u: Double, _ s: Double, _ shift: Double) -> Double {
 
 /// The per-coordinate kernel over the widened box [l, u] (K >= 2): writes min p_j bounds to
 /// `lo` and max p_j bounds to `hi`; `eu`, `el` are scratch buffers of length K.
+///
+/// Vectorized: the exponentials come from `SoundExp` (SIMD8, proven bounds) applied to
+/// exactly directed differences, and the per-coordinate quotients are evaluated in
+/// round-to-nearest SIMD arithmetic with an a-priori error bound (see `_quotientLower` /
+/// `_quotientUpper`). Coordinates outside the fast path's range (tiny numerators, overflow,
+/// the dominant coordinates a = argmax u and b = argmax l) are recomputed by the scalar
+/// directed code afterwards.
 @usableFromInline
 func _perCoordinateKernel(
     _ l: UnsafeBufferPointer<Double>, _ u: UnsafeBufferPointer<Double>,
@@ -222,36 +229,69 @@ func _perCoordinateKernel(
     _ eu: UnsafeMutableBufferPointer<Double>, _ el: UnsafeMutableBufferPointer<Double>
 ) {
     let K = l.count
-    var a = 0, b = 0
-    for i in 1..<K {
-        if u[i] > u[a] { a = i }
-        if l[i] > l[b] { b = i }
-    }
+    let lp = l.baseAddress!, up = u.baseAddress!, eup = eu.baseAddress!, elp = el.baseAddress!
+    let lop = lo.baseAddress!, hip = hi.baseAddress!
+    let a = _argmax(up, K), b = _argmax(lp, K)
     let m1 = u[a], n1 = l[b]
-    for i in 0..<K {
-        eu[i] = Double.expUp(Double.subUp(u[i], m1))      // in (0, 1], eu[a] == 1
-        el[i] = Double.expDown(Double.subDown(l[i], n1))  // in [0, 1], el[b] == 1
+    // eu[i] >= e^{u_i - m1} (in (0, 1], eu[a] == 1), el[i] <= e^{l_i - n1} (in [0, 1], el[b] == 1).
+    let vm1 = SIMD8<Double>(repeating: m1), vn1 = SIMD8<Double>(repeating: n1)
+    var i = 0
+    while i + 8 <= K {
+        let uv = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Double>.self)
+        let lv = UnsafeRawPointer(lp + i).loadUnaligned(as: SIMD8<Double>.self)
+        UnsafeMutableRawPointer(eup + i).storeBytes(of: SoundExp.up(_subUpNonpositive(uv, vm1)), as: SIMD8<Double>.self)
+        UnsafeMutableRawPointer(elp + i).storeBytes(of: SoundExp.down(_subDownNonpositive(lv, vn1)), as: SIMD8<Double>.self)
+        i += 8
+    }
+    while i < K {
+        eu[i] = SoundExp.up(Double.subUp(u[i], m1))
+        el[i] = SoundExp.down(Double.subDown(l[i], n1))
+        i += 1
     }
     let euC = UnsafeBufferPointer(eu), elC = UnsafeBufferPointer(el)
     let tu = _sumUp(euC, 0, K)    // >= Σ e^{u_i - m1}
     let tl = _sumDown(elC, 0, K)  // <= Σ e^{l_i - n1}
-    let g = Double.expDown(Double.subDown(n1, m1))  // <= e^{n1 - m1} <= 1
-    let h = Double.expUp(Double.subUp(m1, n1))      // >= e^{m1 - n1} >= 1
-    for j in 0..<K {
-        // Lower bound of p_j: e^{l_j - m1} / (e^{l_j - m1} + Σ_{i≠j} e^{u_i - m1}).
-        if j != a {
-            let s = Double.subUp(tu, eu[j])  // >= Σ_{i≠j} e^{u_i-m1} >= eu[a] = 1
-            let x = Double.mulDown(el[j], g) // <= e^{l_j - m1}
-            lo[j] = x >= 0x1p-1000 ? Double.divDown(x, Double.addUp(x, s)) : _exactLower(l[j], s, m1)
+    let g = SoundExp.down(Double.subDown(n1, m1))  // <= e^{n1 - m1} <= 1
+    let h = SoundExp.up(Double.subUp(m1, n1))      // >= e^{m1 - n1} >= 1
+    // Fast path for all j (the fix-up loop below overwrites what it does not cover).
+    let vtu = SIMD8<Double>(repeating: tu), vtl = SIMD8<Double>(repeating: tl)
+    let vg = SIMD8<Double>(repeating: g), vh = SIMD8<Double>(repeating: h)
+    i = 0
+    // Running lane minima/maxima of the range conditions, reduced once after the loop
+    // (no NaN can arise while y is finite: x, e_u, e_l are in [0, 1] and the sums are >= 1).
+    var minX = SIMD8<Double>(repeating: 1), minQ = SIMD8<Double>(repeating: 1)
+    var minEu = SIMD8<Double>(repeating: 1), maxY = SIMD8<Double>(repeating: 0)
+    while i + 8 <= K {
+        let euv = UnsafeRawPointer(eup + i).loadUnaligned(as: SIMD8<Double>.self)
+        let elv = UnsafeRawPointer(elp + i).loadUnaligned(as: SIMD8<Double>.self)
+        let x = elv * vg, y = euv * vh
+        let qlo = _quotientLower(x, vtu - euv), qhi = _quotientUpper(y, vtl - elv)
+        UnsafeMutableRawPointer(lop + i).storeBytes(of: qlo, as: SIMD8<Double>.self)
+        UnsafeMutableRawPointer(hip + i).storeBytes(of: qhi, as: SIMD8<Double>.self)
+        minX = pointwiseMin(minX, x); minEu = pointwiseMin(minEu, euv)
+        minQ = pointwiseMin(minQ, pointwiseMin(qlo, qhi)); maxY = pointwiseMax(maxY, y)
+        i += 8
+    }
+    let inRange = minX.min() >= 0x1p-1000 && minEu.min() >= 0x1p-1000 && minQ.min() >= 0x1p-1021
+        && maxY.max() < 0x1p1020
+    // The scalar tail, or any lane out of range, sends the loop below over every coordinate.
+    let needsFixUp = i < K || !inRange
+    // Fix-up: coordinates outside the fast path's proven range (and the tail).
+    for j in (needsFixUp ? 0 : K)..<K {
+        if j >= i {
+            lo[j] = _quotientLower(SIMD8(repeating: el[j] * g), SIMD8(repeating: tu - eu[j]))[0]
+            hi[j] = _quotientUpper(SIMD8(repeating: eu[j] * h), SIMD8(repeating: tl - el[j]))[0]
         }
-        // Upper bound of p_j: e^{u_j - n1} / (e^{u_j - n1} + Σ_{i≠j} e^{l_i - n1}).
+        if j != a {
+            let x = el[j] * g
+            if !(x >= 0x1p-1000) || !(lo[j] >= 0x1p-1021) {  // outside the a-priori bound's range
+                lo[j] = _exactLower(l[j], Double.subUp(tu, eu[j]), m1)
+            }
+        }
         if j != b {
-            let s = Swift.max(Double.subDown(tl, el[j]), 1)  // <= Σ_{i≠j} e^{l_i-n1}, which is >= el[b] = 1
-            let y = Double.mulUp(eu[j], h)                    // >= e^{u_j - n1}
-            if eu[j] >= 0x1p-1000 && y.isFinite {
-                hi[j] = Swift.min(Double.divUp(y, Double.addDown(y, s)), 1)
-            } else {
-                hi[j] = _exactUpper(u[j], s, n1)
+            let y = eu[j] * h
+            if !(eu[j] >= 0x1p-1000) || !(y + Swift.max(tl - el[j], 1)).isFinite || !(hi[j] >= 0x1p-1021) {
+                hi[j] = _exactUpper(u[j], Swift.max(Double.subDown(tl, el[j]), 1), n1)
             }
         }
     }
@@ -259,4 +299,76 @@ func _perCoordinateKernel(
     lo[a] = _exactLower(l[a], sa, shiftA)
     let (sb, shiftB) = _sumExcluding(b, elC, n1, l, up: false)
     hi[b] = _exactUpper(u[b], sb, shiftB)
+}
+
+/// Index of the first maximum of p[0..<n] (n >= 1): a SIMD max, then a scan for it.
+@inlinable
+func _argmax(_ p: UnsafePointer<Double>, _ n: Int) -> Int {
+    var m = p[0]
+    var i = 0
+    if n >= 8 {
+        var v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+        i = 8
+        while i + 8 <= n {
+            v = pointwiseMax(v, UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self))
+            i += 8
+        }
+        m = v.max()
+    }
+    while i < n { m = Swift.max(m, p[i]); i += 1 }
+    var k = 0
+    while p[k] != m { k += 1 }
+    return k
+}
+
+/// `a - b` rounded up, lane by lane, for finite a <= b (result <= 0): TwoSum gives the exact
+/// error; a positive error moves the (negative) result one ulp toward zero (bit pattern - 1).
+/// An overflow to -inf becomes -greatestFiniteMagnitude (still >= the exact difference).
+@inlinable @inline(__always)
+func _subUpNonpositive(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
+    let s = a - b
+    let bb = s - a
+    let err = (a - (s - bb)) + (-b - bb)  // a - b = s + err exactly (finite s)
+    let bits = unsafeBitCast(s, to: SIMD8<UInt64>.self)
+    var r = s.replacing(with: unsafeBitCast(bits &- 1, to: SIMD8<Double>.self), where: (err .> 0) .& (s .< 0))
+    r.replace(with: -.greatestFiniteMagnitude, where: r .== -.infinity)
+    return r
+}
+
+/// `a - b` rounded down, lane by lane, for finite a <= b (result <= 0): a negative error moves
+/// the (negative) result one ulp away from zero (bit pattern + 1). -inf stays (a valid lower bound).
+@inlinable @inline(__always)
+func _subDownNonpositive(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
+    let s = a - b
+    let bb = s - a
+    let err = (a - (s - bb)) + (-b - bb)
+    let bits = unsafeBitCast(s, to: SIMD8<UInt64>.self)
+    return s.replacing(with: unsafeBitCast(bits &+ 1, to: SIMD8<Double>.self), where: (err .< 0) .& (s .< 0) .& (s .> -.infinity))
+}
+
+/// Lower bound of X/(X + S) from x̂ = RN(x_lo) and ŝ = RN(s_up) with x_lo <= X, s_up >= S,
+/// x̂ >= 2^-1000 and s_up >= 1 (the caller's fix-up covers other lanes).
+///
+/// Error rule (u = 2^-53, no underflow in range): X >= x̂/(1+u), S <= ŝ/(1-u), so
+/// X/(X+S) >= x̂(1-u)/((x̂+ŝ)(1+u)); the computed q̂ = RN(x̂/RN(x̂+ŝ)) satisfies
+/// x̂/(x̂+ŝ) >= q̂(1-u)/(1+u). Hence X/(X+S) >= q̂((1-u)/(1+u))^2 >= RN(q̂(1 - 5u)), since
+/// (1-5u)(1+u) <= ((1-u)/(1+u))^2. (1 - 5u is exact.)
+@inlinable @inline(__always)
+func _quotientLower(_ x: SIMD8<Double>, _ s: SIMD8<Double>) -> SIMD8<Double> {
+    let q = x / (x + s)
+    return q * SIMD8(repeating: 0x1.ffffffffffffbp-1)
+}
+
+/// Upper bound of Y/(Y + S) from ŷ = RN(y_up) and ŝ = RN(s_lo) with y_up >= Y, s_lo <= S,
+/// S >= 1, ŷ >= 2^-1000 and ŷ + max(ŝ,1) finite (the caller's fix-up covers other lanes).
+///
+/// Error rule: Y <= ŷ/(1-u), S >= max(ŝ, 1)/(1+u), so Y/(Y+S) <= q̂((1+u)/(1-u))^2 with
+/// q̂ = RN(ŷ/RN(ŷ + max(ŝ, 1))), and RN(q̂(1 + 6u)) >= q̂(1+6u)(1-u) >= q̂((1+u)/(1-u))^2.
+/// Capped at 1 (p <= 1).
+@inlinable @inline(__always)
+func _quotientUpper(_ y: SIMD8<Double>, _ s: SIMD8<Double>) -> SIMD8<Double> {
+    let sc = s.replacing(with: 1, where: .!(s .>= 1))
+    let q = y / (y + sc)
+    let r = q * SIMD8(repeating: 0x1.0000000000003p0)
+    return r.replacing(with: 1, where: .!(r .<= 1))
 }

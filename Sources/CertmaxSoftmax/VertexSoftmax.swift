@@ -33,10 +33,11 @@ public enum VertexSoftmax {
         _checkBox(lower, upper, temperature, "VertexSoftmax.objective")
         precondition(c.count == lower.count, "VertexSoftmax.objective: c and the box differ in length")
         for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "VertexSoftmax.objective: |c_i| must be finite and <= 2^1000") }
-        let sc = ScaledScores(lower: lower, upper: upper, temperature: temperature)
+        // Exact scores; the sweep divides each score difference by T itself.
+        let sc = ScaledScores(lower: lower, upper: upper, temperature: 1)
         let order = sortedOrder(c)
         let ws = Workspace(capacity: c.count)
-        return objective(c: c, order: order, scores: sc, lower: lower, upper: upper, workspace: ws)
+        return objective(c: c, order: order, scores: sc, temperature: temperature, lower: lower, upper: upper, workspace: ws)
     }
 
     /// Indices of `c` sorted ascending (ties by index): the threshold order.
@@ -46,11 +47,12 @@ public enum VertexSoftmax {
     }
 
     @usableFromInline
-    static func objective(c: [Double], order: [Int], scores sc: ScaledScores, lower: [Double], upper: [Double],
+    static func objective(c: [Double], order: [Int], scores sc: ScaledScores, temperature t: Double = 1,
+                          lower: [Double], upper: [Double],
                           workspace ws: Workspace) -> ObjectiveEnclosure {
         let K = c.count
-        let mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc)
-        let mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc)
+        let mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc, temperature: t)
+        let mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc, temperature: t)
         func vertex(_ k: Int, reversed: Bool) -> [Double] {
             var v = lower
             for p in 0..<k { let i = reversed ? order[K - 1 - p] : order[p]; v[i] = upper[i] }
@@ -66,10 +68,10 @@ public enum VertexSoftmax {
     /// Reusable scratch space for the sweep (suffix sums), so repeated calls allocate nothing.
     public final class Workspace {
         @usableFromInline var sl: [Double] = []
-        @usableFromInline var bdn: [Double] = []
-        @usableFromInline var bup: [Double] = []
-        @usableFromInline var nbdn: [Double] = []
-        @usableFromInline var nbup: [Double] = []
+        @usableFromInline var bdn: [_CompensatedSum] = []
+        @usableFromInline var bup: [_CompensatedSum] = []
+        @usableFromInline var nbdn: [_CompensatedSum] = []
+        @usableFromInline var nbup: [_CompensatedSum] = []
 
         /// Scratch for boxes of up to `capacity` scores (grows on demand).
         public init(capacity: Int = 0) { reserve(capacity) }
@@ -77,7 +79,10 @@ public enum VertexSoftmax {
         @usableFromInline func reserve(_ k: Int) {
             if sl.count < k + 1 {
                 sl = [Double](repeating: 0, count: k + 1)
-                bdn = sl; bup = sl; nbdn = sl; nbup = sl
+                bdn = [_CompensatedSum](repeating: _CompensatedSum(up: false), count: k + 1)
+                nbdn = bdn
+                bup = [_CompensatedSum](repeating: _CompensatedSum(up: true), count: k + 1)
+                nbup = bup
             }
         }
 
@@ -87,12 +92,59 @@ public enum VertexSoftmax {
         ///
         /// Position p of the threshold order is element `reversed ? order[K-1-p] : order[p]`;
         /// its coefficient is `negate ? -c[i] : c[i]` (ascending along the positions).
+        /// Sums are compensated (`_CompensatedSum`), so each candidate's numerator and
+        /// denominator are within about one ulp of the exact sums of their (directed) terms.
         @usableFromInline
-        func sweep(c: [Double], order: [Int], reversed: Bool, negate: Bool, scores sc: ScaledScores)
-            -> (lower: Double, upper: Double, k: Int)
+        func sweep(c: [Double], order: [Int], reversed: Bool, negate: Bool, scores sc: ScaledScores,
+                   temperature t: Double = 1) -> (lower: Double, upper: Double, k: Int)
         {
+            reserve(c.count)
+            return c.withUnsafeBufferPointer { c in
+                order.withUnsafeBufferPointer { order in
+                    sc.lowerDown.withUnsafeBufferPointer { ld in
+                        sc.lowerUp.withUnsafeBufferPointer { lu in
+                            sc.upperDown.withUnsafeBufferPointer { ud in
+                                sc.upperUp.withUnsafeBufferPointer { uu in
+                                    sl.withUnsafeMutableBufferPointer { sl in
+                                        bdn.withUnsafeMutableBufferPointer { bdn in
+                                            bup.withUnsafeMutableBufferPointer { bup in
+                                                nbdn.withUnsafeMutableBufferPointer { nbdn in
+                                                    nbup.withUnsafeMutableBufferPointer { nbup in
+                                                        Self._sweep(c, order, reversed, negate, ld, lu, ud, uu, t,
+                                                                    sl, bdn, bup, nbdn, nbup)
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        @usableFromInline
+        static func _sweep(
+            _ c: UnsafeBufferPointer<Double>, _ order: UnsafeBufferPointer<Int>, _ reversed: Bool, _ negate: Bool,
+            _ lowerDown: UnsafeBufferPointer<Double>, _ lowerUp: UnsafeBufferPointer<Double>,
+            _ upperDown: UnsafeBufferPointer<Double>, _ upperUp: UnsafeBufferPointer<Double>, _ t: Double,
+            _ sl: UnsafeMutableBufferPointer<Double>,
+            _ bdn: UnsafeMutableBufferPointer<_CompensatedSum>, _ bup: UnsafeMutableBufferPointer<_CompensatedSum>,
+            _ nbdn: UnsafeMutableBufferPointer<_CompensatedSum>, _ nbup: UnsafeMutableBufferPointer<_CompensatedSum>
+        ) -> (lower: Double, upper: Double, k: Int) {
             let K = c.count
-            reserve(K)
+            // Exponent arguments (a - b)/T, rounded down / up, for scores (or score enclosure
+            // ends) a and reference scores b. The shifts are scores, not scaled scores, so each
+            // argument carries one rounding relative to itself (the dominant terms, whose
+            // arguments are near 0, stay accurate for any T).
+            @inline(__always) func argDown(_ a: Double, _ b: Double) -> Double {
+                t == 1 ? Double.subDown(a, b) : Double.divDown(Double.subDown(a, b), t)
+            }
+            @inline(__always) func argUp(_ a: Double, _ b: Double) -> Double {
+                t == 1 ? Double.subUp(a, b) : Double.divUp(Double.subUp(a, b), t)
+            }
             @inline(__always) func elem(_ p: Int) -> Int { reversed ? order[K - 1 - p] : order[p] }
             @inline(__always) func coef(_ i: Int) -> Double { negate ? -c[i] : c[i] }
             let cmin = coef(elem(0))
@@ -102,66 +154,66 @@ public enum VertexSoftmax {
 
             // Suffix pass: positions p..K-1 at their lower score, relative to the suffix's
             // largest (upper-rounded) lower score SL[p]. B = Σ e^{l - SL} (>= ~1), NB = Σ d e^{l - SL}.
-            sl[K] = -.infinity; bdn[K] = 0; bup[K] = 0; nbdn[K] = 0; nbup[K] = 0
+            sl[K] = -.infinity
+            var bD = _CompensatedSum(up: false), bU = _CompensatedSum(up: true)
+            var nD = _CompensatedSum(up: false), nU = _CompensatedSum(up: true)
+            bdn[K] = bD; bup[K] = bU; nbdn[K] = nD; nbup[K] = nU
             var shift = -Double.infinity
-            var bD = 0.0, bU = 0.0, nD = 0.0, nU = 0.0
             var p = K - 1
             while p >= 0 {
                 let i = elem(p)
-                let xd = sc.lowerDown[i], xu = sc.lowerUp[i]
+                let xd = lowerDown[i], xu = lowerUp[i]
                 if xu > shift {
                     if shift != -.infinity {
-                        let rD = Double.expDown(Double.subDown(shift, xu)), rU = Double.expUp(Double.subUp(shift, xu))
-                        bD = Double.mulDown(bD, rD); nD = Double.mulDown(nD, rD)
-                        bU = Double.mulUp(bU, rU); nU = Double.mulUp(nU, rU)
+                        let rD = Double.expDown(argDown(shift, xu)), rU = Double.expUp(argUp(shift, xu))
+                        bD.scale(rD); nD.scale(rD); bU.scale(rU); nU.scale(rU)
                     }
                     shift = xu
                 }
-                let tD = Double.expDown(Double.subDown(xd, shift)), tU = Double.expUp(Double.subUp(xu, shift))
-                bD = Double.addDown(bD, tD); bU = Double.addUp(bU, tU)
-                nD = Double.addDown(nD, Double.mulDown(dDown(i), tD)); nU = Double.addUp(nU, Double.mulUp(dUp(i), tU))
+                let tD = Double.expDown(argDown(xd, shift)), tU = Double.expUp(argUp(xu, shift))
+                bD.add(tD); bU.add(tU)
+                nD.addProduct(dDown(i), tD); nU.addProduct(dUp(i), tU)
                 sl[p] = shift; bdn[p] = bD; bup[p] = bU; nbdn[p] = nD; nbup[p] = nU
                 p -= 1
             }
 
             // Forward pass: positions 0..k-1 at their upper score, relative to PU.
             var pu = -Double.infinity
-            var aD = 0.0, aU = 0.0, naD = 0.0, naU = 0.0
+            var aD = _CompensatedSum(up: false), aU = _CompensatedSum(up: true)
+            var naD = _CompensatedSum(up: false), naU = _CompensatedSum(up: true)
             var bestLower = Double.infinity, bestUpper = Double.infinity, bestK = 0
             for k in 0...K {
                 let sk = sl[k]
                 let m = Swift.max(pu, sk)
-                let faD = pu == m ? 1 : Double.expDown(Double.subDown(pu, m))
-                let faU = pu == m ? 1 : Double.expUp(Double.subUp(pu, m))
-                let fbD = sk == m ? 1 : Double.expDown(Double.subDown(sk, m))
-                let fbU = sk == m ? 1 : Double.expUp(Double.subUp(sk, m))
-                let dD = Double.addDown(_mul0Down(aD, faD), _mul0Down(bdn[k], fbD))
-                let dU = Double.addUp(_mul0Up(aU, faU), _mul0Up(bup[k], fbU))
-                let numD = Double.addDown(_mul0Down(naD, faD), _mul0Down(nbdn[k], fbD))
-                let numU = Double.addUp(_mul0Up(naU, faU), _mul0Up(nbup[k], fbU))
+                let faD = pu == m ? 1 : Double.expDown(argDown(pu, m))
+                let faU = pu == m ? 1 : Double.expUp(argUp(pu, m))
+                let fbD = sk == m ? 1 : Double.expDown(argDown(sk, m))
+                let fbU = sk == m ? 1 : Double.expUp(argUp(sk, m))
+                let dD = _CompensatedSum.sum(aD.scaled(faD), bdn[k].scaled(fbD))
+                let dU = _CompensatedSum.sum(aU.scaled(faU), bup[k].scaled(fbU))
+                let numD = _CompensatedSum.sum(naD.scaled(faD), nbdn[k].scaled(fbD))
+                let numU = _CompensatedSum.sum(naU.scaled(faU), nbup[k].scaled(fbU))
                 // dD > 0: the term of the candidate's largest score is e^{-(1 ulp)} or 1.
-                let gLo = Swift.max(Double.divDown(numD, dU), 0)
+                let gLo = Swift.max(Double.divDown(Swift.max(numD, 0), dU), 0)
                 let gHi = Double.divUp(numU, dD)
                 let fLo = Double.addDown(cmin, gLo), fHi = Double.addUp(cmin, gHi)
                 if fLo < bestLower { bestLower = fLo }
                 if fHi < bestUpper { bestUpper = fHi; bestK = k }
                 if k == K { break }
                 let i = elem(k)
-                let xd = sc.upperDown[i], xu = sc.upperUp[i]
+                let xd = upperDown[i], xu = upperUp[i]
                 if xu > pu {
                     if pu != -.infinity {
-                        let rD = Double.expDown(Double.subDown(pu, xu)), rU = Double.expUp(Double.subUp(pu, xu))
-                        aD = Double.mulDown(aD, rD); naD = Double.mulDown(naD, rD)
-                        aU = Double.mulUp(aU, rU); naU = Double.mulUp(naU, rU)
+                        let rD = Double.expDown(argDown(pu, xu)), rU = Double.expUp(argUp(pu, xu))
+                        aD.scale(rD); naD.scale(rD); aU.scale(rU); naU.scale(rU)
                     }
                     pu = xu
                 }
-                let tD = Double.expDown(Double.subDown(xd, pu)), tU = Double.expUp(Double.subUp(xu, pu))
-                aD = Double.addDown(aD, tD); aU = Double.addUp(aU, tU)
-                naD = Double.addDown(naD, Double.mulDown(dDown(i), tD)); naU = Double.addUp(naU, Double.mulUp(dUp(i), tU))
+                let tD = Double.expDown(argDown(xd, pu)), tU = Double.expUp(argUp(xu, pu))
+                aD.add(tD); aU.add(tU)
+                naD.addProduct(dDown(i), tD); naU.addProduct(dUp(i), tU)
             }
-            // The exact minimum lies in [bestLower, bestUpper]; keep the interval ordered even
-            // when both ends round to the same neighbourhood.
+            // The exact minimum lies in [bestLower, bestUpper].
             return (Swift.min(bestLower, bestUpper), bestUpper, bestK)
         }
     }

@@ -124,6 +124,17 @@ struct GapChecker {
             // Split the widest coordinate.
             var k = 0
             for i in lo.indices where hi[i] - lo[i] > hi[k] - lo[k] { k = i }
+            if hi[k] == lo[k] {
+                // A point: decide exactly with MPFR (p_j enclosed at 256 bits, f evaluated exactly).
+                let o = MPFROracle(bits: 256).perCoordinate(lower: lo, upper: lo, temperature: temperature)
+                var fx = BigFloat(f.intercept, precision: 2400)
+                for i in lo.indices {
+                    fx = fx.adding(BigFloat(f.coefficients[i], precision: 2400).multiplied(by: BigFloat(lo[i], precision: 2400), precision: 2400), precision: 2400)
+                }
+                let pLo = lo.count == 1 ? BigFloat(1) : o[j].min.0, pHi = lo.count == 1 ? BigFloat(1) : o[j].max.1
+                if isLower ? fx <= pLo : fx >= pHi { continue }
+                return (false, boxes, "at the point \(lo): f = \(fx), p in [\(pLo), \(pHi)]")
+            }
             if hi[k] - lo[k] <= 1e-12 * Swift.max(1, abs(mid[k])) {
                 return (false, boxes, "cannot separate the gap from 0 near \(mid) (gap enclosure \(gp))")
             }

@@ -129,12 +129,12 @@ struct PerCoordinateTests {
         var l = [Double](), u = [Double]()
         for _ in 0..<(rows * K) { let x = g.uniform(-30, 30); l.append(x); u.append(x + g.uniform(0, 4)) }
         let plan = ObjectivePlan(coefficients: objs)
-        let saved = BatchedSoftmax.parallelThreshold
-        BatchedSoftmax.parallelThreshold = parallel ? 1 : Int.max
-        defer { BatchedSoftmax.parallelThreshold = saved }
-        let res = BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, temperature: 0.7, witnesses: true)
+        let threshold = parallel ? 1 : Int.max
+        let res = BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, temperature: 0.7, witnesses: true,
+                                            parallelThreshold: threshold)
         var lo = [Double](repeating: 0, count: rows * K), hi = lo
-        BatchedSoftmax.perCoordinate(lower: l, upper: u, rows: rows, count: K, temperature: 0.7, lowerOut: &lo, upperOut: &hi)
+        BatchedSoftmax.perCoordinate(lower: l, upper: u, rows: rows, count: K, temperature: 0.7, lowerOut: &lo, upperOut: &hi,
+                                     parallelThreshold: threshold)
         for r in 0..<rows {
             let lr = Array(l[(r * K)..<((r + 1) * K)]), ur = Array(u[(r * K)..<((r + 1) * K)])
             for (k, c) in objs.enumerated() {

@@ -11,6 +11,7 @@ let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "radius", run: runRadiusBenchmarks),
     (name: "lp", run: runLPBenchmarks),
     (name: "verify", run: runVerifyBenchmarks),
+    (name: "softmax", run: runSoftmaxBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))
