@@ -23,6 +23,11 @@ import Foundation
 /// n the number of zeros in the open disk |s| < R, and n = round(S / 2 pi) is certified
 /// when E + |S - 2 pi round(S / 2 pi)| < pi.
 ///
+/// Scaling: every evaluation is of e^{-M} G for a Double M near the largest real exponent
+/// (`ExponentialSum.scale(for:)`), so nothing overflows; a positive factor changes no
+/// argument and no half-plane membership, so the counting argument is unchanged (the
+/// naive and mean-value enclosures of one arc share the same M, so they can be intersected).
+///
 /// Arc parameterization: angles are Doubles 0 = t_0 < t_1 < ... < t_{N-1} < 2 pi; the
 /// last arc is enclosed with the angle interval [t_{N-1}, up(2 pi)] and its end value is
 /// the value at angle 0 (the same point of the circle), so the arcs cover the circle
@@ -84,7 +89,7 @@ struct CircleZeroCounter {
     mutating func count(radius r: Double) -> Int? {
         guard r > 0, r.isFinite else { return nil }
         let startBox = arcBox(r, 0, 0)
-        let p0 = g.evaluate(startBox, derivative: false).value
+        let p0 = g.evaluate(startBox, derivative: false, scale: g.scale(for: startBox)).value
         let n0 = Int(Swift.min(Swift.max((8 * r * g.maxFrequency).rounded(.up), 16), 16384))
         let step = 2 * Double.pi / Double(n0)
         var stack: [(Double, Double, Bool)] = []
@@ -98,14 +103,17 @@ struct CircleZeroCounter {
             if arcEvaluations >= maxArcEvaluations { return nil }
             arcEvaluations += 1
             let box = arcBox(r, lo, last ? Self.twoPiUp : hi)
-            let naive = g.evaluate(box, derivative: false).value
+            // One positive scale e^{-M} per arc (arguments and zero exclusion are unchanged).
+            let m = g.scale(for: box)
+            let naive = g.evaluate(box, derivative: false, scale: m).value
             var w = naive
             if Self.halfPlane(naive) == nil {
-                let mv = g.meanValueEnclosure(box)
+                let mv = g.meanValueEnclosure(box, scale: m)
                 w = ComplexInterval(re: naive.re.intersection(mv.re), im: naive.im.intersection(mv.im))
             }
             if let hp = Self.halfPlane(w) {
-                let endVal = last ? p0 : g.evaluate(arcBox(r, hi, hi), derivative: false).value
+                let endBox = arcBox(r, hi, hi)
+                let endVal = last ? p0 : g.evaluate(endBox, derivative: false, scale: g.scale(for: endBox)).value
                 if let a = Self.phase(startVal, hp), let b = Self.phase(endVal, hp) {
                     let d = b.phi - a.phi
                     sum += d

@@ -172,12 +172,17 @@ public func exactTaylorRadius(
     }
 
     // 3-5. Bisection with a Krawczyk shortcut.
-    var triedKrawczyk = false
+    // Krawczyk attempts: once the bracket is within 1e-2, and again each time bisection
+    // has shrunk it 8-fold since the last attempt (dense zeros can make the first proven
+    // zero not the nearest one), at most 6 times.
+    var krawczykAttempts = 0
+    var lastKrawczykWidth = Double.infinity
     failures = 0
     while (hi - lo) > target * lo {
         if counter.arcEvaluations >= counter.maxArcEvaluations { return result(.notCertified) }
-        if !triedKrawczyk && (hi - lo) <= 1e-2 * lo {
-            triedKrawczyk = true
+        if krawczykAttempts < 6 && (hi - lo) <= 1e-2 * lo && (hi - lo) * 8 <= lastKrawczykWidth {
+            krawczykAttempts += 1
+            lastKrawczykWidth = hi - lo
             if let k = locateAndProveZero(g, lo: lo, hi: hi) {
                 zero = k.center
                 let kHi = k.magnitudeUpper
@@ -211,35 +216,58 @@ public func exactTaylorRadius(
     return result((hi - lo) <= target * lo ? .certified : .notCertified)
 }
 
+/// Decides whether a sample's exact Taylor radius exceeds `radius` with one certified zero
+/// count: true when F has no zero in the closed disk |tau| <= radius (then the radius is
+/// > `radius`), false when F has a zero in the open disk (radius < `radius`), nil when the
+/// count could not be certified within `maxArcEvaluations`.
+///
+/// Soundness: the count is on |s| < R_s with R_s = radius / T rounded up, so T R_s >= radius.
+public func taylorRadiusExceeds(logits z: [Double], directions a: [Double], temperature: Double = 1,
+                                radius: Double, maxArcEvaluations: Int = 200_000) -> Bool? {
+    precondition(z.count == a.count && !z.isEmpty)
+    guard radius.isFinite, radius > 0 else { return nil }
+    if Set(a).count == 1 { return true }
+    let rs = temperature == 1 ? radius : Double.divUp(radius, temperature)
+    var counter = CircleZeroCounter(ExponentialSum(logits: z, directions: a, temperature: temperature),
+                                    maxArcEvaluations: maxArcEvaluations)
+    guard let n = counter.count(radius: rs) else { return nil }
+    return n == 0
+}
+
 /// Finds a zero of G with |s| in about [lo, hi] by Newton's method from points on the
 /// circle |s| = (lo + hi)/2 where |G| is smallest, and proves it with the Krawczyk test.
 /// Returns the Krawczyk box (a certified zero lies in it), or nil.
 func locateAndProveZero(_ g: ExponentialSum, lo: Double, hi: Double) -> ComplexInterval? {
-    let r = 0.5 * (lo + hi)
-    let n = 512
-    var samples: [(Double, Double)] = []  // (|G|, angle) over the upper half circle
-    for j in 0...n {
-        let th = Double.pi * Double(j) / Double(n)
-        let v = g.pointValue(r * Foundation.cos(th), r * Foundation.sin(th))
-        samples.append(((v.fr * v.fr + v.fi * v.fi).squareRoot(), th))
-    }
-    // Local minima of |G| along the circle, smallest first.
-    var minima: [(Double, Double)] = []
-    for j in 0...n {
-        let left = j > 0 ? samples[j - 1].0 : .infinity, right = j < n ? samples[j + 1].0 : .infinity
-        if samples[j].0 <= left && samples[j].0 <= right { minima.append(samples[j]) }
-    }
-    minima.sort { $0.0 < $1.0 }
     var best: ComplexInterval?
     var bestHi = Double.infinity
-    for (_, th) in minima.prefix(6) {
-        guard let (x, y) = newtonZeroGuess(g, r * Foundation.cos(th), r * Foundation.sin(th)) else { continue }
-        let m = (x * x + y * y).squareRoot()
-        guard m <= hi * (1 + 1e-6), m >= lo * (1 - 1e-6) else { continue }
-        for rel in [1e-13, 1e-11, 1e-9] {
-            if let k = krawczykZeroBox(g, centerRe: x, centerIm: y, halfWidth: rel * m + 1e-300) {
-                if k.magnitudeUpper < bestHi { best = k; bestHi = k.magnitudeUpper }
-                break
+    for frac in [0.5, 0.1] {
+        let r = lo + frac * (hi - lo)
+        // Sample the half circle finely enough to resolve the oscillation of G (frequency up
+        // to maxFrequency along an arc of length pi r).
+        let n = Int(Swift.min(Swift.max(512, (8 * r * g.maxFrequency).rounded(.up)), 65536))
+        var samples: [(Double, Double)] = []  // (|G|, angle) over the upper half circle
+        samples.reserveCapacity(n + 1)
+        for j in 0...n {
+            let th = Double.pi * Double(j) / Double(n)
+            let v = g.pointValue(r * Foundation.cos(th), r * Foundation.sin(th))
+            samples.append(((v.fr * v.fr + v.fi * v.fi).squareRoot(), th))
+        }
+        // Local minima of |G| along the circle, smallest first.
+        var minima: [(Double, Double)] = []
+        for j in 0...n {
+            let left = j > 0 ? samples[j - 1].0 : .infinity, right = j < n ? samples[j + 1].0 : .infinity
+            if samples[j].0 <= left && samples[j].0 <= right { minima.append(samples[j]) }
+        }
+        minima.sort { $0.0 < $1.0 }
+        for (_, th) in minima.prefix(8) {
+            guard let (x, y) = newtonZeroGuess(g, r * Foundation.cos(th), r * Foundation.sin(th)) else { continue }
+            let m = (x * x + y * y).squareRoot()
+            guard m <= hi * (1 + 1e-6), m >= lo * (1 - 1e-6) else { continue }
+            for rel in [1e-13, 1e-11, 1e-9] {
+                if let k = krawczykZeroBox(g, centerRe: x, centerIm: y, halfWidth: rel * m + 1e-300) {
+                    if k.magnitudeUpper < bestHi { best = k; bestHi = k.magnitudeUpper }
+                    break
+                }
             }
         }
     }

@@ -44,16 +44,35 @@ public struct ExponentialSum: Sendable {
 
     public var count: Int { offsets.count }
 
-    /// Enclosures of G and G' over the rectangle `s` (naive interval evaluation).
+    /// A Double near max_k Re(c_k + b_k s) over the rectangle `s`, used as the scale M of
+    /// `evaluate`. Any finite value is sound; this choice keeps the largest term near 1 so
+    /// nothing overflows however large |s| or the logit gaps are.
+    public func scale(for s: ComplexInterval) -> Double {
+        let lo = s.re.lower, hi = s.re.upper
+        guard lo.isFinite, hi.isFinite else { return 0 }
+        var m = -Double.infinity
+        for k in 0..<offsetMid.count {
+            let b = frequencyMid[k]
+            m = Swift.max(m, offsetMid[k] + Swift.max(b * lo, b * hi))
+        }
+        return m.isFinite ? m : 0
+    }
+
+    /// Enclosures of e^{-M} G and e^{-M} G' over the rectangle `s` (naive interval
+    /// evaluation of sum_k e^{(c_k - M) + b_k s}).
     ///
-    /// Soundness: G(s') ∈ value and G'(s') ∈ derivative for every s' in `s`.
+    /// Soundness: e^{-M} G(s') ∈ value and e^{-M} G'(s') ∈ derivative for every s' in `s`.
+    /// The factor e^{-M} is a positive real constant, so it changes neither whether the
+    /// enclosure excludes 0, nor its half plane, nor any argument; callers that combine
+    /// several evaluations (mean-value form, Krawczyk) pass the same M to all of them.
     /// Complexity: O(K) complex interval exponentials.
-    public func evaluate(_ s: ComplexInterval, derivative: Bool = true) -> (value: ComplexInterval, derivative: ComplexInterval) {
+    public func evaluate(_ s: ComplexInterval, derivative: Bool = true, scale m: Double = 0) -> (value: ComplexInterval, derivative: ComplexInterval) {
         var fr = Interval.zero, fi = Interval.zero
         var dr = Interval.zero, di = Interval.zero
         for k in 0..<offsets.count {
             let b = frequencies[k]
-            let e = ComplexInterval(re: offsets[k] + b * s.re, im: b * s.im).exp()
+            let c = m == 0 ? offsets[k] : offsets[k] - m
+            let e = ComplexInterval(re: c + b * s.re, im: b * s.im).exp()
             fr += e.re; fi += e.im
             if derivative {
                 dr += b * e.re; di += b * e.im
@@ -62,16 +81,17 @@ public struct ExponentialSum: Sendable {
         return (ComplexInterval(re: fr, im: fi), ComplexInterval(re: dr, im: di))
     }
 
-    /// An enclosure of G over the rectangle `box` by the mean-value form
-    /// G(s) ∈ G(c) + G'(box) (box - c), c the centre of `box`.
+    /// An enclosure of e^{-M} G over the rectangle `box` by the mean-value form
+    /// e^{-M} G(s) ∈ e^{-M} G(c) + e^{-M} G'(box) (box - c), c the centre of `box`.
     ///
     /// Soundness: for holomorphic G and s in the convex set `box`,
     /// G(s) - G(c) = (s - c) ∫_0^1 G'(c + u (s - c)) du, and the integral (an average of
-    /// values in the convex rectangle G'(box)) lies in that rectangle.
-    public func meanValueEnclosure(_ box: ComplexInterval) -> ComplexInterval {
+    /// values in the convex rectangle G'(box)) lies in that rectangle; both evaluations use
+    /// the same scale M.
+    public func meanValueEnclosure(_ box: ComplexInterval, scale m: Double = 0) -> ComplexInterval {
         let c = box.center
-        let atCenter = evaluate(ComplexInterval(c.re, c.im), derivative: false).value
-        let slope = evaluate(box, derivative: true).derivative
+        let atCenter = evaluate(ComplexInterval(c.re, c.im), derivative: false, scale: m).value
+        let slope = evaluate(box, derivative: true, scale: m).derivative
         let offset = ComplexInterval(re: box.re - c.re, im: box.im - c.im)
         let mv = atCenter + slope * offset
         return mv
@@ -79,10 +99,14 @@ public struct ExponentialSum: Sendable {
 
     /// G and G' at a point in plain floating point (midpoint coefficients; no guarantee).
     func pointValue(_ x: Double, _ y: Double) -> (fr: Double, fi: Double, dr: Double, di: Double) {
+        // Scaled by e^{-M}, M the largest real exponent (Newton steps G/G' are unchanged).
+        var m = -Double.infinity
+        for k in 0..<offsetMid.count { m = Swift.max(m, offsetMid[k] + frequencyMid[k] * x) }
+        if !m.isFinite { m = 0 }
         var fr = 0.0, fi = 0.0, dr = 0.0, di = 0.0
         for k in 0..<offsetMid.count {
             let b = frequencyMid[k]
-            let mag = Foundation.exp(offsetMid[k] + b * x)
+            let mag = Foundation.exp(offsetMid[k] + b * x - m)
             let er = mag * Foundation.cos(b * y), ei = mag * Foundation.sin(b * y)
             fr += er; fi += ei; dr += b * er; di += b * ei
         }

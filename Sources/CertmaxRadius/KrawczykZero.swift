@@ -21,14 +21,16 @@ func krawczykZeroBox(_ g: ExponentialSum, centerRe x: Double, centerIm y: Double
     let c = ComplexInterval(x, y)
     let b = ComplexInterval(re: Interval(uncheckedLower: Double.subDown(x, r), upper: Double.addUp(x, r)),
                             im: Interval(uncheckedLower: Double.subDown(y, r), upper: Double.addUp(y, r)))
-    let atC = g.evaluate(c, derivative: true)
+    // One scale M for both evaluations: the test is then run on e^{-M} G (same zeros).
+    let m = g.scale(for: b)
+    let atC = g.evaluate(c, derivative: true, scale: m)
     let (dr, di) = atC.derivative.center
     let den = dr * dr + di * di
     guard den.isFinite, den > 0 else { return nil }
     let yr = dr / den, yi = -di / den
     guard yr.isFinite, yi.isFinite, yr != 0 || yi != 0 else { return nil }
     let yc = ComplexInterval(yr, yi)
-    let slope = g.evaluate(b, derivative: true).derivative
+    let slope = g.evaluate(b, derivative: true, scale: m).derivative
     let k = c - yc * atC.value + (ComplexInterval(1, 0) - yc * slope) * (b - c)
     guard b.re.contains(k.re), b.im.contains(k.im), !k.re.isEmpty, !k.im.isEmpty else { return nil }
     return k

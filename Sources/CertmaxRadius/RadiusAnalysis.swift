@@ -3,15 +3,31 @@ import Dispatch
 
 /// What to compute for a batch.
 public struct RadiusOptions: Sendable, Equatable {
-    /// Also enclose each sample's exact radius (argument principle; slower).
+    /// Which samples get an exact radius enclosure (argument principle; slower).
+    public enum ExactScope: String, Sendable, CaseIterable {
+        /// Every sample.
+        case all
+        /// Only the samples needed for the batch radius: samples in increasing order of
+        /// their refined bound until the next refined bound is >= the smallest exact upper
+        /// bound U found; a sample whose certified zero count at U is 0 (radius > U) is
+        /// screened out with lower bound U instead of being enclosed. No skipped or screened
+        /// sample can be below the batch radius's upper bound.
+        case bottleneck
+    }
+
+    /// Also enclose exact radii (of all samples, or of the bottleneck candidates).
     public var exact: Bool
+    /// Which samples get the exact enclosure when `exact` is true.
+    public var exactScope: ExactScope
     /// Controller factor theta > 0 of the largest safe step tau' = min(tau, theta rho).
     public var theta: Double
     /// Options of the exact enclosure.
     public var exactOptions: ExactRadiusOptions
 
-    public init(exact: Bool = false, theta: Double = 1, exactOptions: ExactRadiusOptions = ExactRadiusOptions()) {
+    public init(exact: Bool = false, theta: Double = 1, exactOptions: ExactRadiusOptions = ExactRadiusOptions(),
+                exactScope: ExactScope = .all) {
         self.exact = exact
+        self.exactScope = exactScope
         self.theta = theta
         self.exactOptions = exactOptions
     }
@@ -22,9 +38,19 @@ public struct SampleRadius: Sendable, Equatable {
     public var rhoA: Double
     public var refined: Double
     public var exact: ExactRadius?
+    /// Bottleneck scope: a certified zero count proved this sample's radius exceeds this
+    /// value (the batch's exact upper bound at that time), so no enclosure was computed.
+    public var screenedLower: Double?
+
+    public init(rhoA: Double, refined: Double, exact: ExactRadius? = nil, screenedLower: Double? = nil) {
+        self.rhoA = rhoA
+        self.refined = refined
+        self.exact = exact
+        self.screenedLower = screenedLower
+    }
 
     /// The best certified lower bound of this sample's radius.
-    public var bestLower: Double { Swift.max(rhoA, refined, exact?.lower ?? 0) }
+    public var bestLower: Double { Swift.max(rhoA, refined, exact?.lower ?? 0, screenedLower ?? 0) }
 }
 
 /// The step assessment for a given step length tau against the batch radius.
@@ -60,8 +86,9 @@ public struct RadiusReport: Sendable, Equatable {
     public var batchRefined: Double
     public var bottleneckRefined: [Int]
     /// Enclosure of the batch radius from the exact per-sample enclosures:
-    /// lower = min over samples of their certified lower bounds; upper = min over samples
-    /// of their upper bounds (nil if none). Present when exact enclosures were computed.
+    /// lower = min over samples of their best certified lower bounds (the refined bound for
+    /// samples skipped by the bottleneck scope); upper = min over samples of their upper
+    /// bounds (nil if none). Present when exact enclosures were computed.
     public var batchExactLower: Double?
     public var batchExactUpper: Double?
     /// Samples whose enclosure could attain the batch minimum (lower_i <= batch upper),
@@ -95,17 +122,61 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         }
     }
     var exact: [ExactRadius?] = Array(repeating: nil, count: b)
-    if options.exact {
+    var screened: [Double?] = Array(repeating: nil, count: b)
+    func enclose(_ i: Int) -> ExactRadius {
+        let (z, a) = batch.sample(i)
+        return exactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
+    }
+    if options.exact && options.exactScope == .all {
         exact.withUnsafeMutableBufferPointer { ep in
             nonisolated(unsafe) let out = ep
-            let run = { (i: Int) in
-                let (z, a) = batch.sample(i)
-                out[i] = exactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
+            if b > 1 { DispatchQueue.concurrentPerform(iterations: b) { out[$0] = enclose($0) } } else { out[0] = enclose(0) }
+        }
+    } else if options.exact {
+        // Increasing refined bound; a sample whose refined bound is >= the best exact upper
+        // bound so far cannot lower the batch radius below that upper bound.
+        let order = (0..<b).sorted { ref[$0] < ref[$1] }
+        var bestUpper = Double.infinity
+        // Waves of candidates (increasing refined bound), screened and enclosed in parallel;
+        // every decision uses the upper bound U known at the start of its wave (a valid
+        // upper bound of the batch radius), so parallelism only costs extra work.
+        let wave = Swift.max(1, System.activeProcessorCount * 2)
+        var next = 0
+        while next < order.count && ref[order[next]] < bestUpper {
+            let u = bestUpper
+            let chunk = Array(order[next..<Swift.min(order.count, next + (u.isFinite ? wave : 1))]).filter { ref[$0] < u }
+            next += u.isFinite ? wave : 1
+            var screenedHere = [Bool](repeating: false, count: chunk.count)
+            var enclosed = [ExactRadius?](repeating: nil, count: chunk.count)
+            screenedHere.withUnsafeMutableBufferPointer { sp in
+                enclosed.withUnsafeMutableBufferPointer { ep in
+                    nonisolated(unsafe) let so = sp, eo = ep
+                    let work = { (j: Int) in
+                        let i = chunk[j]
+                        if u.isFinite {
+                            let (z, a) = batch.sample(i)
+                            if taylorRadiusExceeds(logits: Array(z), directions: Array(a), temperature: t, radius: u,
+                                                   maxArcEvaluations: options.exactOptions.maxArcEvaluations) == true {
+                                so[j] = true
+                                return
+                            }
+                        }
+                        eo[j] = enclose(i)
+                    }
+                    if chunk.count > 1 { DispatchQueue.concurrentPerform(iterations: chunk.count, execute: work) }
+                    else if chunk.count == 1 { work(0) }
+                }
             }
-            if b > 1 { DispatchQueue.concurrentPerform(iterations: b, execute: run) } else { run(0) }
+            for (j, i) in chunk.enumerated() {
+                if screenedHere[j] { screened[i] = u }
+                if let e = enclosed[j] {
+                    exact[i] = e
+                    if let up = e.upper { bestUpper = Swift.min(bestUpper, up) }
+                }
+            }
         }
     }
-    let samples = (0..<b).map { SampleRadius(rhoA: rho[$0], refined: ref[$0], exact: exact[$0]) }
+    let samples = (0..<b).map { SampleRadius(rhoA: rho[$0], refined: ref[$0], exact: exact[$0], screenedLower: screened[$0]) }
     func argmins(_ xs: [Double]) -> (Double, [Int]) {
         let m = xs.min()!
         return (m, xs.indices.filter { xs[$0] == m })
@@ -114,13 +185,15 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     let (bRef, nRef) = argmins(ref)
     var exLower: Double?, exUpper: Double?, nEx: [Int] = []
     if options.exact {
-        let lowers = samples.map { $0.exact!.lower }
-        exLower = lowers.min()!
-        let uppers = samples.map { $0.exact!.upper ?? .infinity }
+        // Skipped samples (bottleneck scope) contribute their refined bound as the lower bound.
+        exLower = samples.map(\.bestLower).min()!
+        let uppers = samples.map { $0.exact?.upper ?? .infinity }
         let u = uppers.min()!
-        exUpper = u.isFinite || u == .infinity && samples.allSatisfy({ $0.exact!.upper != nil }) ? u : nil
+        let allInfinite = samples.allSatisfy { $0.exact?.upper == .infinity }
+        exUpper = u.isFinite || allInfinite ? u : nil
         let first = uppers.firstIndex(of: u)!
-        nEx = [first] + samples.indices.filter { $0 != first && samples[$0].bestLower <= u }
+        // Screened samples have radius > screenedLower >= u: they cannot attain the minimum.
+        nEx = [first] + samples.indices.filter { $0 != first && samples[$0].screenedLower == nil && samples[$0].bestLower <= u }
     }
     let batchLower = samples.map(\.bestLower).min()!
     var step: StepAssessment?
@@ -140,5 +213,5 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     return RadiusReport(samples: samples, batchRhoA: bRho, bottleneckRhoA: nRho, batchRefined: bRef,
                         bottleneckRefined: nRef, batchExactLower: exLower, batchExactUpper: exUpper,
                         bottleneckExact: nEx, batchLower: batchLower, step: step,
-                        allExactCertified: !options.exact || samples.allSatisfy { $0.exact!.status == .certified })
+                        allExactCertified: !options.exact || samples.allSatisfy { ($0.exact?.status ?? .certified) == .certified })
 }

@@ -111,9 +111,13 @@ public func taylorRadiusLowerBounds(
     let dUp = Swift.max(Double.subUp(amax, ak), Double.subUp(ak, amin))
     let u0 = lDown > 0 ? Double.divDown(lDown, dUp) : 0
     let strip = Double.divDown(.pi, delta)  // pi / Delta, rounded down (s-units)
-    let rs = Double.sqrtDown(Double.addDown(Double.mulDown(u0, u0), Double.mulDown(strip, strip)))
+    // Squares are >= 0: a directed product that underflows may come back as -tiny, which
+    // is a valid but useless lower bound; max with 0 keeps sqrtDown's argument >= 0.
+    let sq = Swift.max(0, Double.addDown(Swift.max(0, Double.mulDown(u0, u0)), Swift.max(0, Double.mulDown(strip, strip))))
+    let rs = Double.sqrtDown(sq)
     let refinedT = temperature == 1 ? rs : Double.mulDown(rs, temperature)
-    return RadiusLowerBounds(rhoA: rhoA, refined: Swift.max(refinedT, rhoA))
+    // The larger of two valid lower bounds (rho_a if the refined value is not a number).
+    return RadiusLowerBounds(rhoA: rhoA, refined: refinedT >= rhoA ? refinedT : rhoA)
 }
 
 /// An upper bound of s = sum_{j != k} e^{x_j}, x_j = (z_j - m2)/T <= 0, m2 = max_{j != k} z_j.

@@ -29,6 +29,15 @@ extension RadiusReport {
                 f.append(("rho_exact", e.json))
                 f.append(("exact_method", .string(e.method.rawValue)))
                 if let z = e.zero { f.append(("nearest_zero_approx", [.number(z.re), .number(z.im)])) }
+            } else if let lower = s.screenedLower {
+                // Bottleneck scope: a zero count proved radius > lower (>= the batch upper bound).
+                f.append(("rho_exact", .null))
+                f.append(("exact_method", "screened"))
+                f.append(("lower_bound", .number(lower)))
+            } else if batchExactLower != nil {
+                // Bottleneck scope: this sample's refined bound is >= the batch's exact upper bound.
+                f.append(("rho_exact", .null))
+                f.append(("exact_method", "skipped"))
             }
             sampleItems.append(.object(f))
         }
@@ -76,13 +85,17 @@ extension RadiusReport {
         func f(_ x: Double) -> String { dec(x, .down) }
         func up(_ x: Double) -> String { dec(x, .up) }
         var out = "Taylor radius of the cross-entropy loss along the step (certified bounds, T = \(temperature))\n"
-        let hasExact = samples.first?.exact != nil
+        let hasExact = batchExactLower != nil
         out += "sample        rho_a      refined" + (hasExact ? "   exact radius [lo, hi]" : "") + "\n"
         for (i, s) in samples.enumerated().prefix(maxRows) {
             var line = String(format: "%6d", i) + "  " + f(s.rhoA).leftPad(11) + "  " + f(s.refined).leftPad(11)
             if let e = s.exact {
                 if e.status == .certified, let u = e.upper { line += "   [\(f(e.lower)), \(up(u))]" }
                 else { line += "   not certified within budget (lower \(f(e.lower))" + (e.upper.map { ", upper \(up($0))" } ?? "") + ")" }
+            } else if let lower = s.screenedLower {
+                line += "   screened: radius > \(f(lower)) (zero count)"
+            } else if hasExact {
+                line += "   skipped (refined bound >= batch upper bound)"
             }
             out += line + "\n"
         }

@@ -48,6 +48,10 @@ struct RadiusCommand: ParsableCommand {
     @Flag(name: .long, help: "Also enclose each sample's exact radius (argument principle; slower).")
     var exact = false
 
+    @Option(name: .customLong("exact-scope"),
+            help: "With --exact: all (every sample) or bottleneck (only the samples that can attain the batch radius).")
+    var exactScope: String = "all"
+
     @Option(name: .long, help: "Controller factor theta > 0: largest safe step min(tau, theta * rho).")
     var theta: Double = 1
 
@@ -69,6 +73,7 @@ struct RadiusCommand: ParsableCommand {
         if !(theta.isFinite && theta > 0) { throw ValidationError("--theta must be a finite number > 0") }
         if !(relWidth.isFinite && relWidth > 0 && relWidth < 1) { throw ValidationError("--rel-width must be in (0, 1)") }
         if budget < 1 { throw ValidationError("--budget must be >= 1") }
+        if RadiusOptions.ExactScope(rawValue: exactScope) == nil { throw ValidationError("--exact-scope must be all or bottleneck") }
     }
 
     func run() throws {
@@ -78,7 +83,8 @@ struct RadiusCommand: ParsableCommand {
                                              logitsTensor: logitsTensor, directionsTensor: directionsTensor)
             let report = analyzeTaylorRadius(batch, options: RadiusOptions(
                 exact: exact, theta: theta,
-                exactOptions: ExactRadiusOptions(relativeWidth: relWidth, maxArcEvaluations: budget)))
+                exactOptions: ExactRadiusOptions(relativeWidth: relWidth, maxArcEvaluations: budget),
+                exactScope: RadiusOptions.ExactScope(rawValue: exactScope) ?? .all))
             switch common.format {
             case .json: printJSON(report.json(temperature: batch.temperature))
             case .text: print(report.text(temperature: batch.temperature), terminator: "")

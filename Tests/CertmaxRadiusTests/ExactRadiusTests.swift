@@ -139,3 +139,22 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
         }
     }
 }
+
+@Suite struct ExactRadiusDominantTests {
+    /// Very dominant logits (gaps far beyond exp's range, zeros densely spaced along
+    /// Re s = gap/2): a = (0, 1, 2), z = (g, 0, 0) is the quadratic case with closed-form
+    /// zeros; the enclosure must contain the MPFR value and be certified.
+    @Test func hugeLogitGapsAreCertified() {
+        for gap in [40.0, 1000, 3000] {
+            let exact = quadraticNearestZero([gap, 0, 0])
+            let r = exactTaylorRadius(logits: [gap, 0, 0], directions: [0, 1, 2])
+            #expect(r.status == .certified, "gap \(gap): \(r)")
+            #expect(exact >= r.lower && exact <= (r.upper ?? 0), "gap \(gap): exact \(exact) not in \(r)")
+        }
+        // Low temperature has the same effect: T = 0.02 on a gap of 20 is an effective gap of 1000.
+        let exactT = quadraticNearestZero([1000, 0, 0])  // radius in s-units; tau = T s
+        let r = exactTaylorRadius(logits: [20, 0, 0], directions: [0, 1, 2], temperature: 0.02)
+        let scaled = exactT * BigFloat(0.02, precision: 256)
+        #expect(r.status == .certified && scaled >= r.lower && scaled <= (r.upper ?? 0), "T=0.02: \(r) vs \(scaled)")
+    }
+}

@@ -48,3 +48,44 @@ import TestSupport
         #expect(throws: InputError.self) { try RadiusBatch(rows: 1, columns: 2, logits: [1, .nan], directions: [0, 1]) }
     }
 }
+
+@Suite struct RadiusBottleneckScopeTests {
+    /// The bottleneck scope gives the same batch enclosure as computing every sample, while
+    /// skipping samples whose refined bound is above the batch upper bound.
+    @Test func bottleneckScopeMatchesAll() throws {
+        var rng = SeededGenerator(seed: 0x5eed_0014)
+        let b = 12, k = 5
+        var z = [Double](), a = [Double]()
+        for i in 0..<b {
+            let spread = i == 3 ? 0.2 : 2.0  // sample 3: small radius (wide a below)
+            for _ in 0..<k {
+                z.append(Double.random(in: -2...2, using: &rng))
+                a.append(Double.random(in: -spread...spread, using: &rng) * (i == 3 ? 10 : 1))
+            }
+        }
+        let batch = try RadiusBatch(rows: b, columns: k, logits: z, directions: a, step: 0.1)
+        let all = analyzeTaylorRadius(batch, options: RadiusOptions(exact: true))
+        let bn = analyzeTaylorRadius(batch, options: RadiusOptions(exact: true, exactScope: .bottleneck))
+        let computed = bn.samples.filter { $0.exact != nil }.count
+        #expect(computed < b, "bottleneck scope computed all \(b) samples")
+        #expect(bn.batchExactUpper == all.batchExactUpper)
+        #expect(bn.batchExactLower! <= bn.batchExactUpper! && all.batchExactLower! <= bn.batchExactUpper!)
+        #expect(bn.bottleneckExact.first == all.bottleneckExact.first)
+        // Both enclosures contain the true batch radius: they must overlap.
+        #expect(bn.batchExactLower! <= all.batchExactUpper! && all.batchExactLower! <= bn.batchExactUpper!)
+        let text = bn.text(temperature: 1)
+        #expect(text.contains("skipped"))
+    }
+}
+
+@Suite struct RadiusExceedsTests {
+    @Test func exceedsAgreesWithKnownZero() {
+        // a = (0,1,2), z = 0: nearest zeros at modulus 2 pi / 3 = 2.0943951...; with T = 2
+        // the radius doubles.
+        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], radius: 2.09) == true)
+        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], radius: 2.1) == false)
+        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], temperature: 2, radius: 4.18) == true)
+        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], temperature: 2, radius: 4.2) == false)
+        #expect(taylorRadiusExceeds(logits: [1, 2], directions: [3, 3], radius: 1e6) == true)
+    }
+}

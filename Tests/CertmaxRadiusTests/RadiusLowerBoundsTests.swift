@@ -166,3 +166,27 @@ func lowerBounds(_ z: [Double], _ a: [Double], _ t: Double = 1) -> RadiusLowerBo
         }
     }
 }
+
+@Suite struct RadiusExtremeInputTests {
+    /// Huge and tiny directions, huge logit gaps, tiny temperatures: every bound is a
+    /// number (never NaN), rho_a <= refined, and the exact result is either certified with
+    /// lower <= upper or a not-certified marker with a valid lower bound.
+    @Test func extremeInputsNeverGiveNaN() {
+        let cases: [([Double], [Double], Double)] = [
+            ([0, 0, 0], [0, 1e200, -1e200], 1),
+            ([0, 1, 0], [0, 1e-300, 2e-300], 1),
+            ([1000, 0, 0], [0, 1, 2], 1),
+            ([0, 5, 0.5, 3], [0, 1, 1, 0], 0.01),
+            ([1e300, -1e300, 0], [0, 1, 2], 1),
+            ([0, 1, 2], [-1.7e308, 0, 1.7e308], 1),
+            ([3, 3, 3, 3], [0, 1e-320, 0, 5e-324], 1),
+        ]
+        for (z, a, t) in cases {
+            let lb = lowerBounds(z, a, t)
+            #expect(!lb.rhoA.isNaN && !lb.refined.isNaN && lb.rhoA >= 0 && lb.refined >= lb.rhoA, "z=\(z) a=\(a) T=\(t): \(lb)")
+            let e = exactTaylorRadius(logits: z, directions: a, temperature: t, options: ExactRadiusOptions(maxArcEvaluations: 20_000))
+            #expect(!e.lower.isNaN && e.lower >= lb.refined, "z=\(z) a=\(a) T=\(t): \(e)")
+            if let u = e.upper { #expect(u >= e.lower, "z=\(z) a=\(a): \(e)") }
+        }
+    }
+}
