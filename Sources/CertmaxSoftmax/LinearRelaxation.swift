@@ -43,18 +43,25 @@ public enum RelaxationKind: String, CaseIterable, Sendable {
     /// upper bound `α - β LSE(s - s_j)` (chord of e^{-t} between -log u_j and -log l_j),
     /// each replaced by its tangent plane.
     case lse
+    /// Shi et al. 2020 (baseline): softmax decomposed into e_i = exp(s_i), S = Σ_i e_i,
+    /// r = 1/S and p_j = e_j · r, each operation bounded linearly on its own (tangent / chord
+    /// of exp, tangent / chord of 1/S, a McCormick plane of the product) and the bounds
+    /// composed by back-substitution. Looser than `er` / `lse`; see `ShiRelaxation.swift`.
+    case shi
 }
 
 /// Linear relaxations of softmax valid over a whole box (for bound propagation).
 ///
-/// Construction (both kinds): a convex function `g <= p_j` (or concave `h >= p_j`) on the box,
+/// Construction (`er`, `lse`): a convex function `g <= p_j` (or concave `h >= p_j`) on the box,
 /// and its tangent plane at the linearization point `s*` (default: the box centre). The
 /// coefficients are the floating-point gradient (any coefficients would do); the intercept
 /// is then made rigorous from the convexity inequality
 /// `g(y) >= g(y*) + ∇g(y*)·(y - y*)`, evaluated in interval arithmetic with enclosures of
 /// `g(y*)` and `∇g(y*)`: `b = inf( g(y*) - a·s* + Σ_k (∇_k g(y*)/T - a_k)([l_k, u_k] - s*_k) )`.
 /// So `a·s + b <= g(s/T) <= p_j` holds for every s in the box after all rounding (mirror for
-/// upper bounds). Where the construction degenerates (overflow, zero-width output bounds,
+/// upper bounds). `shi` builds an affine function of y directly (enclosures of its value at y*
+/// and of its constant gradient) that is `<= p_j` (resp. `>= p_j`) on the box, and is rounded
+/// by the same intercept formula, which is exact (equality) for an affine g. Where the construction degenerates (overflow, zero-width output bounds,
 /// l_j = 0) the constant per-coordinate bound is returned instead (also sound).
 public enum LinearRelaxations {
     /// Relaxations of every coordinate of `softmax(s/T)` over `lower <= s <= upper`,
@@ -79,6 +86,9 @@ public enum LinearRelaxations {
             case .lse:
                 lo = ctx.tangent(of: ctx.lseLower(j), convex: true)
                 hi = ctx.tangent(of: ctx.lseUpper(j, pc[j]), convex: false)
+            case .shi:
+                lo = ctx.tangent(of: ctx.shiLower(j), convex: true)
+                hi = ctx.tangent(of: ctx.shiUpper(j), convex: false)
             }
             let zero = [Double](repeating: 0, count: K)
             return CoordinateRelaxation(

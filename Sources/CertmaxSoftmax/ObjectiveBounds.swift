@@ -17,7 +17,7 @@ public enum ObjectiveBounds {
             return VertexSoftmax.objective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature)
         case .ibp:
             return IntervalObjective.objective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature)
-        case .er, .lse:
+        case .er, .lse, .shi:
             return try RelaxedObjective.objective(c: input.c, lower: b.lower, upper: b.upper,
                                                   temperature: b.temperature, method: method)
         case .zone, .lp:

@@ -1,6 +1,6 @@
 import CertmaxNumerics
 
-/// Linear relaxations (`er`, `lse`) concretized against a coefficient vector.
+/// Linear relaxations (`er`, `lse`, `shi`) concretized against a coefficient vector.
 public enum RelaxedObjective {
     /// Bounds of `c · softmax(s/T)` over the box from the per-coordinate affine relaxations:
     /// `min c·p >= min_s Σ_j c_j (c_j >= 0 ? L_j(s) : U_j(s))`, an affine function of s minimized
@@ -8,14 +8,15 @@ public enum RelaxedObjective {
     /// `VertexSoftmax` (which is exact). The inner ends are the objective at the box centre
     /// (attained values); witnesses are nil.
     ///
-    /// Preconditions as `VertexSoftmax.objective`; `method` is `.er` or `.lse`.
+    /// Preconditions as `VertexSoftmax.objective`; `method` is `.er`, `.lse` or `.shi`.
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1,
                                  method: ObjectiveMethod) throws -> ObjectiveEnclosure {
         let kind: RelaxationKind
         switch method {
         case .er: kind = .er
         case .lse: kind = .lse
-        default: preconditionFailure("RelaxedObjective handles er and lse")
+        case .shi: kind = .shi
+        default: preconditionFailure("RelaxedObjective handles er, lse and shi")
         }
         let rel = LinearRelaxations.relaxation(kind, lower: lower, upper: upper, temperature: temperature)
         let (lo, hi) = concretize(c: c, relaxation: rel, lower: lower, upper: upper)

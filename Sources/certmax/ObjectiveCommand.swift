@@ -3,7 +3,7 @@ import Certmax
 
 extension ObjectiveMethod: ExpressibleByArgument {}
 
-/// `certmax objective --input obj.json [--method vertex|zone|lp|ibp|er|lse]`: enclosures of
+/// `certmax objective --input obj.json [--method vertex|zone|lp|ibp|er|lse|shi]`: enclosures of
 /// the min and max of c · softmax(s/T) over a box.
 struct ObjectiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +29,7 @@ struct ObjectiveCommand: ParsableCommand {
 
     func validate() throws {
         if !method.isAvailable {
-            throw ValidationError("--method \(method.rawValue) is not available in this build (it needs the LP engine); use vertex, ibp, er or lse")
+            throw ValidationError("--method \(method.rawValue) is not available in this build (it needs the LP engine); use vertex, ibp, er, lse or shi")
         }
         if let precision {
             if !(53...100_000).contains(precision) {

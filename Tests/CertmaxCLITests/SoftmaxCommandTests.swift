@@ -34,7 +34,7 @@ struct SoftmaxCommandTests {
 
     /// DESIGN.md §2 reference case through the CLI, every method: sound outer ends; the
     /// exact method encloses the optimum; relaxations are not tighter than vertex.
-    @Test(arguments: ["vertex", "ibp", "er", "lse"])
+    @Test(arguments: ["vertex", "ibp", "er", "lse", "shi"])
     func objectiveMethods(method: String) throws {
         let r = try runCertmax(["objective", "--input", Self.example("objective.json"), "--method", method, "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
