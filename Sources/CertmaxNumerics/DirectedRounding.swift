@@ -80,6 +80,10 @@ extension Double {
         }
         if p.magnitude < _eftSafeMin {
             if p == 0 && (a == 0 || b == 0) { return p }
+            // Underflow to zero: the exact product is a nonzero number of known sign
+            // below the smallest subnormal in magnitude, so its down-rounding is 0
+            // (positive product) or -leastNonzeroMagnitude (negative product).
+            if p == 0 { return (a < 0) == (b < 0) ? 0 : -.leastNonzeroMagnitude }
             return p.nextDown
         }
         let err = (-p).addingProduct(a, b)  // a*b - p, exact
@@ -96,6 +100,7 @@ extension Double {
         }
         if p.magnitude < _eftSafeMin {
             if p == 0 && (a == 0 || b == 0) { return p }
+            if p == 0 { return (a < 0) == (b < 0) ? .leastNonzeroMagnitude : 0 }
             return p.nextUp
         }
         let err = (-p).addingProduct(a, b)

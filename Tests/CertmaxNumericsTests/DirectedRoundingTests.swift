@@ -94,3 +94,25 @@ import Testing
         #expect(failures == 0)
     }
 }
+
+/// Products that underflow to zero keep the known sign of the exact product: the
+/// down-rounding of a positive underflowing product is exactly 0 (never a negative
+/// number, which would feed e.g. sqrt a negative lower bound), and mirror for up.
+@Suite struct DirectedRoundingUnderflowTests {
+    @Test func underflowingProductsRoundToTheRightSideOfZero() {
+        let tiny = 0x1p-600
+        #expect(Double.mulDown(tiny, tiny) == 0 && Double.mulUp(tiny, tiny) == .leastNonzeroMagnitude)
+        #expect(Double.mulDown(-tiny, tiny) == -.leastNonzeroMagnitude && Double.mulUp(-tiny, tiny) == 0)
+        #expect(Double.mulDown(-tiny, -tiny) == 0)
+        var rng = SeededGenerator(seed: 0x0DDBA11)
+        for _ in 0..<20_000 {
+            let a = Double(sign: rng.next() % 2 == 0 ? .plus : .minus, exponent: Int(rng.next() % 300) - 800, significand: 1 + Double(rng.next() % 1024) / 1024)
+            let b = Double(sign: rng.next() % 2 == 0 ? .plus : .minus, exponent: Int(rng.next() % 300) - 600, significand: 1 + Double(rng.next() % 1024) / 1024)
+            let exact = BigFloat(a, precision: 64).multiplied(by: BigFloat(b, precision: 64), precision: 256)
+            let d = Double.mulDown(a, b), u = Double.mulUp(a, b)
+            #expect(!(exact < d) && !(exact > u), "mul(\(a), \(b)) = \(exact) not in [\(d), \(u)] (seed \(rng.seed))")
+            if (a < 0) == (b < 0) { #expect(d >= 0, "mulDown(\(a), \(b)) = \(d) below 0 for a positive product") }
+            else { #expect(u <= 0, "mulUp(\(a), \(b)) = \(u) above 0 for a negative product") }
+        }
+    }
+}
