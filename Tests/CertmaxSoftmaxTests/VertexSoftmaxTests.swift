@@ -1,3 +1,4 @@
+import Certmax
 import CertmaxNumerics
 import CertmaxSoftmax
 import Testing
@@ -58,5 +59,11 @@ struct VertexSoftmaxTests {
         let r = VertexSoftmax.objective(c: c, lower: l, upper: u)
         #expect(r.minimum.lower <= r.minimum.upper && r.maximum.lower <= r.maximum.upper)
         #expect(r.minimum.width < 1e-10 && r.maximum.width < 1e-10, "\(r.minimum) \(r.maximum)")
+        // Containment at K = 100,000: the witnesses' exact values (MPFR, 128 bits, O(K))
+        // lie inside the enclosures (an attained value bounds the optimum from its side).
+        let vMin = HighPrecisionSoftmax.objective(c: c, at: r.minimizer!, precision: 128)
+        let vMax = HighPrecisionSoftmax.objective(c: c, at: r.maximizer!, precision: 128)
+        #expect(!(vMin.upper < r.minimum.lower) && !(vMin.lower > r.minimum.upper), "min \(r.minimum) vs witness \(vMin)")
+        #expect(!(vMax.upper < r.maximum.lower) && !(vMax.lower > r.maximum.upper), "max \(r.maximum) vs witness \(vMax)")
     }
 }

@@ -28,11 +28,20 @@ public enum HighPrecisionSoftmax {
         objective(c: c, atEnclosed: s.map { BigInterval($0, precision: precision) }, temperature: temperature, precision: precision)
     }
 
-    /// An enclosure of sum_j c_j softmax(s / T)_j for scores given as enclosures.
+    /// An enclosure of sum_j c_j softmax(s / T)_j for scores given as enclosures, in O(K):
+    /// (sum_j c_j e^{(s_j - m)/T}) / (sum_j e^{(s_j - m)/T}) for a shift m near the largest
+    /// score (softmax is shift invariant, and the denominator contains a term near 1).
     public static func objective(c: [Double], atEnclosed s: [BigInterval], temperature: Double = 1, precision: Int = 256) -> BigInterval {
-        let p = probabilities(atEnclosed: s, temperature: temperature, precision: precision)
-        var acc = BigInterval(0, precision: precision)
-        for j in p.indices { acc = acc + BigInterval(c[j], precision: precision) * p[j] }
-        return acc
+        let t = BigInterval(temperature, precision: precision)
+        var m = -Double.infinity
+        for x in s { m = Swift.max(m, x.upper.double(.nearest)) }
+        let shift = BigInterval(m, precision: precision)
+        var num = BigInterval(0, precision: precision), den = BigInterval(0, precision: precision)
+        for j in s.indices {
+            let e = ((s[j] - shift) / t)!.exp()
+            num = num + BigInterval(c[j], precision: precision) * e
+            den = den + e
+        }
+        return (num / den)!
     }
 }
