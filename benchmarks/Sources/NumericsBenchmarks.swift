@@ -164,19 +164,5 @@ enum BenchDiv: BenchBinaryOp {
     @inline(__always) static func simdUp(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> { .divUp(a, b) }
 }
 
-/// A tiny deterministic generator for benchmark inputs (SplitMix64).
-struct BenchRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [a, b).
-    mutating func uniform(_ a: Double, _ b: Double) -> Double {
-        a + (b - a) * Double(next() >> 11) * 0x1p-53
-    }
-}
+/// Benchmark inputs come from the library's reproducible SplitMix64.
+typealias BenchRNG = SplitMix64
