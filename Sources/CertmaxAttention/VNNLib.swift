@@ -50,6 +50,13 @@ public struct VNNLibProperty: Sendable {
                         throw InputError(source: source, location: "line \(line)", problem: "asserts on X must bound one X variable by a number, e.g. (<= X_0 0.5)")
                     }
                     let idx = a.terms[0].index
+                    if a.strict {
+                        // The closed box would be a sound superset for verification, but a
+                        // counterexample found on its boundary would lie outside the open
+                        // region and make a `violated` verdict wrong: refuse instead.
+                        throw InputError(source: source, location: "line \(line)",
+                                         problem: "strict bound on X_\(idx) is not supported (a counterexample on the boundary would lie outside the region); use <= or >=")
+                    }
                     if a.terms[0].coefficient == 1 { upper[idx] = Swift.min(upper[idx] ?? .infinity, a.bound) }
                     else { lower[idx] = Swift.max(lower[idx] ?? -.infinity, -a.bound) }
                 } else {

@@ -33,6 +33,22 @@ struct VerificationSpecTests {
         #expect(p.property == expected, "\(p.property)")
     }
 
+    /// A strict input bound is refused (a boundary counterexample would be outside the
+    /// open region); the same bound written with <= is accepted.
+    @Test func vnnlibStrictInputBoundsAreRejected() throws {
+        let header = "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n"
+        let strict = header + "(assert (>= X_0 0.0))\n(assert (< X_0 0.5))\n(assert (<= Y_0 0.0))\n"
+        do {
+            _ = try vnn(strict)
+            Issue.record("a strict bound on X_0 must be rejected")
+        } catch {
+            #expect(error.location == "line 4" && error.problem.contains("strict bound on X_0"), "\(error)")
+        }
+        let closed = header + "(assert (>= X_0 0.0))\n(assert (<= X_0 0.5))\n(assert (<= Y_0 0.0))\n"
+        let p = try vnn(closed)
+        #expect(p.inputUpper == [0.5] && p.inputLower == [0.0])
+    }
+
     @Test func vnnlibErrorsNameTheLine() {
         func message(_ text: String) -> String {
             do { _ = try vnn(text); return "" } catch { return error.description }
