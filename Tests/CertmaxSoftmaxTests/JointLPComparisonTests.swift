@@ -43,8 +43,8 @@ import Testing
             let K = [3, 5, 8, 16][trial % 4], n = Int.random(in: 2...6, using: &rng)
             let inst = AffineInstance.random(&rng, K: K, n: n, scale: 2)
             let tag = "trial \(trial) K \(K) n \(n) seed \(rng.seed)"
-            let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-            let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let box = inst.scoreBox
+            let D = inst.diffUpper
             let p = SoftmaxBounds.perCoordinate(lower: box.lower, upper: box.upper)
             var ibp = Interval.zero
             for i in 0..<K { ibp += Interval(inst.c[i]) * p[i] }

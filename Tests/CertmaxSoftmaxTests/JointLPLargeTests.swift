@@ -16,8 +16,8 @@ import Testing
 
     @Test func dimension512Solves() throws {
         let inst = Self.instance(K: 512, n: 8, seed: 512)
-        let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-        let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+        let box = inst.scoreBox
+        let D = inst.diffUpper
         let zoneRaw = try ZoneLP.lpBounds(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D)
         #expect(zoneRaw.statuses == [.optimal, .optimal], "\(zoneRaw.statuses)")
         let jointRaw = try JointLP.lpBounds(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
@@ -38,7 +38,7 @@ import Testing
 
     @Test func aboveTheLimitFallsBackToVertex() throws {
         let inst = Self.instance(K: 513, n: 4, seed: 513)
-        let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+        let box = inst.scoreBox
         let vertex = VertexSoftmax.objective(c: inst.c, lower: box.lower, upper: box.upper)
         let lp = try JointLP.objective(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
         #expect(lp.minimum.lower == vertex.minimum.lower && lp.maximum.upper == vertex.maximum.upper)

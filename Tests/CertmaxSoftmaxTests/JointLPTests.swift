@@ -13,8 +13,8 @@ import Testing
         for trial in 0..<count {
             let K = Int.random(in: 2...8, using: &rng), n = Int.random(in: 1...4, using: &rng)
             let inst = AffineInstance.random(&rng, K: K, n: n, scale: 3)
-            let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-            let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let box = inst.scoreBox
+            let D = inst.diffUpper
             let zone = try ZoneLP.lpBounds(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D)
             let joint = try JointLP.lpBounds(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
             let sampled = inst.sampledRange(&rng, samples: 200)

@@ -11,8 +11,8 @@ import Testing
         for trial in 0..<60 {
             let K = Int.random(in: 2...6, using: &rng), n = Int.random(in: 1...5, using: &rng)
             let inst = AffineInstance.random(&rng, K: K, n: n, scale: Double.random(in: 0.1...100, using: &rng))
-            let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-            let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let D = inst.diffUpper
+            let box = inst.scoreBox
             for i in 0..<K {
                 #expect(D[i][i] == 0)
                 for j in 0..<K where j != i {

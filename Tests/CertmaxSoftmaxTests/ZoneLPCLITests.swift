@@ -26,8 +26,8 @@ import Testing
     @Test func zoneAndLPOnCorrelatedScores() throws {
         var rng = SeededGenerator(seed: 0xC11)
         let inst = AffineInstance.random(&rng, K: 5, n: 3, scale: 3)
-        let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-        let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+        let box = inst.scoreBox
+        let D = inst.diffUpper
         let zoneText = try Self.encode(["lower": box.lower, "upper": box.upper, "c": inst.c, "diff_upper": D])
         let lpText = try Self.encode(["A": inst.A, "b": inst.b, "x_lower": inst.xLower, "x_upper": inst.xUpper, "c": inst.c])
         let v = Self.json(try runCertmax(["objective", "--input", "-", "--method", "vertex", "--format", "json"], stdin: zoneText))

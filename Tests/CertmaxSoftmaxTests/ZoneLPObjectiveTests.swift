@@ -43,8 +43,8 @@ import Testing
         for trial in 0..<count {
             let K = Int.random(in: 2...10, using: &rng), n = Int.random(in: 1...4, using: &rng)
             let inst = AffineInstance.random(&rng, K: K, n: n, scale: 3)
-            let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-            let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let box = inst.scoreBox
+            let D = inst.diffUpper
             let T = [1.0, 0.5, 2.0][trial % 3]
             let z = try ZoneLP.objective(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D, temperature: T)
             let v = VertexSoftmax.objective(c: inst.c, lower: box.lower, upper: box.upper, temperature: T)
@@ -77,8 +77,8 @@ import Testing
     @Test func dimensionLimitFallsBackSoundly() throws {
         var rng = SeededGenerator(seed: 0xB0C7)
         let inst = AffineInstance.random(&rng, K: 6, n: 2, scale: 3)
-        let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-        let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+        let box = inst.scoreBox
+        let D = inst.diffUpper
         var options = ZoneLP.Options()
         options.maximumDimension = 3
         let z = try ZoneLP.objective(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D, options: options)

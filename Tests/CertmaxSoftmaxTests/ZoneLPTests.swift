@@ -36,6 +36,16 @@ struct AffineInstance {
         return AffineInstance(A: A, b: b, xLower: center.map { $0 - eps }, xUpper: center.map { $0 + eps }, c: c)
     }
 
+    /// The box of the scores s = A x + b over the x-box (outward rounded).
+    var scoreBox: (lower: [Double], upper: [Double]) {
+        ScoreDifferenceBounds.scoreBox(A: A, b: b, xLower: xLower, xUpper: xUpper)
+    }
+
+    /// Rigorous upper bounds D_ij of s_i - s_j over the x-box.
+    var diffUpper: [[Double]] {
+        ScoreDifferenceBounds.fromAffine(A: A, b: b, xLower: xLower, xUpper: xUpper)
+    }
+
     func scores(_ x: [Double]) -> [Double] {
         A.indices.map { i in zip(A[i], x).reduce(b[i]) { $0 + $1.0 * $1.1 } }
     }
@@ -118,8 +128,8 @@ struct AffineInstance {
         for trial in 0..<count {
             let K = Int.random(in: 2...10, using: &rng), n = Int.random(in: 1...4, using: &rng)
             let inst = AffineInstance.random(&rng, K: K, n: n, scale: 3)
-            let box = ScoreDifferenceBounds.scoreBox(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
-            let D = ScoreDifferenceBounds.fromAffine(A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
+            let box = inst.scoreBox
+            let D = inst.diffUpper
             let zone = try ZoneLP.lpBounds(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D)
             let plain = try ZoneLP.lpBounds(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: nil)
             let sampled = inst.sampledRange(&rng, samples: 200)
