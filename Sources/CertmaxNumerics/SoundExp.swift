@@ -8,7 +8,8 @@
 //   k  = RNE(xc * invLn2)                          via the 1.5*2^52 trick (no roundpd)
 //   t  = xc - k * ln2Hi                            exact (see 2.)
 //   r  = t - k * ln2Lo                             r = (x - k ln2) + delta (see 3.)
-//   q  = Horner(c_13, ..., c_0; r)                 c_i = RN(1/i!), Taylor polynomial
+//   q  = 1 + (E(r^2) r^2 + r O(r^2))               c_i = RN(1/i!), Taylor polynomial split
+//                                                  into even and odd parts (see 4.)
 //   lo = RN(q * Ld) * 2^k1 * 2^k2,  hi = RN(q * Lu) * 2^k1 * 2^k2,  k1 = floor(k/2), k2 = k - k1
 //
 // ## Proof of the error bound
@@ -29,23 +30,47 @@
 //    r = RN(t - a): r - (x - k ln2) = (t - a) * gamma + (k ln2Lo - a) + k (ln2 - ln2Hi - ln2Lo),
 //    |gamma| <= u, so |delta| <= u * 0.3467 + u * 1077 * 2^-44 + 1077 * 2^-96
 //    =: deltaMax ~= 0.3467u, and |r| <= R.
+// 3'. Exact differences. `down(_:minus:)` and `up(_:minus:)` take the argument as a - b:
+//    (s, e) = TwoSum(a, -b) gives s = RN(a - b) and the exact error e = (a - b) - s
+//    (TwoSum is exact when s is finite; on the fast path |s| <= 709, so no intermediate
+//    overflows either: |s - a| <= |a| + 709 rounds to at most greatestFiniteMagnitude).
+//    Then x = s + e with |e| <= ulp(s)/2 <= 2^-44 (|s| < 1024), and the reduction uses
+//    k = RNE(s * invLn2), t = s - k ln2Hi (exact as in 2.) and r = RN(t - RN(k ln2Lo - e)).
+//    As in 3., r - (x - k ln2) = (t - a') gamma + (k ln2Lo - e - a') + k (ln2 - ln2Hi - ln2Lo)
+//    with a' = RN(k ln2Lo - e), |k ln2Lo - e| <= 1078 * 2^-44, so |delta| <= deltaMax with
+//    1078 in place of 1077 (the tests use 1078, which covers both forms), and
+//    |x - k ln2| <= 0.3465735904 + 2^-44 < R. With e = 0 the form is exactly step 3.
+//    No argument widening is needed: the bounds enclose e^(a - b) for the exact difference.
+//    Lanes off the fast path (|s| > 708, overflow, NaN) use the directed differences
+//    RD(a - b), RU(a - b) and the general kernel, which is sound for any argument.
 // 4. Polynomial. P(r) = sum_{i<=13} c_i r^i with the Double coefficients c_i.
 //    Taylor remainder (Lagrange): |e^r - sum r^i/i!| <= R^14/14! * e^R <= T = 0.056u.
 //    Coefficient rounding: sum |c_i - 1/i!| R^i <= C = 0.0038u.
-//    Horner rounding: with q_13 = c_13, q_i = RN(RN(q_{i+1} r) + c_i), and Q_i the exact
-//    Horner values, e_i = q_i - Q_i satisfies
-//      e_i = s_i beta + q_{i+1} r alpha + r e_{i+1},  s_i = RN(q_{i+1} r) + c_i,
-//    |alpha|, |beta| <= u, so with B_13 = c_13, S_i = B_{i+1} R (1+u) + c_i,
-//    B_i = S_i (1+u) (bounds on |s_i|, |q_i|) and E_13 = 0:
-//      E_i = u S_i + u R B_{i+1} + R E_{i+1}   gives   |e_0| <= E_0 = 2.395u.
-//    Hence |q - e^r| <= E_0 + C + T and, as e^r >= e^-R >= 1 - R + R^2/2 - R^3/6,
-//    q = e^r (1 + eta) with |eta| <= etaMax = 3.474u.
+//    Evaluation (even/odd split, two independent Horner chains in r^2, which halves the
+//    dependency chain of plain Horner; the kernel is latency-bound, so this is ~1.5x faster):
+//      r2 = RN(r r); e = Horner(c_12, c_10, ..., c_2; r2); o = Horner(c_13, c_11, ..., c_1; r2)
+//      q  = RN(1 + RN(RN(e r2) + RN(r o)))      (every Horner step RN(RN(a r2) + c))
+//    so q computes 1 + e' + r o with e' = sum_{i>=1} c_2i r^2i and o = sum c_{2i+1} r^2i.
+//    Rounding error, by a forward analysis of each operation: a computed quantity a^ of an
+//    exact A carries bounds |a^| <= M_a, |A| <= X_a, |a^ - A| <= Err_a; a product gives
+//    M = M_a M_b (1+u), X = X_a X_b, Err = M_a Err_b + X_b Err_a + u M_a M_b + 2^-1074
+//    (the last term covers underflow), a sum M = (M_a + M_b)(1+u), X = X_a + X_b,
+//    Err = Err_a + Err_b + u (M_a + M_b) (sums are exact when they underflow). Start from
+//    r (M = X = R, Err = 0) and the exact coefficients (Err = 0).
+//    Two cases by the sign of r:
+//      r >= 0: every quantity is >= 0; the rules give |q - P(r)| <= E_0+ = 2.741u, and
+//              e^r >= 1.
+//      r <= 0: e' >= 0 and r o <= 0, so |RN(e' + r o)| <= max(M_e', M_ro) (no growth) and
+//              q <= (1 + M_e')(1+u); |q - P(r)| <= E_0- = 2.327u, and e^r >= e^-R.
+//    Hence |q - e^r| <= E_0 + C + T and q = e^r (1 + eta) with
+//    |eta| <= etaMax = max((E_0+ + C + T) / 1, (E_0- + C + T) / e^-R) = 3.374u, where
+//    e^-R >= 1 - R + R^2/2 - R^3/6.
 // 5. Combination. e^x = 2^k e^(r - delta) = 2^k q e^(-delta) / (1 + eta), so
 //      2^k q (1 - E) <= e^x <= 2^k q (1 + E),
-//    E = max(1 - e^-deltaMax / (1 + etaMax), e^deltaMax / (1 - etaMax) - 1) <= 3.821u.
+//    E = max(1 - e^-deltaMax / (1 + etaMax), e^deltaMax / (1 - etaMax) - 1) <= 3.722u.
 //    The product RN(q * Ld) <= q Ld (1 + u) <= q (1 - E) because Ld = 1 - 5u <= (1-E)/(1+u);
 //    likewise RN(q * Lu) >= q (1 + E) with Lu = 1 + 6u >= (1+E)/(1-u).
-//    (SoundExpTests recomputes E_0, C, T, etaMax, deltaMax and E in directed-rounding
+//    (SoundExpTests recomputes E_0+, E_0-, C, T, etaMax, deltaMax and E in directed-rounding
 //    arithmetic and checks Ld and Lu against them, so a changed constant fails a test.)
 // 6. Scaling. q in [0.70, 1.42], |k1|, |k2| <= 539, so 2^k1 and 2^k2 are normal and the
 //    first scaling is exact. The second is exact unless the result is subnormal (or
@@ -111,31 +136,27 @@ public enum SoundExp {
         (invLn2, ln2Hi, ln2Lo, reducedRangeBound, factorDown, factorUp, overflowThreshold, underflowThreshold)
     }
 
-    /// Steps 1-4 of the proof: k (as Double and as Int64) and q ~ e^r.
+    /// Steps 1-4 of the proof: k (as Double and as Int64) and q ~ e^r, for the argument
+    /// xc + tail (tail = 0, or the exact rounding error of xc as in step 3').
     @inlinable @inline(__always)
-    static func core(_ xc: SIMD8<Double>) -> (q: SIMD8<Double>, k: SIMD8<Int64>) {
+    static func core(_ xc: SIMD8<Double>, tail: SIMD8<Double> = SIMD8(repeating: 0)) -> (q: SIMD8<Double>, k: SIMD8<Int64>) {
         // k = RNE(xc / ln2) and its integer bits.
         let kb = xc * invLn2 + SIMD8(repeating: roundMagic)
         let kd = kb - SIMD8(repeating: roundMagic)
         let ki = unsafeBitCast(kb, to: SIMD8<Int64>.self) &- SIMD8(repeating: Int64(bitPattern: roundMagic.bitPattern))
         // Range reduction (t exact; r within deltaMax of x - k ln2).
         let t = xc - kd * ln2Hi
-        let r = t - kd * ln2Lo
-        // Horner, degree 13.
-        var q = SIMD8<Double>(repeating: c13)
-        q = q * r + c12
-        q = q * r + c11
-        q = q * r + c10
-        q = q * r + c9
-        q = q * r + c8
-        q = q * r + c7
-        q = q * r + c6
-        q = q * r + c5
-        q = q * r + c4
-        q = q * r + c3
-        q = q * r + c2
-        q = q * r + 1
-        q = q * r + 1
+        let r = t - (kd * ln2Lo - tail)
+        // Degree 13 as even and odd parts in r^2 (two independent chains; proof step 4).
+        let r2 = r * r
+        var e = SIMD8<Double>(repeating: c12), o = SIMD8<Double>(repeating: c13)
+        e = e * r2 + c10; o = o * r2 + c11
+        e = e * r2 + c8;  o = o * r2 + c9
+        e = e * r2 + c6;  o = o * r2 + c7
+        e = e * r2 + c4;  o = o * r2 + c5
+        e = e * r2 + c2;  o = o * r2 + c3
+        o = o * r2 + 1
+        let q = 1 + (e * r2 + r * o)
         return (q, ki)
     }
 
@@ -219,14 +240,14 @@ public enum SoundExp {
     }
 
     /// Lower bounds of e^x, lane by lane (see the type's soundness contract).
-    @inlinable
+    @inlinable @inline(__always)
     public static func down(_ x: SIMD8<Double>) -> SIMD8<Double> {
         let mask = SIMDMask<SIMD8<Int64>>(repeating: false)
         return allOrdinary(x) ? ordinaryKernel(x, up: mask) : kernel(x, up: mask)
     }
 
     /// Upper bounds of e^x, lane by lane (see the type's soundness contract).
-    @inlinable
+    @inlinable @inline(__always)
     public static func up(_ x: SIMD8<Double>) -> SIMD8<Double> {
         let mask = SIMDMask<SIMD8<Int64>>(repeating: true)
         return allOrdinary(x) ? ordinaryKernel(x, up: mask) : kernel(x, up: mask)
@@ -234,7 +255,7 @@ public enum SoundExp {
 
     /// Both bounds of e^x from one evaluation of the polynomial (half the cost of
     /// `down(x)` and `up(x)` separately on the fast path); identical results to them.
-    @inlinable
+    @inlinable @inline(__always)
     public static func downUp(_ x: SIMD8<Double>) -> (down: SIMD8<Double>, up: SIMD8<Double>) {
         guard allOrdinary(x) else {
             return (kernel(x, up: SIMDMask(repeating: false)), kernel(x, up: SIMDMask(repeating: true)))
@@ -244,6 +265,63 @@ public enum SoundExp {
         lo.replace(with: 1, where: (x .>= 0) .& (lo .< 1))
         hi.replace(with: 1, where: (x .<= 0) .& (hi .> 1))
         return (lo, hi)
+    }
+
+    /// The TwoSum of a and -b: s = RN(a - b) and e with a - b = s + e exactly, when s and
+    /// the intermediates are finite (always so when |s| <= 709; step 3' of the proof).
+    @inlinable @inline(__always)
+    static func twoDifference(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> (s: SIMD8<Double>, e: SIMD8<Double>) {
+        let s = a - b
+        let bb = s - a
+        let e = (a - (s - bb)) + (-b - bb)
+        return (s, e)
+    }
+
+    /// True when every lane of (s, e) may take the fast path of the difference forms:
+    /// -708 <= s <= 709 and |e| <= 2^-44 (NaN fails both).
+    @inlinable @inline(__always)
+    static func allOrdinary(_ s: SIMD8<Double>, tail e: SIMD8<Double>) -> Bool {
+        let lim = SIMD8<Double>(repeating: 0x1p-44)
+        return all((s .>= -708) .& (s .<= 709) .& (e .<= lim) .& (e .>= -lim))
+    }
+
+    /// The difference forms off the fast path: the general kernel at the directed
+    /// roundings RD(a - b) (lower bounds) or RU(a - b) (upper bounds), lane by lane.
+    @inlinable @inline(never)
+    static func differenceKernel(_ a: SIMD8<Double>, _ b: SIMD8<Double>, up: Bool) -> SIMD8<Double> {
+        var d = SIMD8<Double>()
+        for j in 0..<8 { d[j] = up ? Double.subUp(a[j], b[j]) : Double.subDown(a[j], b[j]) }
+        return kernel(d, up: SIMDMask(repeating: up))
+    }
+
+    /// Lower bounds of e^(a - b) for the exact difference of finite a and b, lane by lane.
+    ///
+    /// Soundness: `down(a, minus: b) <= e^(a - b)`; the difference is never rounded (step 3'
+    /// of the proof), so no argument widening enters the bound (for |a - b| in the hundreds
+    /// one ulp of the argument is a relative change of e^(a-b) of about 2^-44). Edge Cases: a difference that overflows gives the
+    /// bounds of e^(±greatestFiniteMagnitude) (0 or greatestFiniteMagnitude); a == b gives 1.
+    @inlinable @inline(__always)
+    public static func down(_ a: SIMD8<Double>, minus b: SIMD8<Double>) -> SIMD8<Double> {
+        let (s, e) = twoDifference(a, b)
+        guard allOrdinary(s, tail: e) else { return differenceKernel(a, b, up: false) }
+        let (q, k) = core(s, tail: e)
+        var y = scale(q * factorDown, k)
+        // s >= 0 implies a - b >= 0 (s = 0 only for an exact 0), so e^(a-b) >= 1.
+        y.replace(with: 1, where: (s .>= 0) .& (y .< 1))
+        return y
+    }
+
+    /// Upper bounds of e^(a - b) for the exact difference of finite a and b, lane by lane
+    /// (the counterpart of `down(_:minus:)`; same proof). Edge Cases: a difference that
+    /// overflows to -inf gives `leastNonzeroMagnitude`, to +inf gives +inf.
+    @inlinable @inline(__always)
+    public static func up(_ a: SIMD8<Double>, minus b: SIMD8<Double>) -> SIMD8<Double> {
+        let (s, e) = twoDifference(a, b)
+        guard allOrdinary(s, tail: e) else { return differenceKernel(a, b, up: true) }
+        let (q, k) = core(s, tail: e)
+        var y = scale(q * factorUp, k)
+        y.replace(with: 1, where: (s .<= 0) .& (y .> 1))
+        return y
     }
 
     /// `down[i] <= e^x[i] <= up[i]` for every i: both bounds of e^x from one evaluation

@@ -1,5 +1,5 @@
 import CMPFR
-import CertmaxNumerics
+@testable import CertmaxNumerics
 import TestSupport
 import Testing
 
@@ -44,14 +44,21 @@ import Testing
         #expect(BigFloat(k.overflowThreshold, precision: 400).exp(rounding: .down) > BigFloat(Double.greatestFiniteMagnitude, precision: 400))
         #expect(BigFloat(k.underflowThreshold, precision: 400).exp(rounding: .up) < BigFloat(0x1p-1074, precision: 64).divided(by: BigFloat(2, precision: 64)))
 
-        // Step 4: Horner rounding bound E_0, coefficient error C, Taylor remainder T.
-        let onePlusU = Double.addUp(1, u)
-        var B = c[13], E = 0.0
-        for i in stride(from: 12, through: 0, by: -1) {
-            let S = Self.add(Self.mul(Self.mul(B, R), onePlusU), c[i])
-            E = Self.add(Self.add(Self.mul(u, S), Self.mul(Self.mul(u, R), B)), Self.mul(R, E))
-            B = Self.mul(S, onePlusU)
-        }
+        // Step 4: rounding bounds E_0+ (r >= 0) and E_0- (r <= 0) of the even/odd
+        // evaluation, by the forward rules of the proof, mirroring SoundExp.core operation
+        // by operation.
+        let rNode = Bound(m: R, x: R, err: 0)
+        let rr = rNode * rNode
+        var eNode = Bound.exact(c[12]), oNode = Bound.exact(c[13])
+        for i in [10, 8, 6, 4, 2] { eNode = eNode * rr + Bound.exact(c[i]) }
+        for i in [11, 9, 7, 5, 3, 1] { oNode = oNode * rr + Bound.exact(c[i]) }
+        let ePrime = eNode * rr, ro = rNode * oNode
+        let ePos = (Bound.exact(1) + (ePrime + ro)).err
+        // r <= 0: e' >= 0 >= r o, so the inner sum does not grow and q <= (1 + M_e')(1+u).
+        let inner = Bound.oppositeSigns(ePrime, ro)
+        let mq = Self.mul(Self.add(1, ePrime.m), Double.addUp(1, u))
+        let eNeg = Self.add(inner.err, Self.mul(u, mq))
+        #expect(ePos < 2.75 * u && eNeg < 2.33 * u, "E_0+ = \(ePos / u) u, E_0- = \(eNeg / u) u")
         var C = 0.0, rPow = 1.0
         fact = BigFloat(1, precision: 400)
         for i in 0..<14 {
@@ -68,9 +75,10 @@ import Testing
         let r2 = bigR.multiplied(by: bigR), r3 = r2.multiplied(by: bigR)
         let emR = BigFloat(1, precision: 400).subtracting(bigR).adding(r2.divided(by: BigFloat(2, precision: 400)))
             .subtracting(r3.divided(by: BigFloat(6, precision: 400))).double(.down)
-        let etaMax = Double.divUp(Self.add(Self.add(E, C), T), emR)
+        let etaMax = Swift.max(Self.add(Self.add(ePos, C), T), Double.divUp(Self.add(Self.add(eNeg, C), T), emR))
         // Step 3: deltaMax.
-        let deltaMax = Self.add(Self.add(Self.mul(u, 0.3467), Self.mul(Self.mul(u, 1077), 0x1p-44)), Self.mul(1077, 0x1p-96))
+        // 1078 = 1077 + 1 covers the difference forms' tail |e| <= 2^-44 (step 3').
+        let deltaMax = Self.add(Self.add(Self.mul(u, 0.3467), Self.mul(Self.mul(u, 1078), 0x1p-44)), Self.mul(1078, 0x1p-96))
         // Step 5: E = max(1 - e^-d/(1+eta), e^d/(1-eta) - 1). With e^-d >= 1 - d and
         // e^d <= 1 + d + d^2 (d <= 1): the first is <= (eta + d)/(1 + eta) <= eta + d, the
         // second <= (d + d^2 + eta)/(1 - eta). (Small quantities only: no cancellation.)
@@ -83,7 +91,7 @@ import Testing
         let gapUp = Double.subDown(k.factorUp - 1, k.factorUp * u)
         #expect(gapDown >= totalE, "factorDown too large for E = \(totalE / u) u")
         #expect(gapUp >= totalE, "factorUp too small for E = \(totalE / u) u")
-        print("[soundexp] proof constants: E_0 = \(E / u) u, C = \(C / u) u, T = \(T / u) u, etaMax = \(etaMax / u) u, deltaMax = \(deltaMax / u) u, E = \(totalE / u) u; factors 1 - \((1 - k.factorDown) / u) u, 1 + \((k.factorUp - 1) / u) u")
+        print("[soundexp] proof constants: E_0+ = \(ePos / u) u, E_0- = \(eNeg / u) u, C = \(C / u) u, T = \(T / u) u, etaMax = \(etaMax / u) u, deltaMax = \(deltaMax / u) u, E = \(totalE / u) u; factors 1 - \((1 - k.factorDown) / u) u, 1 + \((k.factorUp - 1) / u) u")
     }
 
     static func sample(_ rng: inout SeededGenerator) -> Double {
@@ -178,6 +186,88 @@ import Testing
         }
     }
 
+    /// A pair (a, b) for the difference forms: mostly a <= b as in softmax (b a maximum,
+    /// a - b in [-750, 0]), plus arbitrary pairs, cancellation of huge values, overflowing
+    /// differences, a == b and differences near the thresholds.
+    static func samplePair(_ rng: inout SeededGenerator, kind: UInt64) -> (Double, Double) {
+        switch kind % 8 {
+        case 0, 1, 2:
+            let b = Double.random(in: -1000...1000, using: &rng)
+            return (b - Double.random(in: 0...750, using: &rng), b)
+        case 3:
+            let b = Double.random(in: -3...3, using: &rng) * Double(sign: .plus, exponent: Int(rng.next() % 60) - 30, significand: 1)
+            return (b - Double.random(in: 0...1, using: &rng) * Double(sign: .plus, exponent: -Int(rng.next() % 60), significand: 1), b)
+        case 4: return (rng.anyFiniteDouble(), rng.anyFiniteDouble())
+        case 5:
+            // Huge operands with a moderate difference (exact cancellation, inexact s).
+            let b = Double.random(in: 1e300...1e308, using: &rng) * (rng.next() % 2 == 0 ? 1 : -1)
+            let a = b + Double(Int64(rng.next() % 2001) - 1000) * b.ulp
+            return (a, b)
+        case 6:
+            let c: [Double] = [709.782712893384, -745.1332191019411, -708.0, 709.0, -708.3964185322641, 0]
+            let b = Double.random(in: -1e6...1e6, using: &rng)
+            return (b + c[Int(rng.next() % UInt64(c.count))] + Double.random(in: -1e-3...1e-3, using: &rng), b)
+        default:
+            let b = rng.anyFiniteDouble()
+            return (b, b)
+        }
+    }
+
+    /// The difference forms `down(_:minus:)` / `up(_:minus:)` enclose e^(a - b) for the exact
+    /// difference (formed in MPFR at 2200 bits, which holds any difference of two Doubles
+    /// exactly), on 1,000,000 seeded pairs plus edges; widths are printed.
+    @Test func differenceFormsContainMPFR() {
+        let d = UnsafeMutablePointer<__mpfr_struct>.allocate(capacity: 3)
+        mpfr_init2(d, 2200); mpfr_init2(d + 1, 2200); mpfr_init2(d + 2, 128)
+        defer { mpfr_clear(d); mpfr_clear(d + 1); mpfr_clear(d + 2); d.deallocate() }
+        /// lo <= e^(a - b) <= hi, from e^(a-b) rounded down at 128 bits and its ternary value.
+        func contains(_ a: Double, _ b: Double, _ lo: Double, _ hi: Double) -> Bool {
+            mpfr_set_d(d, a, MPFR_RNDN); mpfr_set_d(d + 1, b, MPFR_RNDN)
+            _ = mpfr_sub(d, d, d + 1, MPFR_RNDN)  // exact
+            let t = mpfr_exp(d + 2, d, MPFR_RNDD)
+            guard mpfr_cmp_d(d + 2, lo) >= 0 else { return false }
+            if hi == .infinity { return true }
+            return t == 0 ? mpfr_cmp_d(d + 2, hi) <= 0 : mpfr_cmp_d(d + 2, hi) < 0
+        }
+        var rng = SeededGenerator(seed: 0xD1FF)
+        var pairs: [(Double, Double)] = [(0, 0), (1, 1), (-.greatestFiniteMagnitude, .greatestFiniteMagnitude),
+                                         (.greatestFiniteMagnitude, -.greatestFiniteMagnitude), (-1e308, 1e308),
+                                         (.leastNonzeroMagnitude, 0), (0, .leastNonzeroMagnitude), (709.79, 0), (0, 745.14),
+                                         (-6.08e307, -.greatestFiniteMagnitude), (1, 1 + 0x1p-52), (1 + 0x1p-52, 1)]
+        // One kind per vector of 8, so that whole vectors take the fast path.
+        for _ in 0..<125_000 {
+            let kind = rng.next()
+            for _ in 0..<8 { pairs.append(Self.samplePair(&rng, kind: kind)) }
+        }
+        var violations = 0, fast = 0
+        var stats = WidthStats()
+        var i = 0
+        while i < pairs.count {
+            var a = SIMD8<Double>(), b = SIMD8<Double>()
+            for j in 0..<8 { let (x, y) = pairs[Swift.min(i + j, pairs.count - 1)]; a[j] = x; b[j] = y }
+            let lo = SoundExp.down(a, minus: b), hi = SoundExp.up(a, minus: b)
+            let (sd, ed) = SoundExp.twoDifference(a, b)
+            if SoundExp.allOrdinary(sd, tail: ed) { fast += 1 }
+            for j in 0..<8 {
+                if !contains(a[j], b[j], lo[j], hi[j]) || lo[j].isNaN || hi[j].isNaN || lo[j] > hi[j] {
+                    violations += 1
+                    if violations <= 5 {
+                        Issue.record("e^(a - b), a = \(a[j].debugDescription), b = \(b[j].debugDescription): [\(lo[j]), \(hi[j])] does not contain it")
+                    }
+                }
+                stats.add(lo[j], hi[j])
+            }
+            i += 8
+        }
+        #expect(violations == 0)
+        #expect(fast > pairs.count / 8 / 4, "the fast path must be exercised (\(fast) vectors)")
+        // The known facts: a == b gives exactly 1; a < b gives an upper bound <= 1.
+        #expect(SoundExp.down(SIMD8(repeating: 3.5), minus: SIMD8(repeating: 3.5)) == SIMD8(repeating: 1))
+        #expect(SoundExp.up(SIMD8(repeating: 3.5), minus: SIMD8(repeating: 3.5)) == SIMD8(repeating: 1))
+        #expect(all(SoundExp.up(SIMD8(repeating: 3.5), minus: SIMD8(repeating: 3.5 + 0x1p-51)) .<= 1))
+        print(stats.summary("SoundExp difference forms (\(pairs.count) pairs, \(fast) fast vectors, \(violations) violations)"))
+    }
+
     /// The buffer and Interval-array forms agree with the lane kernel for every count
     /// (SIMD body and tail), and handle empty intervals.
     @Test func bufferFormsMatchTheKernel() {
@@ -215,5 +305,30 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// Forward error bounds of one computed quantity in the SoundExp polynomial evaluation
+/// (proof step 4): |computed| <= m, |exact| <= x, |computed - exact| <= err, all rounded
+/// upward. Products add 2^-1074 for underflow; sums are exact when they underflow.
+struct Bound {
+    var m: Double, x: Double, err: Double
+    static let u = 0x1p-53
+    static func exact(_ c: Double) -> Bound { Bound(m: c.magnitude, x: c.magnitude, err: 0) }
+    static func * (a: Bound, b: Bound) -> Bound {
+        let mm = Double.mulUp(a.m, b.m)
+        return Bound(m: Double.mulUp(mm, Double.addUp(1, u)), x: Double.mulUp(a.x, b.x),
+                     err: Double.addUp(Double.addUp(Double.mulUp(a.m, b.err), Double.mulUp(b.x, a.err)),
+                                       Double.addUp(Double.mulUp(u, mm), 0x1p-1074)))
+    }
+    static func + (a: Bound, b: Bound) -> Bound {
+        let s = Double.addUp(a.m, b.m)
+        return Bound(m: Double.mulUp(s, Double.addUp(1, u)), x: Double.addUp(a.x, b.x),
+                     err: Double.addUp(Double.addUp(a.err, b.err), Double.mulUp(u, s)))
+    }
+    /// A sum of a >= 0 and b <= 0: |a + b| <= max(|a|, |b|), and so is its rounding.
+    static func oppositeSigns(_ a: Bound, _ b: Bound) -> Bound {
+        let mx = Swift.max(a.m, b.m)
+        return Bound(m: mx, x: Swift.max(a.x, b.x), err: Double.addUp(Double.addUp(a.err, b.err), Double.mulUp(u, mx)))
     }
 }
