@@ -216,9 +216,9 @@ func _exactUpper(_ u: Double, _ s: Double, _ shift: Double) -> Double {
 /// The per-coordinate kernel over the widened box [l, u] (K >= 2): writes min p_j bounds to
 /// `lo` and max p_j bounds to `hi`; `eu`, `el` are scratch buffers of length K.
 ///
-/// Vectorized: the exponentials come from `SoundExp` (SIMD8, proven bounds) applied to
-/// exactly directed differences, and the per-coordinate quotients are evaluated in
-/// round-to-nearest SIMD arithmetic with an a-priori error bound (see `_quotientLower` /
+/// Vectorized: the exponentials come from `SoundExp` (SIMD8, proven bounds) of the exact
+/// differences u_i - m1 and l_i - n1 (`SoundExp.up(_:minus:)`, no argument rounding), and
+/// the per-coordinate quotients are evaluated in round-to-nearest SIMD arithmetic with an a-priori error bound (see `_quotientLower` /
 /// `_quotientUpper`). Coordinates outside the fast path's range (tiny numerators, overflow,
 /// the dominant coordinates a = argmax u and b = argmax l) are recomputed by the scalar
 /// directed code afterwards.
@@ -239,13 +239,13 @@ func _perCoordinateKernel(
     while i + 8 <= K {
         let uv = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Double>.self)
         let lv = UnsafeRawPointer(lp + i).loadUnaligned(as: SIMD8<Double>.self)
-        UnsafeMutableRawPointer(eup + i).storeBytes(of: SoundExp.up(_subUpNonpositive(uv, vm1)), as: SIMD8<Double>.self)
-        UnsafeMutableRawPointer(elp + i).storeBytes(of: SoundExp.down(_subDownNonpositive(lv, vn1)), as: SIMD8<Double>.self)
+        UnsafeMutableRawPointer(eup + i).storeBytes(of: SoundExp.up(uv, minus: vm1), as: SIMD8<Double>.self)
+        UnsafeMutableRawPointer(elp + i).storeBytes(of: SoundExp.down(lv, minus: vn1), as: SIMD8<Double>.self)
         i += 8
     }
     while i < K {
-        eu[i] = SoundExp.up(Double.subUp(u[i], m1))
-        el[i] = SoundExp.down(Double.subDown(l[i], n1))
+        eu[i] = SoundExp.up(SIMD8(repeating: u[i]), minus: vm1)[0]
+        el[i] = SoundExp.down(SIMD8(repeating: l[i]), minus: vn1)[0]
         i += 1
     }
     let euC = UnsafeBufferPointer(eu), elC = UnsafeBufferPointer(el)
@@ -257,10 +257,12 @@ func _perCoordinateKernel(
     let vtu = SIMD8<Double>(repeating: tu), vtl = SIMD8<Double>(repeating: tl)
     let vg = SIMD8<Double>(repeating: g), vh = SIMD8<Double>(repeating: h)
     i = 0
-    // Running lane minima/maxima of the range conditions, reduced once after the loop
-    // (no NaN can arise while y is finite: x, e_u, e_l are in [0, 1] and the sums are >= 1).
-    var minX = SIMD8<Double>(repeating: 1), minQ = SIMD8<Double>(repeating: 1)
-    var minEu = SIMD8<Double>(repeating: 1), maxY = SIMD8<Double>(repeating: 0)
+    // The fast path's range conditions, accumulated lane by lane as a mask and reduced once
+    // after the loop. A comparison with NaN is false, so a NaN lane (which cannot arise
+    // while the inputs are finite, but is not relied upon) also clears its lane.
+    var good = SIMDMask<SIMD8<Int64>>(repeating: true)
+    let tinyX = SIMD8<Double>(repeating: 0x1p-1000), tinyQ = SIMD8<Double>(repeating: 0x1p-1021)
+    let hugeY = SIMD8<Double>(repeating: 0x1p1020)
     while i + 8 <= K {
         let euv = UnsafeRawPointer(eup + i).loadUnaligned(as: SIMD8<Double>.self)
         let elv = UnsafeRawPointer(elp + i).loadUnaligned(as: SIMD8<Double>.self)
@@ -268,12 +270,10 @@ func _perCoordinateKernel(
         let qlo = _quotientLower(x, vtu - euv), qhi = _quotientUpper(y, vtl - elv)
         UnsafeMutableRawPointer(lop + i).storeBytes(of: qlo, as: SIMD8<Double>.self)
         UnsafeMutableRawPointer(hip + i).storeBytes(of: qhi, as: SIMD8<Double>.self)
-        minX = pointwiseMin(minX, x); minEu = pointwiseMin(minEu, euv)
-        minQ = pointwiseMin(minQ, pointwiseMin(qlo, qhi)); maxY = pointwiseMax(maxY, y)
+        good = good .& (x .>= tinyX) .& (euv .>= tinyX) .& (qlo .>= tinyQ) .& (qhi .>= tinyQ) .& (y .< hugeY)
         i += 8
     }
-    let inRange = minX.min() >= 0x1p-1000 && minEu.min() >= 0x1p-1000 && minQ.min() >= 0x1p-1021
-        && maxY.max() < 0x1p1020
+    let inRange = all(good)
     // The scalar tail, or any lane out of range, sends the loop below over every coordinate.
     let needsFixUp = i < K || !inRange
     // Fix-up: coordinates outside the fast path's proven range (and the tail).
@@ -310,7 +310,8 @@ func _argmax(_ p: UnsafePointer<Double>, _ n: Int) -> Int {
         var v = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
         i = 8
         while i + 8 <= n {
-            v = pointwiseMax(v, UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self))
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self)
+            v.replace(with: w, where: w .> v)  // inputs are never NaN (validated)
             i += 8
         }
         m = v.max()
@@ -319,31 +320,6 @@ func _argmax(_ p: UnsafePointer<Double>, _ n: Int) -> Int {
     var k = 0
     while p[k] != m { k += 1 }
     return k
-}
-
-/// `a - b` rounded up, lane by lane, for finite a <= b (result <= 0): TwoSum gives the exact
-/// error; a positive error moves the (negative) result one ulp toward zero (bit pattern - 1).
-/// An overflow to -inf becomes -greatestFiniteMagnitude (still >= the exact difference).
-@inlinable @inline(__always)
-func _subUpNonpositive(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
-    let s = a - b
-    let bb = s - a
-    let err = (a - (s - bb)) + (-b - bb)  // a - b = s + err exactly (finite s)
-    let bits = unsafeBitCast(s, to: SIMD8<UInt64>.self)
-    var r = s.replacing(with: unsafeBitCast(bits &- 1, to: SIMD8<Double>.self), where: (err .> 0) .& (s .< 0))
-    r.replace(with: -.greatestFiniteMagnitude, where: r .== -.infinity)
-    return r
-}
-
-/// `a - b` rounded down, lane by lane, for finite a <= b (result <= 0): a negative error moves
-/// the (negative) result one ulp away from zero (bit pattern + 1). -inf stays (a valid lower bound).
-@inlinable @inline(__always)
-func _subDownNonpositive(_ a: SIMD8<Double>, _ b: SIMD8<Double>) -> SIMD8<Double> {
-    let s = a - b
-    let bb = s - a
-    let err = (a - (s - bb)) + (-b - bb)
-    let bits = unsafeBitCast(s, to: SIMD8<UInt64>.self)
-    return s.replacing(with: unsafeBitCast(bits &+ 1, to: SIMD8<Double>.self), where: (err .< 0) .& (s .< 0) .& (s .> -.infinity))
 }
 
 /// Lower bound of X/(X + S) from x̂ = RN(x_lo) and ŝ = RN(s_up) with x_lo <= X, s_up >= S,
