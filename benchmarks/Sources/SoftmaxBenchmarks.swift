@@ -75,4 +75,20 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
                    baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {
         blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: 1).count)
     }
+    // Multi-core: batched per-coordinate bounds (rows x 4096 scores, caller buffers).
+    let pcRows = runner.quick ? 16 : 128, pcK = 4096
+    let pl = (0..<(pcRows * pcK)).map { _ in rng.uniform(-8, 8) }
+    let pu = pl.map { $0 + 0.1 }
+    var plo = [Double](repeating: 0, count: pcRows * pcK), phi = plo
+    let pcOne = runner.measure(group: group, name: "batched per-coordinate \(pcRows)x\(pcK), 1 thread", elements: pcRows * pcK) {
+        BatchedSoftmax.perCoordinate(lower: pl, upper: pu, rows: pcRows, count: pcK, lowerOut: &plo, upperOut: &phi,
+                                     parallelThreshold: Int.max)
+        blackHole(plo[0])
+    }
+    runner.measure(group: group, name: "batched per-coordinate \(pcRows)x\(pcK), all cores", elements: pcRows * pcK,
+                   baseline: "batched per-coordinate \(pcRows)x\(pcK), 1 thread", baselineNs: pcOne) {
+        BatchedSoftmax.perCoordinate(lower: pl, upper: pu, rows: pcRows, count: pcK, lowerOut: &plo, upperOut: &phi,
+                                     parallelThreshold: 1)
+        blackHole(phi[0])
+    }
 }
