@@ -44,21 +44,29 @@ import Testing
         #expect(BigFloat(k.overflowThreshold, precision: 400).exp(rounding: .down) > BigFloat(Double.greatestFiniteMagnitude, precision: 400))
         #expect(BigFloat(k.underflowThreshold, precision: 400).exp(rounding: .up) < BigFloat(0x1p-1074, precision: 64).divided(by: BigFloat(2, precision: 64)))
 
-        // Step 4: rounding bounds E_0+ (r >= 0) and E_0- (r <= 0) of the even/odd
-        // evaluation, by the forward rules of the proof, mirroring SoundExp.core operation
-        // by operation.
-        let rNode = Bound(m: R, x: R, err: 0)
-        let rr = rNode * rNode
-        var eNode = Bound.exact(c[12]), oNode = Bound.exact(c[13])
-        for i in [10, 8, 6, 4, 2] { eNode = eNode * rr + Bound.exact(c[i]) }
-        for i in [11, 9, 7, 5, 3, 1] { oNode = oNode * rr + Bound.exact(c[i]) }
-        let ePrime = eNode * rr, ro = rNode * oNode
-        let ePos = (Bound.exact(1) + (ePrime + ro)).err
-        // r <= 0: e' >= 0 >= r o, so the inner sum does not grow and q <= (1 + M_e')(1+u).
-        let inner = Bound.oppositeSigns(ePrime, ro)
-        let mq = Self.mul(Self.add(1, ePrime.m), Double.addUp(1, u))
-        let eNeg = Self.add(inner.err, Self.mul(u, mq))
-        #expect(ePos < 2.75 * u && eNeg < 2.33 * u, "E_0+ = \(ePos / u) u, E_0- = \(eNeg / u) u")
+        // Step 4: rounding bounds E_0+ (r >= 0) and E_0- (r <= 0) of the evaluation
+        // q = 1 + (r + r2 (t07 + r8 t8b)), by the forward rules of the proof, mirroring
+        // SoundExp.core operation by operation.
+        func evaluationError(negative: Bool) -> Double {
+            let r = Bound(m: R, x: R, err: 0)
+            let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+            // c_i + r c_{i+1}: for r <= 0 the terms have opposite signs (c_i > R c_{i+1}).
+            func pair(_ i: Int) -> Bound {
+                negative ? Bound.oppositeSigns(Bound.exact(c[i]), r * Bound.exact(c[i + 1]))
+                         : Bound.exact(c[i]) + r * Bound.exact(c[i + 1])
+            }
+            let t01 = pair(2), t23 = pair(4), t45 = pair(6), t67 = pair(8), t89 = pair(10), tab = pair(12)
+            let t03 = t01 + r2 * t23, t47 = t45 + r2 * t67, t8b = t89 + r2 * tab
+            let t07 = t03 + r4 * t47
+            let tail = r2 * (t07 + r8 * t8b)
+            if !negative { return (Bound.exact(1) + (r + tail)).err }
+            // r <= 0: r + r2 T has opposite signs and is <= 0, so q = RN(1 + x) <= 1.
+            #expect(Self.mul(tail.m, 4) <= R, "r2 T <= |r|/4 must hold for the sign argument")
+            let x = Bound.oppositeSigns(tail, r)
+            return Self.add(x.err, Self.mul(u, Double.addUp(1, u)))
+        }
+        let ePos = evaluationError(negative: false), eNeg = evaluationError(negative: true)
+        #expect(ePos < 2.25 * u && eNeg < 1.72 * u, "E_0+ = \(ePos / u) u, E_0- = \(eNeg / u) u")
         var C = 0.0, rPow = 1.0
         fact = BigFloat(1, precision: 400)
         for i in 0..<14 {

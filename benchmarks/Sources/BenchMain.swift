@@ -3,13 +3,15 @@
 import Foundation
 
 let benchUsage = """
-    usage: certmax-bench [GROUP ...] [--list] [--quick] [--cpu-time] [--output FILE] [--markdown FILE]
+    usage: certmax-bench [GROUP ...] [--list] [--quick] [--cpu-time] [--filter TEXT] [--output FILE] [--markdown FILE]
 
       GROUP          run only these groups (default: all)
       --list         print the group names and exit
       --quick        short smoke run (few repeats, small budgets) for CI
       --cpu-time     time with the calling thread's CPU clock instead of wall time
                      (robust on a loaded machine; wrong for multi-threaded cases)
+      --filter TEXT  time only the compared cases whose name contains TEXT (cases
+                     without a baseline, the references, always run)
       --output FILE  JSON results file (default: benchmarks/results.json)
       --markdown FILE  also write the table as Markdown (for benchmarks/RESULTS.md)
     """
@@ -20,6 +22,7 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
     var clock = BenchClock.wall
     var output = "benchmarks/results.json"
     var markdown: String? = nil
+    var filter: String? = nil
     var i = 0
     while i < arguments.count {
         let a = arguments[i]
@@ -38,6 +41,13 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
             }
             i += 1
             output = arguments[i]
+        case "--filter":
+            guard i + 1 < arguments.count else {
+                FileHandle.standardError.write(Data("certmax-bench: --filter needs a text\n".utf8))
+                exit(64)
+            }
+            i += 1
+            filter = arguments[i]
         case "--markdown":
             guard i + 1 < arguments.count else {
                 FileHandle.standardError.write(Data("certmax-bench: --markdown needs a file name\n".utf8))
@@ -70,6 +80,7 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
     #endif
     print("certmax-bench on \(machine.summary)\(quick ? " (quick mode)" : ""), clock: \(clock.rawValue)")
     let runner = BenchRunner(quick: quick, clock: clock)
+    runner.filter = filter
     runner.printHeader()
     for g in toRun { g.run(runner) }
 

@@ -73,6 +73,9 @@ final class BenchRunner {
     /// The clock used by `time` (`--cpu-time` selects `.threadCPU`).
     let clock: BenchClock
     private(set) var results: [BenchResult] = []
+    /// `--filter`: when set, `measure` skips compared cases (those with a baseline) whose
+    /// name does not contain it, and returns NaN for them.
+    var filter: String?
 
     init(quick: Bool, clock: BenchClock = .wall) {
         self.quick = quick
@@ -133,6 +136,7 @@ final class BenchRunner {
     @discardableResult
     func measure(group: String, name: String, elements: Int, minTime: Double = 0.2,
                  baseline: String? = nil, baselineNs: Double? = nil, _ body: () -> Void) -> Double {
+        if let f = filter, baseline != nil, !name.contains(f) { return .nan }
         let ns = time(name, elements: elements, minTime: minTime, body)
         record(group: group, name: name, elements: elements, ns: ns, baseline: baseline, baselineNs: baselineNs)
         return ns
