@@ -18,8 +18,10 @@ public enum VertexSoftmax {
     /// `minimum.upper >= F(minimizer)`, `maximum.lower <= F(maximizer)` where the witnesses
     /// are vertices of the box (given in the caller's units, before dividing by T). Hence
     /// `minimum` and `maximum` enclose the exact optima. The enclosure widths are a few ulps
-    /// of the coefficient scale (each candidate is evaluated relative to its own largest
-    /// score, so every denominator is about 1 or larger).
+    /// of the coefficient scale on the scalar sweep (each candidate is evaluated relative to
+    /// its own largest score, so every denominator is about 1 or larger); the SIMD kernel
+    /// (VertexSoftmaxSIMD.swift, used when it applies) is up to ~35 ulps of the coefficient
+    /// scale wider (median ~8, measured in VertexSoftmaxSIMDTests).
     ///
     /// Preconditions: `c`, `lower`, `upper` have the same length K >= 1, all finite,
     /// `lower[i] <= upper[i]`, `|c_i| <= 2^1000`, `temperature` finite and > 0.
@@ -50,19 +52,36 @@ public enum VertexSoftmax {
     static func objective(c: [Double], order: [Int], scores sc: ScaledScores, temperature t: Double = 1,
                           lower: [Double], upper: [Double],
                           workspace ws: Workspace) -> ObjectiveEnclosure {
+        objectiveWithPath(c: c, order: order, scores: sc, temperature: t, lower: lower, upper: upper,
+                          workspace: ws, allowSIMD: true).enclosure
+    }
+
+    /// Both sweeps: the SIMD kernel (`Workspace.simdSweep`, VertexSoftmaxSIMD.swift) when it
+    /// applies and `allowSIMD`, else the scalar reference sweep; reports which one ran.
+    @usableFromInline
+    static func objectiveWithPath(c: [Double], order: [Int], scores sc: ScaledScores, temperature t: Double = 1,
+                                  lower: [Double], upper: [Double], workspace ws: Workspace,
+                                  allowSIMD: Bool) -> (enclosure: ObjectiveEnclosure, path: _SweepPath) {
         let K = c.count
-        let mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc, temperature: t)
-        let mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc, temperature: t)
+        let mn: (lower: Double, upper: Double, k: Int), mx: (lower: Double, upper: Double, k: Int)
+        let path: _SweepPath
+        if allowSIMD, let r = ws.simdSweep(c: c, order: order, lower: lower, upper: upper, temperature: t) {
+            (mn, mx, path) = (r.min, r.max, .simd)
+        } else {
+            mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc, temperature: t)
+            mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc, temperature: t)
+            path = .scalar
+        }
         func vertex(_ k: Int, reversed: Bool) -> [Double] {
             var v = lower
             for p in 0..<k { let i = reversed ? order[K - 1 - p] : order[p]; v[i] = upper[i] }
             return v
         }
-        return ObjectiveEnclosure(
+        return (ObjectiveEnclosure(
             minimum: Interval(uncheckedLower: mn.lower, upper: mn.upper),
             maximum: Interval(uncheckedLower: -mx.upper, upper: -mx.lower),
             minimizer: vertex(mn.k, reversed: false),
-            maximizer: vertex(mx.k, reversed: true))
+            maximizer: vertex(mx.k, reversed: true)), path)
     }
 
     /// Reusable scratch space for the sweep (suffix sums), so repeated calls allocate nothing.
@@ -72,6 +91,9 @@ public enum VertexSoftmax {
         @usableFromInline var bup: [_CompensatedSum] = []
         @usableFromInline var nbdn: [_CompensatedSum] = []
         @usableFromInline var nbup: [_CompensatedSum] = []
+        /// SIMD kernel scratch: 12 term columns and the 16-lane prefix states (VertexSoftmaxSIMD.swift).
+        @usableFromInline var cols: [Double] = []
+        @usableFromInline var states: [Double] = []
 
         /// Scratch for boxes of up to `capacity` scores (grows on demand).
         public init(capacity: Int = 0) { reserve(capacity) }
