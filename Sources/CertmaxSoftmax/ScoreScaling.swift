@@ -11,16 +11,22 @@ import CertmaxNumerics
 /// exact vertex are enclosed using `[vDown, vUp]`.
 @usableFromInline
 struct ScaledScores {
-    @usableFromInline var lowerDown: [Double]
-    @usableFromInline var lowerUp: [Double]
-    @usableFromInline var upperDown: [Double]
-    @usableFromInline var upperUp: [Double]
+    @usableFromInline var lowerDown: [Double] { didSet { isRaw = false } }
+    @usableFromInline var lowerUp: [Double] { didSet { isRaw = false } }
+    @usableFromInline var upperDown: [Double] { didSet { isRaw = false } }
+    @usableFromInline var upperUp: [Double] { didSet { isRaw = false } }
+    /// True when the four arrays are exactly the `lower`/`upper` given to `init` (T == 1 and
+    /// never modified since). The SIMD Vertex-Softmax kernel reads the raw box, so it may run
+    /// only then (SoftmaxVariants passes transformed scores here).
+    @usableFromInline private(set) var isRaw: Bool
 
     @usableFromInline
     init(lower: [Double], upper: [Double], temperature t: Double) {
         if t == 1 {
             lowerDown = lower; lowerUp = lower; upperDown = upper; upperUp = upper
+            isRaw = true
         } else {
+            isRaw = false
             let m = upper.max()!
             lowerDown = lower.map { Double.divDown(Double.subDown($0, m), t) }
             lowerUp = lower.map { Double.divUp(Double.subUp($0, m), t) }

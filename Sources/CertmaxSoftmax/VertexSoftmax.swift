@@ -50,19 +50,43 @@ public enum VertexSoftmax {
     static func objective(c: [Double], order: [Int], scores sc: ScaledScores, temperature t: Double = 1,
                           lower: [Double], upper: [Double],
                           workspace ws: Workspace) -> ObjectiveEnclosure {
+        objectiveWithPath(c: c, order: order, scores: sc, temperature: t, lower: lower, upper: upper,
+                          workspace: ws, allowSIMD: simdKernelByDefault).enclosure
+    }
+
+    /// Whether `objective` and `BatchedSoftmax` use the SIMD kernel. Off: the kernel is sound
+    /// (VertexSoftmaxSIMDTests) and ~3.5x faster at K = 4096, but up to ~35 ulps of max|c|
+    /// wider than the scalar sweep (median ~8), which breaks the documented "few ulps"
+    /// widths (VertexSoftmaxTests.referenceCases: 5.5e-15 > 4e-15). See VertexSoftmaxSIMD.swift.
+    @usableFromInline static let simdKernelByDefault = false
+
+    /// Both sweeps: the SIMD kernel (`Workspace.simdSweep`, VertexSoftmaxSIMD.swift) when it
+    /// applies and `allowSIMD`, else the scalar reference sweep; reports which one ran.
+    @usableFromInline
+    static func objectiveWithPath(c: [Double], order: [Int], scores sc: ScaledScores, temperature t: Double = 1,
+                                  lower: [Double], upper: [Double], workspace ws: Workspace,
+                                  allowSIMD: Bool) -> (enclosure: ObjectiveEnclosure, path: _SweepPath) {
         let K = c.count
-        let mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc, temperature: t)
-        let mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc, temperature: t)
+        let mn: (lower: Double, upper: Double, k: Int), mx: (lower: Double, upper: Double, k: Int)
+        let path: _SweepPath
+        // The kernel reads the raw box: only when `sc` holds exactly those scores.
+        if allowSIMD && sc.isRaw, let r = ws.simdSweep(c: c, order: order, lower: lower, upper: upper, temperature: t) {
+            (mn, mx, path) = (r.min, r.max, .simd)
+        } else {
+            mn = ws.sweep(c: c, order: order, reversed: false, negate: false, scores: sc, temperature: t)
+            mx = ws.sweep(c: c, order: order, reversed: true, negate: true, scores: sc, temperature: t)
+            path = .scalar
+        }
         func vertex(_ k: Int, reversed: Bool) -> [Double] {
             var v = lower
             for p in 0..<k { let i = reversed ? order[K - 1 - p] : order[p]; v[i] = upper[i] }
             return v
         }
-        return ObjectiveEnclosure(
+        return (ObjectiveEnclosure(
             minimum: Interval(uncheckedLower: mn.lower, upper: mn.upper),
             maximum: Interval(uncheckedLower: -mx.upper, upper: -mx.lower),
             minimizer: vertex(mn.k, reversed: false),
-            maximizer: vertex(mx.k, reversed: true))
+            maximizer: vertex(mx.k, reversed: true)), path)
     }
 
     /// Reusable scratch space for the sweep (suffix sums), so repeated calls allocate nothing.
@@ -72,6 +96,9 @@ public enum VertexSoftmax {
         @usableFromInline var bup: [_CompensatedSum] = []
         @usableFromInline var nbdn: [_CompensatedSum] = []
         @usableFromInline var nbup: [_CompensatedSum] = []
+        /// SIMD kernel scratch: 12 term columns and the 16-lane prefix states (VertexSoftmaxSIMD.swift).
+        @usableFromInline var cols: [Double] = []
+        @usableFromInline var states: [Double] = []
 
         /// Scratch for boxes of up to `capacity` scores (grows on demand).
         public init(capacity: Int = 0) { reserve(capacity) }
