@@ -17,9 +17,13 @@ public enum VertexSoftmax {
     /// is enclosed with directed arithmetic; `min F` is the minimum of the candidates), and
     /// `minimum.upper >= F(minimizer)`, `maximum.lower <= F(maximizer)` where the witnesses
     /// are vertices of the box (given in the caller's units, before dividing by T). Hence
-    /// `minimum` and `maximum` enclose the exact optima. The enclosure widths are a few ulps
-    /// of the coefficient scale (each candidate is evaluated relative to its own largest
-    /// score, so every denominator is about 1 or larger).
+    /// `minimum` and `maximum` enclose the exact optima.
+    ///
+    /// Error rule: the enclosure widths are rounding-level: at most 34 ulps of max|c| over
+    /// 100,000 seeded boxes (SoundnessTests). For K >= `simdKernelMinimumK` the SIMD kernel
+    /// evaluates every candidate relative to the box's largest score with SoundExp's proven
+    /// bounds; below that (and for spreads beyond 600·T or extreme T) the scalar reference
+    /// sweep evaluates each candidate relative to its own largest score, a few ulps tighter.
     ///
     /// Preconditions: `c`, `lower`, `upper` have the same length K >= 1, all finite,
     /// `lower[i] <= upper[i]`, `|c_i| <= 2^1000`, `temperature` finite and > 0.
@@ -28,7 +32,7 @@ public enum VertexSoftmax {
     /// ties in c are harmless (any tie order gives a threshold optimum); scores in the
     /// thousands, or spread beyond Double's exponent range, neither overflow nor divide 0 by 0.
     ///
-    /// Complexity: O(K log K) (one sort) plus two O(K) sweeps with about 3K exponentials.
+    /// Complexity: O(K log K) (one sort) plus O(K) SIMD work (4K exponentials, 8 at a time).
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
         _checkBox(lower, upper, temperature, "VertexSoftmax.objective")
         precondition(c.count == lower.count, "VertexSoftmax.objective: c and the box differ in length")
@@ -51,14 +55,19 @@ public enum VertexSoftmax {
                           lower: [Double], upper: [Double],
                           workspace ws: Workspace) -> ObjectiveEnclosure {
         objectiveWithPath(c: c, order: order, scores: sc, temperature: t, lower: lower, upper: upper,
-                          workspace: ws, allowSIMD: simdKernelByDefault).enclosure
+                          workspace: ws, allowSIMD: c.count >= simdKernelMinimumK).enclosure
     }
 
-    /// Whether `objective` and `BatchedSoftmax` use the SIMD kernel. Off: the kernel is sound
-    /// (VertexSoftmaxSIMDTests) and ~3.5x faster at K = 4096, but up to ~35 ulps of max|c|
-    /// wider than the scalar sweep (median ~8), which breaks the documented "few ulps"
-    /// widths (VertexSoftmaxTests.referenceCases: 5.5e-15 > 4e-15). See VertexSoftmaxSIMD.swift.
-    @usableFromInline static let simdKernelByDefault = false
+    /// From this K on, `objective` and `BatchedSoftmax` use the SIMD kernel
+    /// (VertexSoftmaxSIMD.swift) where it applies; below it, the scalar sweep. The kernel is
+    /// sound (VertexSoftmaxSIMDTests: MPFR containment on ~22,000 boxes, 2^K enumeration) and
+    /// 3-4x faster than the scalar sweep; its enclosures are rounding-level wider (median ~7,
+    /// at most ~30 ulps of max|c| beyond the scalar sweep on the seeded test boxes) because
+    /// every term carries SoundExp's proven lower/upper gap instead of libm's ±2 ulps, and the
+    /// candidates share one shift. For small K the scalar sweep costs only microseconds, so
+    /// it keeps its few-ulp widths there (DESIGN.md's reference cases: width <= 4e-15). The
+    /// scalar sweep is also the fallback (spreads beyond 600·T, extreme T, K > 2^20).
+    @usableFromInline static let simdKernelMinimumK = 32
 
     /// Both sweeps: the SIMD kernel (`Workspace.simdSweep`, VertexSoftmaxSIMD.swift) when it
     /// applies and `allowSIMD`, else the scalar reference sweep; reports which one ran.
@@ -100,8 +109,10 @@ public enum VertexSoftmax {
         @usableFromInline var cols: [Double] = []
         @usableFromInline var states: [Double] = []
 
-        /// Scratch for boxes of up to `capacity` scores (grows on demand).
-        public init(capacity: Int = 0) { reserve(capacity) }
+        /// Scratch for boxes of up to `capacity` scores. Buffers are sized on first use by the
+        /// sweep that needs them (the SIMD kernel or the scalar sweep) and grow on demand, so a
+        /// workspace made per call does not pay for the other sweep's buffers.
+        public init(capacity: Int = 0) {}
 
         @usableFromInline func reserve(_ k: Int) {
             if sl.count < k + 1 {

@@ -141,10 +141,17 @@ extension VertexSoftmax.Workspace {
         }
     }
 
+    /// Sizes the kernel's buffers, uninitialized: every entry is written before it is read
+    /// (phase 1 writes whole vectors, padding lanes included; phase 2 every state). Zero-filling
+    /// them (~0.9 MB at K = 4096) on every call of the one-shot API cost more than the kernel.
     @usableFromInline func reserveSIMD(_ k: Int) {
         let s8 = (k + 7) & ~7
-        if cols.count < 12 * s8 { cols = [Double](repeating: 0, count: 12 * s8) }
-        if states.count < 16 * (k + 1) { states = [Double](repeating: 0, count: 16 * (k + 1)) }
+        if cols.count < 12 * s8 {
+            cols = [Double](unsafeUninitializedCapacity: 12 * s8) { _, n in n = 12 * s8 }
+        }
+        if states.count < 16 * (k + 1) {
+            states = [Double](unsafeUninitializedCapacity: 16 * (k + 1)) { _, n in n = 16 * (k + 1) }
+        }
     }
 
     @inline(__always) @usableFromInline
