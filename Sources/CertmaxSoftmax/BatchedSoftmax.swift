@@ -48,7 +48,8 @@ public enum BatchedSoftmax {
         out.withUnsafeMutableBufferPointer { outBuf in
             let o = outBuf  // captured for the concurrent workers; each writes its own rows
             func runRows(_ range: Range<Int>) {
-                let ws = VertexSoftmax.Workspace(capacity: K)
+                let ws = _WorkspacePool.shared.take()
+                defer { _WorkspacePool.shared.give(ws, count: K) }
                 for r in range {
                     let l = Array(lower[(r * K)..<((r + 1) * K)]), u = Array(upper[(r * K)..<((r + 1) * K)])
                     _checkBox(l, u, temperature, "BatchedSoftmax.objectives")

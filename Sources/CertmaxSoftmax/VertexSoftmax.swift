@@ -1,4 +1,5 @@
 import CertmaxNumerics
+import Foundation
 
 /// Exact bounds of a linear objective of softmax over a box of scores (Vertex-Softmax).
 ///
@@ -40,7 +41,8 @@ public enum VertexSoftmax {
         // Exact scores; the sweep divides each score difference by T itself.
         let sc = ScaledScores(lower: lower, upper: upper, temperature: 1)
         let order = sortedOrder(c)
-        let ws = Workspace(capacity: c.count)
+        let ws = _WorkspacePool.shared.take()
+        defer { _WorkspacePool.shared.give(ws, count: c.count) }
         return objective(c: c, order: order, scores: sc, temperature: temperature, lower: lower, upper: upper, workspace: ws)
     }
 
@@ -262,3 +264,24 @@ public enum VertexSoftmax {
 func _mul0Down(_ a: Double, _ b: Double) -> Double { (a == 0 || b == 0) ? 0 : Double.mulDown(a, b) }
 @inlinable @inline(__always)
 func _mul0Up(_ a: Double, _ b: Double) -> Double { (a == 0 || b == 0) ? 0 : Double.mulUp(a, b) }
+
+/// Workspaces kept between calls of the one-shot `VertexSoftmax.objective`: a fresh workspace
+/// per call made the SIMD kernel's ~1 MB of scratch (K = 4096) come back from the allocator
+/// as new pages every time, which cost more than the kernel. At most 8 are kept, and none
+/// for K > 65,536 (their scratch is not worth holding on to). Thread-safe.
+final class _WorkspacePool: @unchecked Sendable {
+    static let shared = _WorkspacePool()
+    private let lock = NSLock()
+    private var free: [VertexSoftmax.Workspace] = []
+
+    func take() -> VertexSoftmax.Workspace {
+        lock.lock(); defer { lock.unlock() }
+        return free.popLast() ?? VertexSoftmax.Workspace()
+    }
+
+    func give(_ w: VertexSoftmax.Workspace, count: Int) {
+        guard count <= 1 << 16 else { return }
+        lock.lock(); defer { lock.unlock() }
+        if free.count < 8 { free.append(w) }
+    }
+}
