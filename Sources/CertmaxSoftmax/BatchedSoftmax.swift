@@ -28,6 +28,19 @@ public struct ObjectivePlan: Sendable {
 /// Batched forms of the softmax bounds: many rows of scores at once, rows processed in
 /// parallel (DispatchQueue.concurrentPerform) when the batch is large enough.
 public enum BatchedSoftmax {
+    /// Runs `body` over row ranges: on all cores (8 chunks per core) when `work` reaches
+    /// `threshold` and there is more than one row, else once over all rows.
+    static func _forRowChunks(rows: Int, work: Int, threshold: Int, _ body: (Range<Int>) -> Void) {
+        if work >= threshold && rows > 1 {
+            let chunks = Swift.min(rows, 8 * Swift.max(1, _activeProcessorCount()))
+            DispatchQueue.concurrentPerform(iterations: chunks) { ci in
+                body((rows * ci / chunks)..<(rows * (ci + 1) / chunks))
+            }
+        } else {
+            body(0..<rows)
+        }
+    }
+
     /// Default work (rows x K x objectives) from which rows are spread over all cores.
     public static let defaultParallelThreshold = 1 << 15
 
@@ -62,16 +75,63 @@ public enum BatchedSoftmax {
                     }
                 }
             }
-            if work >= parallelThreshold && rows > 1 {
-                let chunks = Swift.min(rows, 8 * Swift.max(1, _activeProcessorCount()))
-                DispatchQueue.concurrentPerform(iterations: chunks) { ci in
-                    runRows((rows * ci / chunks)..<(rows * (ci + 1) / chunks))
-                }
-            } else {
-                runRows(0..<rows)
-            }
+            _forRowChunks(rows: rows, work: work, threshold: parallelThreshold, runRows)
         }
         return out
+    }
+
+    /// Vertex-Softmax enclosures for every (row, objective) into caller buffers:
+    /// `minimumOut[r * objectives + o]` encloses min F and `maximumOut[r * objectives + o]`
+    /// max F of objective o over row r's box (`lower`, `upper` row-major `rows x K`).
+    ///
+    /// Soundness exactly as `objectives` (the same kernel and fallback). Allocation-free in
+    /// the steady state wherever the SIMD kernel applies (K >= `simdKernelMinimumK`, score
+    /// spread within 600·T): workspaces are pooled and the rows are read in place; rows that
+    /// take the scalar sweep copy their scores. No witnesses (use `objectives` for them).
+    ///
+    /// Preconditions: buffer sizes as stated, every score finite with lower <= upper,
+    /// `temperature` finite and > 0.
+    public static func objectives(_ plan: ObjectivePlan, lower: UnsafeBufferPointer<Double>,
+                                  upper: UnsafeBufferPointer<Double>, rows: Int, temperature: Double = 1,
+                                  minimumOut: UnsafeMutableBufferPointer<Interval>,
+                                  maximumOut: UnsafeMutableBufferPointer<Interval>,
+                                  parallelThreshold: Int = defaultParallelThreshold) {
+        let K = plan.count, nObj = plan.coefficients.count
+        precondition(rows >= 0 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
+        precondition(minimumOut.count >= rows * nObj && maximumOut.count >= rows * nObj, "BatchedSoftmax: output buffers too small")
+        precondition(temperature > 0 && temperature.isFinite, "BatchedSoftmax: temperature must be finite and > 0")
+        for i in 0..<(rows * K) {
+            precondition(lower[i].isFinite && upper[i].isFinite && lower[i] <= upper[i], "BatchedSoftmax: need finite lower <= upper")
+        }
+        let (mnOut, mxOut) = (minimumOut, maximumOut)
+        _forRowChunks(rows: rows, work: rows * K * nObj, threshold: parallelThreshold) { range in
+            let ws = _WorkspacePool.shared.take()
+            defer { _WorkspacePool.shared.give(ws, count: K) }
+            for r in range {
+                let l = UnsafeBufferPointer(rebasing: lower[(r * K)..<((r + 1) * K)])
+                let u = UnsafeBufferPointer(rebasing: upper[(r * K)..<((r + 1) * K)])
+                for o in 0..<nObj {
+                    let fast: (min: (lower: Double, upper: Double, k: Int), max: (lower: Double, upper: Double, k: Int))? =
+                        K < VertexSoftmax.simdKernelMinimumK ? nil :
+                        plan.coefficients[o].withUnsafeBufferPointer { c in
+                            plan.orders[o].withUnsafeBufferPointer { ord in
+                                ws.simdSweep(c: c, order: ord, lower: l, upper: u, temperature: temperature)
+                            }
+                        }
+                    if let f = fast {
+                        mnOut[r * nObj + o] = Interval(uncheckedLower: f.min.lower, upper: f.min.upper)
+                        mxOut[r * nObj + o] = Interval(uncheckedLower: -f.max.upper, upper: -f.max.lower)
+                    } else {
+                        let la = Array(l), ua = Array(u)
+                        let e = VertexSoftmax.objective(c: plan.coefficients[o], order: plan.orders[o],
+                                                        scores: ScaledScores(lower: la, upper: ua, temperature: 1),
+                                                        temperature: temperature, lower: la, upper: ua, workspace: ws)
+                        mnOut[r * nObj + o] = e.minimum
+                        mxOut[r * nObj + o] = e.maximum
+                    }
+                }
+            }
+        }
     }
 
     /// Per-coordinate softmax bounds for every row, into caller-provided buffers (row-major
@@ -103,14 +163,7 @@ public enum BatchedSoftmax {
                                     upperOut: UnsafeMutableBufferPointer(rebasing: hi[s..<e]), scratch: scratch)
                             }
                         }
-                        if rows * K >= parallelThreshold && rows > 1 {
-                            let chunks = Swift.min(rows, 8 * Swift.max(1, _activeProcessorCount()))
-                            DispatchQueue.concurrentPerform(iterations: chunks) { ci in
-                                runRows((rows * ci / chunks)..<(rows * (ci + 1) / chunks))
-                            }
-                        } else {
-                            runRows(0..<rows)
-                        }
+                        _forRowChunks(rows: rows, work: rows * K, threshold: parallelThreshold, runRows)
                     }
                 }
             }

@@ -116,6 +116,24 @@ extension VertexSoftmax.Workspace {
     func simdSweep(c: [Double], order: [Int], lower: [Double], upper: [Double], temperature t: Double)
         -> (min: (lower: Double, upper: Double, k: Int), max: (lower: Double, upper: Double, k: Int))?
     {
+        c.withUnsafeBufferPointer { cb in
+            order.withUnsafeBufferPointer { ob in
+                lower.withUnsafeBufferPointer { lb in
+                    upper.withUnsafeBufferPointer { ub in
+                        simdSweep(c: cb, order: ob, lower: lb, upper: ub, temperature: t)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `simdSweep` on caller buffers (the batched buffer API; no allocation once the
+    /// workspace has grown to K).
+    @usableFromInline
+    func simdSweep(c: UnsafeBufferPointer<Double>, order: UnsafeBufferPointer<Int>, lower: UnsafeBufferPointer<Double>,
+                   upper: UnsafeBufferPointer<Double>, temperature t: Double)
+        -> (min: (lower: Double, upper: Double, k: Int), max: (lower: Double, upper: Double, k: Int))?
+    {
         let K = c.count
         guard K >= 2, K <= 1 << 20, t >= 0x1p-30, t <= 0x1p30 else { return nil }
         let cmin = c[order[0]], cmax = c[order[K - 1]]
@@ -125,18 +143,10 @@ extension VertexSoftmax.Workspace {
         guard (m - lmax) / t <= 600 else { return nil }
         let stride8 = (K + 7) & ~7
         reserveSIMD(K)
-        return c.withUnsafeBufferPointer { cb in
-            order.withUnsafeBufferPointer { ob in
-                lower.withUnsafeBufferPointer { lb in
-                    upper.withUnsafeBufferPointer { ub in
-                        cols.withUnsafeMutableBufferPointer { colb in
-                            states.withUnsafeMutableBufferPointer { stb in
-                                Self._simdSweep(cb.baseAddress!, ob.baseAddress!, lb.baseAddress!, ub.baseAddress!, K,
-                                                stride8, m, t, cmin, cmax, colb.baseAddress!, stb.baseAddress!)
-                            }
-                        }
-                    }
-                }
+        return cols.withUnsafeMutableBufferPointer { colb in
+            states.withUnsafeMutableBufferPointer { stb in
+                Self._simdSweep(c.baseAddress!, order.baseAddress!, lower.baseAddress!, upper.baseAddress!, K,
+                                stride8, m, t, cmin, cmax, colb.baseAddress!, stb.baseAddress!)
             }
         }
     }

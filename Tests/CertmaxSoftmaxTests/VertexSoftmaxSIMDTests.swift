@@ -207,4 +207,41 @@ struct VertexSoftmaxSIMDTests {
             #expect(Self.contains(r, bc), "K = \(K): \(r.minimum) \(r.maximum)")
         }
     }
+
+    /// The caller-buffer batch API gives exactly the array API's enclosures, on rows that take
+    /// the kernel, rows below `simdKernelMinimumK`, and rows whose spread sends them to the
+    /// scalar sweep; serial and parallel.
+    @Test(arguments: [false, true])
+    func bufferBatchMatchesArrayBatch(parallel: Bool) {
+        var g = SeededGenerator(seed: parallel ? 0xB0B : 0xB0C)
+        for K in [8, 31, 32, 100, 700] {
+            let rows = parallel ? 40 : 5, nObj = 3
+            let objs = (0..<nObj).map { _ in (0..<K).map { _ in g.uniform(-1, 1) } }
+            var l = [Double](), u = [Double]()
+            for r in 0..<rows {
+                for _ in 0..<K {
+                    // Row 1 spreads its scores over 2000 (beyond the kernel's 600/T).
+                    let x = r == 1 ? g.uniform(-1000, 1000) : g.uniform(-30, 30)
+                    l.append(x); u.append(x + g.uniform(0, 4))
+                }
+            }
+            let plan = ObjectivePlan(coefficients: objs)
+            for t in [1.0, 0.7] {
+                let threshold = parallel ? 1 : Int.max
+                let arrays = BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, temperature: t,
+                                                       parallelThreshold: threshold)
+                var mn = [Interval](repeating: .empty, count: rows * nObj), mx = mn
+                l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
+                    mn.withUnsafeMutableBufferPointer { mnb in mx.withUnsafeMutableBufferPointer { mxb in
+                        BatchedSoftmax.objectives(plan, lower: lb, upper: ub, rows: rows, temperature: t,
+                                                  minimumOut: mnb, maximumOut: mxb, parallelThreshold: threshold)
+                    } }
+                } }
+                for i in 0..<(rows * nObj) {
+                    #expect(mn[i] == arrays[i].minimum && mx[i] == arrays[i].maximum,
+                            "K = \(K), T = \(t), result \(i): \(mn[i]) \(mx[i]) vs \(arrays[i].minimum) \(arrays[i].maximum)")
+                }
+            }
+        }
+    }
 }

@@ -75,6 +75,18 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
                    baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {
         blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: 1).count)
     }
+    // The same batch into caller buffers (no witnesses, rows read in place).
+    var mnOut = [Interval](repeating: .zero, count: rows * 4), mxOut = mnOut
+    l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
+        mnOut.withUnsafeMutableBufferPointer { mnb in mxOut.withUnsafeMutableBufferPointer { mxb in
+            runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4 into buffers, 1 thread", elements: rows * K * 4,
+                           baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {
+                BatchedSoftmax.objectives(plan, lower: lb, upper: ub, rows: rows, minimumOut: mnb, maximumOut: mxb,
+                                          parallelThreshold: Int.max)
+                blackHole(mnb[0].lower)
+            }
+        } }
+    } }
     // Multi-core: batched per-coordinate bounds (rows x 4096 scores, caller buffers).
     let pcRows = runner.quick ? 16 : 128, pcK = 4096
     let pl = (0..<(pcRows * pcK)).map { _ in rng.uniform(-8, 8) }
