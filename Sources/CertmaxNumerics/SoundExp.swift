@@ -303,13 +303,7 @@ public enum SoundExp {
     /// bounds of e^(±greatestFiniteMagnitude) (0 or greatestFiniteMagnitude); a == b gives 1.
     @inlinable @inline(__always)
     public static func down(_ a: SIMD8<Double>, minus b: SIMD8<Double>) -> SIMD8<Double> {
-        let (s, e) = twoDifference(a, b)
-        guard allOrdinary(s, tail: e) else { return differenceKernel(a, b, up: false) }
-        let (q, k) = core(s, tail: e)
-        var y = scale(q * factorDown, k)
-        // s >= 0 implies a - b >= 0 (s = 0 only for an exact 0), so e^(a-b) >= 1.
-        y.replace(with: 1, where: (s .>= 0) .& (y .< 1))
-        return y
+        differenceBound(a, b, up: false)
     }
 
     /// Upper bounds of e^(a - b) for the exact difference of finite a and b, lane by lane
@@ -317,11 +311,19 @@ public enum SoundExp {
     /// overflows to -inf gives `leastNonzeroMagnitude`, to +inf gives +inf.
     @inlinable @inline(__always)
     public static func up(_ a: SIMD8<Double>, minus b: SIMD8<Double>) -> SIMD8<Double> {
+        differenceBound(a, b, up: true)
+    }
+
+    /// The body of `down(_:minus:)` / `up(_:minus:)` (`up` is a constant at each call site).
+    @inlinable @inline(__always)
+    static func differenceBound(_ a: SIMD8<Double>, _ b: SIMD8<Double>, up: Bool) -> SIMD8<Double> {
         let (s, e) = twoDifference(a, b)
-        guard allOrdinary(s, tail: e) else { return differenceKernel(a, b, up: true) }
+        guard allOrdinary(s, tail: e) else { return differenceKernel(a, b, up: up) }
         let (q, k) = core(s, tail: e)
-        var y = scale(q * factorUp, k)
-        y.replace(with: 1, where: (s .<= 0) .& (y .> 1))
+        var y = scale(q * (up ? factorUp : factorDown), k)
+        // s >= 0 implies a - b >= 0 (s = 0 only for an exact 0), so e^(a-b) >= 1; likewise
+        // s <= 0 gives e^(a-b) <= 1.
+        if up { y.replace(with: 1, where: (s .<= 0) .& (y .> 1)) } else { y.replace(with: 1, where: (s .>= 0) .& (y .< 1)) }
         return y
     }
 

@@ -264,6 +264,15 @@ extension VertexSoftmax.Workspace {
             V8(lowHalf: V4(lowHalf: a, highHalf: b), highHalf: V4(lowHalf: c, highHalf: d))
         }
 
+        /// s += x by TwoSum; the exact error plus the pair corrections cc go into ee.
+        @inline(__always) func accumulate(_ s: inout V8, _ ee: inout V8, _ x: V8, _ cc: V8) {
+            let s1 = s + x
+            let b = s1 - s
+            let e = (s - (s1 - b)) + (x - b)
+            s = s1
+            ee = ee + (e + cc)
+        }
+
         // Phase 2: prefix states (s, Ê) before each position, lanes
         // [PU lo, PU hi, PNU lo, PNU hi, PL lo, PL hi, PN'L lo, PN'L hi].
         var s = V8(repeating: 0), ee = V8(repeating: 0)
@@ -273,11 +282,7 @@ extension VertexSoftmax.Workspace {
             let r = load(p)
             let x = v8(r.tu, r.d * r.tu, r.tl, r.d2 * r.tl)
             let cc = v8(r.cu, r.d * r.cu + r.ed * r.tu, r.cl, r.d2 * r.cl + r.ed2 * r.tl)
-            let s1 = s + x
-            let b = s1 - s
-            let e = (s - (s1 - b)) + (x - b)
-            s = s1
-            ee = ee + (e + cc)
+            accumulate(&s, &ee, x, cc)
         }
         UnsafeMutableRawPointer(st + 16 * K).storeBytes(of: s, as: V8.self)
         UnsafeMutableRawPointer(st + 16 * K + 8).storeBytes(of: ee, as: V8.self)
@@ -310,11 +315,7 @@ extension VertexSoftmax.Workspace {
             let r = load(j)
             let x = v8(r.tl, r.d * r.tl, r.tu, r.d2 * r.tu)
             let cc = v8(r.cl, r.d * r.cl + r.ed * r.tl, r.cu, r.d2 * r.cu + r.ed2 * r.tu)
-            let s1 = bs + x
-            let b2 = s1 - bs
-            let e = (bs - (s1 - b2)) + (x - b2)
-            bs = s1
-            be = be + (e + cc)
+            accumulate(&bs, &be, x, cc)
         }
         if any(bad) { return nil }
         let slack = _gSlack

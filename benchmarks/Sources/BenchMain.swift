@@ -24,6 +24,15 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
     var markdown: String? = nil
     var filter: String? = nil
     var i = 0
+    /// The argument after option `name` (exit 64 if there is none).
+    func value(of name: String) -> String {
+        guard i + 1 < arguments.count else {
+            FileHandle.standardError.write(Data("certmax-bench: \(name) needs a value\n".utf8))
+            exit(64)
+        }
+        i += 1
+        return arguments[i]
+    }
     while i < arguments.count {
         let a = arguments[i]
         switch a {
@@ -35,26 +44,11 @@ func runBenchmarkMain(groups: [(name: String, run: (BenchRunner) -> Void)], argu
         case "--cpu-time":
             clock = .threadCPU
         case "--output":
-            guard i + 1 < arguments.count else {
-                FileHandle.standardError.write(Data("certmax-bench: --output needs a file name\n".utf8))
-                exit(64)
-            }
-            i += 1
-            output = arguments[i]
+            output = value(of: a)
         case "--filter":
-            guard i + 1 < arguments.count else {
-                FileHandle.standardError.write(Data("certmax-bench: --filter needs a text\n".utf8))
-                exit(64)
-            }
-            i += 1
-            filter = arguments[i]
+            filter = value(of: a)
         case "--markdown":
-            guard i + 1 < arguments.count else {
-                FileHandle.standardError.write(Data("certmax-bench: --markdown needs a file name\n".utf8))
-                exit(64)
-            }
-            i += 1
-            markdown = arguments[i]
+            markdown = value(of: a)
         case "-h", "--help":
             print(benchUsage)
             exit(0)
