@@ -86,7 +86,8 @@ public enum BatchedSoftmax {
     ///
     /// Soundness exactly as `objectives` (the same kernel and fallback). Allocation-free in
     /// the steady state wherever the SIMD kernel applies (K >= `simdKernelMinimumK`, score
-    /// spread within 600·T): workspaces are pooled and the rows are read in place; rows that
+    /// spread within 600·T): workspaces are pooled (up to K = 16,384; larger rows allocate
+    /// one workspace per worker and call) and the rows are read in place; rows that
     /// take the scalar sweep copy their scores. No witnesses (use `objectives` for them).
     ///
     /// Preconditions: buffer sizes as stated, every score finite with lower <= upper,

@@ -267,8 +267,9 @@ func _mul0Up(_ a: Double, _ b: Double) -> Double { (a == 0 || b == 0) ? 0 : Doub
 
 /// Workspaces kept between calls of the one-shot `VertexSoftmax.objective`: a fresh workspace
 /// per call made the SIMD kernel's ~1 MB of scratch (K = 4096) come back from the allocator
-/// as new pages every time, which cost more than the kernel. At most 8 are kept, and none
-/// for K > 65,536 (their scratch is not worth holding on to). Thread-safe.
+/// as new pages every time, which cost more than the kernel. At most two per core (and at
+/// most 8) are kept, and none for K > 16,384, so the pool holds at most ~30 MB (a K = 16,384
+/// workspace is ~3.7 MB). Thread-safe.
 final class _WorkspacePool: @unchecked Sendable {
     static let shared = _WorkspacePool()
     private let lock = NSLock()
@@ -279,9 +280,11 @@ final class _WorkspacePool: @unchecked Sendable {
         return free.popLast() ?? VertexSoftmax.Workspace()
     }
 
+    private let capacity = Swift.min(8, 2 * _activeProcessorCount())
+
     func give(_ w: VertexSoftmax.Workspace, count: Int) {
-        guard count <= 1 << 16 else { return }
+        guard count <= 1 << 14 else { return }
         lock.lock(); defer { lock.unlock() }
-        if free.count < 8 { free.append(w) }
+        if free.count < capacity { free.append(w) }
     }
 }
