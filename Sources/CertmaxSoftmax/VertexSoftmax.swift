@@ -192,6 +192,24 @@ public enum VertexSoftmax {
             @inline(__always) func dDown(_ i: Int) -> Double { Swift.max(Double.subDown(coef(i), cmin), 0) }
             @inline(__always) func dUp(_ i: Int) -> Double { Double.subUp(coef(i), cmin) }
 
+            /// Adds element i at score enclosure [xd, xu] to the denominator sums (sD, sU) and
+            /// numerator sums (nDn, nUp), all relative to `shift`; if xu raises the shift, the
+            /// sums are first rescaled by directed bounds of e^{(shift - xu)/T}.
+            @inline(__always) func include(_ i: Int, _ xd: Double, _ xu: Double, _ shift: inout Double,
+                                           _ sD: inout _CompensatedSum, _ sU: inout _CompensatedSum,
+                                           _ nDn: inout _CompensatedSum, _ nUp: inout _CompensatedSum) {
+                if xu > shift {
+                    if shift != -.infinity {
+                        let rD = Double.expDown(argDown(shift, xu)), rU = Double.expUp(argUp(shift, xu))
+                        sD.scale(rD); nDn.scale(rD); sU.scale(rU); nUp.scale(rU)
+                    }
+                    shift = xu
+                }
+                let tD = Double.expDown(argDown(xd, shift)), tU = Double.expUp(argUp(xu, shift))
+                sD.add(tD); sU.add(tU)
+                nDn.addProduct(dDown(i), tD); nUp.addProduct(dUp(i), tU)
+            }
+
             // Suffix pass: positions p..K-1 at their lower score, relative to the suffix's
             // largest (upper-rounded) lower score SL[p]. B = Σ e^{l - SL} (>= ~1), NB = Σ d e^{l - SL}.
             sl[K] = -.infinity
@@ -202,17 +220,7 @@ public enum VertexSoftmax {
             var p = K - 1
             while p >= 0 {
                 let i = elem(p)
-                let xd = lowerDown[i], xu = lowerUp[i]
-                if xu > shift {
-                    if shift != -.infinity {
-                        let rD = Double.expDown(argDown(shift, xu)), rU = Double.expUp(argUp(shift, xu))
-                        bD.scale(rD); nD.scale(rD); bU.scale(rU); nU.scale(rU)
-                    }
-                    shift = xu
-                }
-                let tD = Double.expDown(argDown(xd, shift)), tU = Double.expUp(argUp(xu, shift))
-                bD.add(tD); bU.add(tU)
-                nD.addProduct(dDown(i), tD); nU.addProduct(dUp(i), tU)
+                include(i, lowerDown[i], lowerUp[i], &shift, &bD, &bU, &nD, &nU)
                 sl[p] = shift; bdn[p] = bD; bup[p] = bU; nbdn[p] = nD; nbup[p] = nU
                 p -= 1
             }
@@ -241,17 +249,7 @@ public enum VertexSoftmax {
                 if fHi < bestUpper { bestUpper = fHi; bestK = k }
                 if k == K { break }
                 let i = elem(k)
-                let xd = upperDown[i], xu = upperUp[i]
-                if xu > pu {
-                    if pu != -.infinity {
-                        let rD = Double.expDown(argDown(pu, xu)), rU = Double.expUp(argUp(pu, xu))
-                        aD.scale(rD); naD.scale(rD); aU.scale(rU); naU.scale(rU)
-                    }
-                    pu = xu
-                }
-                let tD = Double.expDown(argDown(xd, pu)), tU = Double.expUp(argUp(xu, pu))
-                aD.add(tD); aU.add(tU)
-                naD.addProduct(dDown(i), tD); naU.addProduct(dUp(i), tU)
+                include(i, upperDown[i], upperUp[i], &pu, &aD, &aU, &naD, &naU)
             }
             // The exact minimum lies in [bestLower, bestUpper].
             return (Swift.min(bestLower, bestUpper), bestUpper, bestK)
