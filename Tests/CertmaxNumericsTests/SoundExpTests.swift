@@ -223,12 +223,12 @@ import Testing
 
     /// The difference forms `down(_:minus:)` / `up(_:minus:)` enclose e^(a - b) for the exact
     /// difference (formed in MPFR at 2200 bits, which holds any difference of two Doubles
-    /// exactly), on 1,000,000 seeded pairs plus edges; widths are printed.
+    /// exactly) and e^ at 256 bits, on 1,000,000 seeded pairs plus edges; widths are printed.
     @Test func differenceFormsContainMPFR() {
         let d = UnsafeMutablePointer<__mpfr_struct>.allocate(capacity: 3)
-        mpfr_init2(d, 2200); mpfr_init2(d + 1, 2200); mpfr_init2(d + 2, 128)
+        mpfr_init2(d, 2200); mpfr_init2(d + 1, 2200); mpfr_init2(d + 2, 256)
         defer { mpfr_clear(d); mpfr_clear(d + 1); mpfr_clear(d + 2); d.deallocate() }
-        /// lo <= e^(a - b) <= hi, from e^(a-b) rounded down at 128 bits and its ternary value.
+        /// lo <= e^(a - b) <= hi, from e^(a-b) rounded down at 256 bits and its ternary value.
         func contains(_ a: Double, _ b: Double, _ lo: Double, _ hi: Double) -> Bool {
             mpfr_set_d(d, a, MPFR_RNDN); mpfr_set_d(d + 1, b, MPFR_RNDN)
             _ = mpfr_sub(d, d, d + 1, MPFR_RNDN)  // exact
