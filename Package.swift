@@ -11,6 +11,12 @@
 //   CertmaxSoftmax      softmax bounds over score boxes, Vertex-Softmax, relaxations, zone LP
 //   CertmaxRadius       Taylor-radius bounds for cross-entropy steps
 //   CertmaxAttention    attention layers, specs, bound propagation, falsifier, verifier
+//                       (the first wave's one-block verifier; BERT weight loading)
+//   CertmaxGraph        the model graph: typed tensor ops with static shapes, plain and
+//                       outward-rounded forward passes, interval evaluation, gradients
+//   CertmaxModels       front ends that build graphs: ONNX, BERT safetensors
+//   CertmaxBounds       bound engines over the graph (box propagation), attacks
+//   CertmaxVerifier     VNN-COMP instances: properties over graphs, verdicts, batches
 //   Certmax             umbrella module re-exporting all of the above
 //   certmax             the command-line tool (thin shell over the library)
 //   CertmaxBenchmarks   release-mode benchmark runner (benchmarks/)
@@ -53,10 +59,23 @@ let package = Package(
                 .product(name: "Collections", package: "swift-collections"),
             ]),
         .target(
+            name: "CertmaxGraph",
+            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxSoftmax"]),
+        .target(
+            name: "CertmaxModels",
+            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxAttention"]),
+        .target(
+            name: "CertmaxBounds",
+            dependencies: ["CertmaxNumerics", "CertmaxSoftmax", "CertmaxGraph"]),
+        .target(
+            name: "CertmaxVerifier",
+            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxModels", "CertmaxBounds"]),
+        .target(
             name: "Certmax",
             dependencies: [
                 "CertmaxNumerics", "CertmaxIO", "CertmaxLP", "CertmaxSoftmax",
-                "CertmaxRadius", "CertmaxAttention",
+                "CertmaxRadius", "CertmaxAttention", "CertmaxGraph", "CertmaxModels",
+                "CertmaxBounds", "CertmaxVerifier",
             ]),
         .executableTarget(
             name: "certmax",
@@ -76,6 +95,10 @@ let package = Package(
         .testTarget(name: "CertmaxRadiusTests", dependencies: ["CertmaxRadius", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CertmaxAttentionTests", dependencies: ["CertmaxAttention", "TestSupport"]),
+        .testTarget(name: "CertmaxGraphTests", dependencies: ["CertmaxGraph", "TestSupport"]),
+        .testTarget(name: "CertmaxModelsTests", dependencies: ["CertmaxModels", "TestSupport"]),
+        .testTarget(name: "CertmaxBoundsTests", dependencies: ["CertmaxBounds", "CertmaxModels", "TestSupport"]),
+        .testTarget(name: "CertmaxVerifierTests", dependencies: ["CertmaxVerifier", "TestSupport"]),
         .testTarget(name: "CertmaxCLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
