@@ -152,6 +152,14 @@ public final class BigFloat: @unchecked Sendable {
     public func atan2(_ x: BigFloat, rounding: RoundingDirection = .nearest, precision: Int? = nil) -> BigFloat {
         Self.binary(self, x, precision, rounding, mpfr_atan2)
     }
+
+    /// erf, tanh (correctly rounded); oracles of the activation-function bounds.
+    public func erf(rounding: RoundingDirection = .nearest, precision: Int? = nil) -> BigFloat {
+        unary(precision, rounding, mpfr_erf)
+    }
+    public func tanh(rounding: RoundingDirection = .nearest, precision: Int? = nil) -> BigFloat {
+        unary(precision, rounding, mpfr_tanh)
+    }
 }
 
 extension BigFloat: Comparable {
