@@ -24,10 +24,11 @@ extension Graph {
     /// Sound interval evaluation of every value (see `GraphOp.interval`): for every real
     /// input inside the boxes, the exact real value of every tensor of the graph lies in
     /// its returned box. With point boxes this is the outward-rounded forward pass at a
-    /// point. `override`, when given, may replace a node's box (e.g. with a tighter sound
-    /// bound from another engine); it receives the node index and the input boxes.
+    /// point. `override`, when given, may replace a node's box by another sound box (e.g.
+    /// a tighter bound from another engine); it receives the node index, the node's input
+    /// boxes, and the boxes of every value computed so far (indexed like `values`).
     public func intervalAll(_ inputBoxes: [Tensor<Interval>],
-                            override: ((Int, [Tensor<Interval>]) -> Tensor<Interval>?)? = nil) -> [Tensor<Interval>] {
+                            override: ((Int, [Tensor<Interval>], [Tensor<Interval>?]) -> Tensor<Interval>?)? = nil) -> [Tensor<Interval>] {
         precondition(inputBoxes.count == inputs.count, "Graph.interval: expected \(inputs.count) inputs")
         var env = [Tensor<Interval>?](repeating: nil, count: values.count)
         for (v, value) in values.enumerated() { if let c = value.constant { env[v] = c.asIntervals } }
@@ -37,7 +38,7 @@ extension Graph {
         }
         for (k, n) in nodes.enumerated() {
             let args = n.inputs.map { env[$0]! }
-            env[n.output] = override?(k, args) ?? n.op.interval(args)
+            env[n.output] = override?(k, args, env) ?? n.op.interval(args)
         }
         return env.map { $0 ?? Tensor(shape: [0], data: []) }
     }
@@ -53,8 +54,19 @@ extension Graph {
     /// guarantee): for attacks.
     public func gradient(at inputTensors: [Tensor<Double>], outputIndex: Int = 0,
                          weights: Tensor<Double>) -> (outputs: [Tensor<Double>], gradients: [Tensor<Double>]) {
+        let r = valueAndGradient(at: inputTensors, outputIndex: outputIndex) { _ in (0, weights) }
+        return (r.outputs, r.gradients)
+    }
+
+    /// One forward pass, a scalar objective of output `outputIndex` (its value and its
+    /// gradient with respect to that output), and the objective's gradient with respect to
+    /// every graph input by reverse mode. Plain Double (no guarantee): for attacks.
+    public func valueAndGradient(at inputTensors: [Tensor<Double>], outputIndex: Int = 0,
+                                 objective: (Tensor<Double>) -> (value: Double, gradient: Tensor<Double>))
+        -> (value: Double, outputs: [Tensor<Double>], gradients: [Tensor<Double>]) {
         let all = forwardAll(inputTensors)
         let out = outputs[outputIndex]
+        let (value, weights) = objective(all[out])
         precondition(weights.count == all[out].count, "Graph.gradient: weights do not match the output")
         // Which values depend on an input (only those need gradients).
         var needs = [Bool](repeating: false, count: values.count)
@@ -75,7 +87,7 @@ extension Graph {
                 } else { grad[id] = gj }
             }
         }
-        return (outputs.map { all[$0] },
+        return (value, outputs.map { all[$0] },
                 inputs.map { grad[$0] ?? Tensor(shape: values[$0].shape, repeating: 0) })
     }
 }
