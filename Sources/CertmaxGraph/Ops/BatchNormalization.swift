@@ -20,7 +20,8 @@ public struct BatchNormalization: GraphOp {
         return s[0]
     }
 
-    func channel(_ shape: [Int], _ k: Int) -> Int { (k / shape[2...].reduce(1, *)) % shape[1] }
+    /// The channel of flat element k of an input of `shape`.
+    public func channel(_ shape: [Int], _ k: Int) -> Int { (k / shape[2...].reduce(1, *)) % shape[1] }
 
     public func forward(_ x: [Tensor<Double>]) -> Tensor<Double> {
         let c = x[0].shape[1]

@@ -13,9 +13,12 @@ public struct Conv: GraphOp {
     }
     public var opType: String { "Conv" }
 
-    struct Geometry { var n, c, h, w, m, cg, kh, kw, oh, ow: Int }
+    /// Sizes: batch n, channels c, input h x w, output channels m, channels per group cg,
+    /// kernel kh x kw, output oh x ow.
+    public struct Geometry: Sendable { public var n, c, h, w, m, cg, kh, kw, oh, ow: Int }
 
-    func geometry(_ s: [[Int]]) throws(GraphError) -> Geometry {
+    /// The geometry for the given input shapes (throws on a mismatch).
+    public func geometry(_ s: [[Int]]) throws(GraphError) -> Geometry {
         guard s[0].count == 4, s[1].count == 4 else { throw GraphError(op: opType, problem: "only 2-D convolutions (X and W of rank 4), got \(s[0]) and \(s[1])") }
         guard strides.count == 2, dilations.count == 2, pads.count == 4, group >= 1,
               strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }), pads.allSatisfy({ $0 >= 0 }) else {
@@ -38,7 +41,7 @@ public struct Conv: GraphOp {
     }
 
     /// Calls body(outIndex, inIndex, weightIndex) for every term of every output.
-    func forEachTerm(_ g: Geometry, _ body: (Int, Int, Int) -> Void) {
+    public func forEachTerm(_ g: Geometry, _ body: (Int, Int, Int) -> Void) {
         let mPerGroup = g.m / group
         for b in 0..<g.n { for o in 0..<g.m {
             let grp = o / mPerGroup

@@ -28,7 +28,7 @@ public struct Reduce: GraphOp {
     }
 
     /// For each input element, the output element it contributes to; and the count per output.
-    func target(_ shape: [Int]) -> (map: [Int], outCount: Int, perOutput: Int) {
+    public func target(_ shape: [Int]) -> (map: [Int], outCount: Int, perOutput: Int) {
         let r = try! reduced(shape)
         let kept = shape.enumerated().map { r.contains($0.offset) ? 1 : $0.element }
         let idx = ShapeMath.broadcastIndices(from: kept, to: shape)
