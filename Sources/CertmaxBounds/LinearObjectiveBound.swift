@@ -17,6 +17,8 @@ import CertmaxNumerics
 /// - every other node, a coefficient whose sign is unknown, and the graph inputs are
 ///   *concretised*: lambda . y >= inf(sum_i Lambda_i * Box_i).
 ///
+/// The result is the larger of that and the concretisation of c over the value's own box.
+///
 /// Soundness contract: the result is <= c . y(x) for every x in the input box, provided
 /// `boxes` are sound boxes of every value over that input box (e.g. from `BoxEngine`).
 /// Coefficients are intervals: every product and sum is outward rounded, so each true
@@ -49,13 +51,18 @@ public enum LinearObjectiveBound {
             if !pushBack(node, lout, constIn, boxes, graph, accumulate, addDown) {
                 concretize(lout, boxes[node.output])
             }
-            if lo.isNaN { return -.infinity }
+            if lo.isNaN { break }
         }
-        for (v, l) in lambda.enumerated() {
+        for (v, l) in lambda.enumerated() where !lo.isNaN {
             guard let l else { continue }
             if let c = graph.values[v].constant { concretize(l, c.asIntervals) } else { concretize(l, boxes[v]) }
         }
-        return lo.isNaN ? -.infinity : lo
+        // Back-substitution through relaxations is not always tighter than the value's own
+        // box (the ReLU planes use the same boxes): both are sound, keep the better.
+        var direct = Interval.zero
+        for k in 0..<c.count where c[k] != 0 { direct = direct + boxes[value].data[k] * c[k] }
+        let d = direct.lower.isNaN ? -Double.infinity : direct.lower
+        return lo.isNaN ? d : max(lo, d)
     }
 
     /// Pushes lout through `node` to its inputs; false when the node must be concretised.
