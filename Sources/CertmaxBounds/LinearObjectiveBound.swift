@@ -28,9 +28,15 @@ public enum LinearObjectiveBound {
     /// Lower bound of c . values[value] over the input box. `c` has one entry per element
     /// of the value. Returns -inf when nothing finite can be said.
     public static func lowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Double]) -> Double {
+        lowerBound(graph, boxes: boxes, value: value, c: c.map { Interval($0) })
+    }
+
+    /// Lower bound of c . values[value] over the input box and over every coefficient
+    /// vector inside the enclosures `c` (e.g. decimal coefficients of a property file).
+    public static func lowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Interval]) -> Double {
         precondition(c.count == graph.values[value].shape.reduce(1, *), "LinearObjectiveBound: c does not match the value")
         var lambda = [[Interval]?](repeating: nil, count: graph.values.count)
-        lambda[value] = c.map { Interval($0) }
+        lambda[value] = c
         var lo = 0.0  // accumulated lower bound (rounded down)
         func addDown(_ x: Interval) { lo = Double.addDown(lo, x.lower) }
         func accumulate(_ v: Int, _ l: [Interval]) {
@@ -60,7 +66,7 @@ public enum LinearObjectiveBound {
         // Back-substitution through relaxations is not always tighter than the value's own
         // box (the ReLU planes use the same boxes): both are sound, keep the better.
         var direct = Interval.zero
-        for k in 0..<c.count where c[k] != 0 { direct = direct + boxes[value].data[k] * c[k] }
+        for k in 0..<c.count where !(c[k].lower == 0 && c[k].upper == 0) { direct = direct + boxes[value].data[k] * c[k] }
         let d = direct.lower.isNaN ? -Double.infinity : direct.lower
         return lo.isNaN ? d : max(lo, d)
     }

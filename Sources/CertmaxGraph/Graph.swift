@@ -6,7 +6,7 @@ import CertmaxNumerics
 /// folded shape computations) or the output of exactly one node. Nodes only refer to
 /// earlier values, so `nodes` is a topological order by construction.
 ///
-/// Constant folding: `addNode` evaluates a node whose inputs are all constants with the
+/// Constant folding: `Shape` nodes fold to their input's static shape. `addNode` evaluates a node whose inputs are all constants with the
 /// op's sound interval evaluation; when every element comes out as a point interval the
 /// exact real result is known and the node becomes a constant (shape plumbing, data
 /// movement, integer arithmetic on shapes). Otherwise the node is kept (its inputs are
@@ -75,6 +75,10 @@ public struct Graph: Sendable {
         }
         guard ShapeMath.count(shape) != nil else {
             throw GraphError(node: name, op: op.opType, problem: "output shape \(shape) is invalid or too large")
+        }
+        if op is ShapeOf {  // depends on the (static) input shapes only
+            let r = op.forward(ids.map { Tensor(shape: values[$0].shape, repeating: 0.0) })
+            return append(Value(name: name, shape: shape, constant: r, producer: nil))
         }
         if ids.allSatisfy({ values[$0].constant != nil }) {
             let boxes = ids.map { values[$0].constant!.asIntervals }
