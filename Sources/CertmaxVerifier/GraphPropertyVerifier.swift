@@ -50,13 +50,21 @@ public enum GraphPropertyVerifier {
     }
 
     /// Runs the strategy until `deadline` (an absolute `ContinuousClock` instant).
+    ///
+    /// Bounds are computed over [lower, upper]; counterexamples are searched in
+    /// [searchLower, searchUpper] (default: the same box), which must lie inside it (a
+    /// property file's decimal bounds give an outer box of Doubles for proofs and an inner
+    /// one whose every Double is a genuine input).
     /// Precondition: one graph input whose element count equals `lower.count`; the
     /// constraints' coefficient count equals the output's element count.
-    public static func run(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
+    public static func run(_ graph: Graph, lower: [Double], upper: [Double],
+                           searchLower: [Double]? = nil, searchUpper: [Double]? = nil,
+                           unsafe: LinearDisjunction,
                            deadline: ContinuousClock.Instant, options: Options = Options()) -> Report {
         let clock = ContinuousClock()
         let inputShape = graph.values[graph.inputs[0]].shape
         let lo = Tensor(shape: inputShape, data: lower), hi = Tensor(shape: inputShape, data: upper)
+        let slo = Tensor(shape: inputShape, data: searchLower ?? lower), shi = Tensor(shape: inputShape, data: searchUpper ?? upper)
         var evaluations = 0
         let start = clock.now
         let total = start.duration(to: deadline)
@@ -66,7 +74,9 @@ public enum GraphPropertyVerifier {
             var opts = options.attack
             opts.seed = seed
             opts.target = -1e-9
-            let result = GradientAttack.minimize(graph, lower: lo, upper: hi, options: opts, objective: { y in
+            // An empty search box (a degenerate decimal bound): nothing to search.
+            for i in 0..<slo.count where !(slo.data[i] <= shi.data[i]) { return nil }
+            let result = GradientAttack.minimize(graph, lower: slo, upper: shi, options: opts, objective: { y in
                 let m = unsafe.margin(y.data)
                 return (m.value, Tensor(shape: y.shape, data: m.gradient))
             }, shouldStop: { clock.now >= until })
@@ -78,7 +88,7 @@ public enum GraphPropertyVerifier {
 
         /// Sound re-check of a candidate point.
         func check(_ x: Tensor<Double>) -> Outcome? {
-            for i in 0..<x.count where !(lower[i] <= x.data[i] && x.data[i] <= upper[i]) { return nil }
+            for i in 0..<x.count where !(slo.data[i] <= x.data[i] && x.data[i] <= shi.data[i]) { return nil }
             let enclosure = graph.interval([x.asIntervals])[0]
             guard unsafe.certainlyReached(by: enclosure.data) else { return nil }
             return .violated(input: x.data, output: graph.forward([x])[0].data)
