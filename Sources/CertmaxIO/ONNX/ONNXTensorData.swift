@@ -67,7 +67,10 @@ struct ONNXTensorData: Sendable {
             guard t.externalData.isEmpty else { throw fail("external_data entries are given but data_location is not EXTERNAL") }
         case 1:
             guard t.rawData == nil, typedCount == nil else { throw fail("data_location is EXTERNAL but the tensor also has data in the file") }
-            let external = try readExternal(t.externalData)
+            guard type != .string else { throw fail("STRING tensors must use string_data, not external data") }
+            let (expectedBytes, overflow) = count.multipliedReportingOverflow(by: type.rawByteWidth ?? 1)
+            guard !overflow else { throw fail("external data would need an overflowing number of bytes for \(shapeText)") }
+            let external = try readExternal(t.externalData, expectedBytes: expectedBytes, shapeText: shapeText)
             return ONNXTensor(name: t.name, dataType: type, dims: dims,
                               values: try decodeRaw(external, 0..<external.count, type: type, count: count, shapeText: shapeText, field: "external data"))
         default:
@@ -195,8 +198,10 @@ struct ONNXTensorData: Sendable {
 
     // MARK: external data
 
-    /// Reads the bytes an `external_data` description points to.
-    private func readExternal(_ entries: [ONNXStringPair]) throws(InputError) -> [UInt8] {
+    /// Reads the bytes an `external_data` description points to, after checking that they
+    /// are inside the file and exactly `expectedBytes` long (so a wrong length never makes
+    /// it read a large file).
+    private func readExternal(_ entries: [ONNXStringPair], expectedBytes: Int, shapeText: String) throws(InputError) -> [UInt8] {
         var fields: [String: String] = [:]
         for e in entries {
             guard fields[e.key] == nil else { throw fail("external_data key \"\(e.key)\" appears more than once") }
@@ -231,17 +236,19 @@ struct ONNXTensorData: Sendable {
         guard !isDirectory.boolValue else { throw fail("\(shownPath) is a directory", .unreadable) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("\(shownPath) cannot be opened", .unreadable) }
         defer { try? handle.close() }
-        let size: Int
+        let end: UInt64
         do {
-            size = Int(try handle.seekToEnd())
+            end = try handle.seekToEnd()
         } catch {
             throw fail("\(shownPath) cannot be read", .unreadable)
         }
+        guard let size = Int(exactly: end) else { throw fail("\(shownPath) is too large", .unreadable) }
         guard offset <= size else { throw fail("\(shownPath): offset \(offset) is beyond its end (\(size) bytes)") }
         let count = length ?? (size - offset)
         guard count <= size - offset else {
             throw fail("\(shownPath): offset \(offset) + length \(count) is beyond its end (\(size) bytes)")
         }
+        guard count == expectedBytes else { throw fail("external data has \(count) bytes, expected \(expectedBytes) for \(shapeText)") }
         do {
             try handle.seek(toOffset: UInt64(offset))
             let data = try handle.read(upToCount: count) ?? Data()
