@@ -52,13 +52,19 @@ public struct ONNXStringPair: Sendable, Equatable {
 ///   tensor types outside `ONNXTensorValues` are rejected with an error naming them.
 /// - Model-local functions and training info are skipped (unknown to this decoder).
 public struct ONNXModel: Sendable, Equatable {
+    /// The ONNX IR version the file declares (`ir_version`; 0 when absent).
     public var irVersion: Int64
+    /// The operator sets the model imports, in file order (see `opsetVersion(domain:)`).
     public var opsetImports: [ONNXOperatorSet]
+    /// The tool that wrote the file (e.g. `pytorch`), and its version.
     public var producerName: String
     public var producerVersion: String
+    /// The model's own namespace (`domain`) and version (`model_version`), rarely set.
     public var domain: String
     public var modelVersion: Int64
+    /// `metadata_props`, in file order.
     public var metadata: [ONNXStringPair]
+    /// The main graph.
     public var graph: ONNXGraph
 
     public init(irVersion: Int64, opsetImports: [ONNXOperatorSet], producerName: String, producerVersion: String,

@@ -29,11 +29,15 @@ public enum ONNXTensorValues: Sendable, Equatable {
 public struct ONNXTensor: Sendable, Equatable {
     /// The tensor's name (empty for an unnamed attribute tensor).
     public var name: String
+    /// The element type as stored in the file (`data_type`).
     public var dataType: ONNXDataType
     /// Dimensions, outermost first; `[]` is a scalar (one element).
     public var dims: [Int]
+    /// The elements, row-major (see `ONNXTensorValues` for the representation by type).
     public var values: ONNXTensorValues
 
+    /// A tensor from its parts (tests, constant folding); the caller keeps the
+    /// postconditions above.
     public init(name: String, dataType: ONNXDataType, dims: [Int], values: ONNXTensorValues) {
         self.name = name
         self.dataType = dataType
