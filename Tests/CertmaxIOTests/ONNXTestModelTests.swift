@@ -109,4 +109,53 @@ final class ONNXTestModelTests: XCTestCase {
             XCTAssertEqual(decoded[3].integers, ints, context)
         }
     }
+
+    func testNonTensorTypesAndUntypedValuesDecodeForTheGraphStageToName() throws {
+        // input "seq": TypeProto { sequence_type (4) { elem_type { tensor_type {} } } };
+        // output "any": no type; value_info "d": a dim with only a denotation (3).
+        var seqElem = ProtobufWriter()
+        seqElem.message(1, ProtobufWriter())
+        var seq = ProtobufWriter()
+        seq.message(1, seqElem)
+        var type = ProtobufWriter()
+        type.message(4, seq)
+        var input = ProtobufWriter()
+        input.string(1, "seq")
+        input.message(2, type)
+        var output = ProtobufWriter()
+        output.string(1, "any")
+        var dim = ProtobufWriter()
+        dim.string(3, "DATA_BATCH")
+        var shape = ProtobufWriter()
+        shape.message(1, dim)
+        var tensorType = ProtobufWriter()
+        tensorType.int(1, 7)
+        tensorType.message(2, shape)
+        var dType = ProtobufWriter()
+        dType.message(1, tensorType)
+        var d = ProtobufWriter()
+        d.string(1, "d")
+        d.message(2, dType)
+        var g = ProtobufWriter()
+        g.message(11, input)
+        g.message(12, output)
+        g.message(13, d)
+        var m = ProtobufWriter()
+        m.message(7, g)
+        let graph = try ONNXModel(data: Data(m.bytes), source: "types.onnx").graph
+        XCTAssertEqual(graph.inputs, [ONNXValueInfo(name: "seq", type: .unsupported("sequence_type"))])
+        XCTAssertEqual(graph.outputs, [ONNXValueInfo(name: "any", type: nil)])
+        XCTAssertEqual(graph.valueInfo, [ONNXValueInfo(name: "d", type: .tensor(elementType: .int64, shape: [.unknown]))])
+        // A TypeProto with two kinds is rejected.
+        type.message(1, tensorType)
+        var input2 = ProtobufWriter()
+        input2.string(1, "x")
+        input2.message(2, type)
+        var g2 = ProtobufWriter()
+        g2.message(11, input2)
+        var m2 = ProtobufWriter()
+        m2.message(7, g2)
+        XCTAssertEqual(ONNXTestFiles.decodeError(Data(m2.bytes))?.description,
+                       "test.onnx: graph.input[0].type: field tensor_type (1) appears more than once (at byte 15)")
+    }
 }
