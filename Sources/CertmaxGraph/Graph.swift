@@ -40,6 +40,10 @@ public struct Graph: Sendable {
 
     public init() {}
 
+    /// The largest tensor a graph may hold (2^26 elements: 512 MiB as Doubles, 1 GiB as
+    /// intervals), so a hostile model file fails with an error instead of exhausting memory.
+    public static let maxElements = 1 << 26
+
     /// The value named `name`, if any.
     public func value(named name: String) -> Int? { byName[name] }
 
@@ -49,7 +53,9 @@ public struct Graph: Sendable {
     /// Adds a graph input of a static shape.
     @discardableResult
     public mutating func addInput(name: String, shape: [Int]) throws(GraphError) -> Int {
-        guard ShapeMath.count(shape) != nil else { throw GraphError(node: name, problem: "invalid input shape \(shape)") }
+        guard let n = ShapeMath.count(shape), n <= Graph.maxElements else {
+            throw GraphError(node: name, problem: "invalid input shape \(shape) (at most \(Graph.maxElements) elements)")
+        }
         let id = append(Value(name: name, shape: shape, constant: nil, producer: nil))
         inputs.append(id)
         return id
@@ -73,8 +79,8 @@ public struct Graph: Sendable {
         do { shape = try op.outputShape(ids.map { values[$0].shape }) } catch {
             throw GraphError(node: name, op: op.opType, problem: error.problem)
         }
-        guard ShapeMath.count(shape) != nil else {
-            throw GraphError(node: name, op: op.opType, problem: "output shape \(shape) is invalid or too large")
+        guard let n = ShapeMath.count(shape), n <= Graph.maxElements else {
+            throw GraphError(node: name, op: op.opType, problem: "output shape \(shape) is invalid or too large (at most \(Graph.maxElements) elements)")
         }
         if op is ShapeOf {  // depends on the (static) input shapes only
             let r = op.forward(ids.map { Tensor(shape: values[$0].shape, repeating: 0.0) })

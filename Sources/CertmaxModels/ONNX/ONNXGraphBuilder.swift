@@ -162,7 +162,7 @@ struct Builder {
             else { throw fail(n, "Constant needs a numeric value attribute") }
         case "ConstantOfShape":
             let shape = try integers(try constant(n, 0, "the shape"), n, "the shape")
-            guard shape.allSatisfy({ $0 >= 0 }), let count = ShapeMath.count(shape), count <= 1 << 28 else {
+            guard shape.allSatisfy({ $0 >= 0 }), let count = ShapeMath.count(shape), count <= Graph.maxElements else {
                 throw fail(n, "invalid shape \(shape)")
             }
             var fill = 0.0
