@@ -247,6 +247,45 @@ struct VNNLibParserTests {
         }
     }
 
+    /// A literal is classified exact (a point enclosure) only if its value is a Double:
+    /// checked against glibc's exact decimal expansion of the parsed Double. Seeded.
+    @Test func exactnessMatchesTheExactDecimalExpansion() throws {
+        /// (digits without leading/trailing zeros, exponent of the last digit); zero -> ("", 0).
+        func normalized(_ text: String) -> (String, Int) {
+            var t = Substring(text)
+            if t.first == "-" || t.first == "+" { t = t.dropFirst() }
+            let parts = t.split(maxSplits: 1, whereSeparator: { $0 == "e" || $0 == "E" })
+            var exponent = parts.count == 2 ? Int(parts[1])! : 0
+            let mantissa = parts[0].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let frac = mantissa.count == 2 ? String(mantissa[1]) : ""
+            var digits = String(mantissa[0]) + frac
+            exponent -= frac.count
+            while digits.first == "0" { digits.removeFirst() }
+            while digits.last == "0" { digits.removeLast(); exponent += 1 }
+            return digits.isEmpty ? ("", 0) : (digits, exponent)
+        }
+        var rng = SeededGenerator(seed: 7)
+        var exactSeen = 0, inexactSeen = 0
+        for n in 0..<3000 {
+            let literal: String
+            switch n % 4 {
+            case 0: literal = String(format: "%.17g", Double.random(in: -1e6...1e6, using: &rng))
+            case 1: literal = String(format: "%.1100g", Double(Int.random(in: -100_000...100_000, using: &rng)) / Double(1 << Int.random(in: 0...40, using: &rng)))
+            case 2: literal = "\(Int.random(in: -9999...9999, using: &rng))e\(Int.random(in: -30...30, using: &rng))"
+            default: literal = String(format: "%.\(Int.random(in: 1...19, using: &rng))g", rng.anyFiniteDouble())
+            }
+            let c = try spec(declare(x: 1, y: 1) + "(assert (<= X_0 1))\n(assert (>= X_0 0))\n(assert (<= Y_0 \(literal)))").disjuncts[0].constraints[0]
+            let d = c.bound
+            let oracleExact = normalized(literal) == normalized(String(format: "%.1100g", d))
+            let significant = normalized(literal).0.count
+            if c.isExact { #expect(oracleExact && c.boundEnclosure == Interval(d), "\(literal) claimed exact") }
+            if significant <= 19 { #expect(c.isExact == oracleExact, "\(literal): exact \(oracleExact)") }
+            if !c.isExact { #expect(c.boundEnclosure == Interval(uncheckedLower: d.nextDown, upper: d.nextUp), "\(literal)") }
+            if oracleExact { exactSeen += 1 } else { inexactSeen += 1 }
+        }
+        #expect(exactSeen > 500 && inexactSeen > 500, "\(exactSeen) exact, \(inexactSeen) inexact")
+    }
+
     /// Margins and decisions use enclosures: Y_0 <= 0.1 is not proved by Y_0 = 0.1 (the
     /// Double 0.1 is above the real 0.1), but is by the Double just below.
     @Test func constraintDecisionsUseTheEnclosures() throws {
