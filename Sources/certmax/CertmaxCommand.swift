@@ -24,6 +24,8 @@ struct CertmaxCommand: ParsableCommand {
             RadiusCommand.self,
             VerifyCommand.self,
             RegressCommand.self,
+            VNNCompCommand.self,
+            BatchCommand.self,
         ]
     )
 }
