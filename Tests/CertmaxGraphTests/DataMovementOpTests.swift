@@ -146,7 +146,7 @@ import Testing
         var rng = SeededGenerator(seed: 0xDA04)
         var checks = 0
         let extremes = [Int.min, Int.max, Int.min + 1, -Int.max, Int(Int64.max) - 1]
-        for c in 0..<200 {
+        for c in 0..<300 {
             let s = rng.shape(rank: rng.int(1...3), dims: 1...6)
             let naxes = rng.int(1...s.count)
             let chosen = Array(Array(0..<s.count).shuffled(using: &rng).prefix(naxes))
