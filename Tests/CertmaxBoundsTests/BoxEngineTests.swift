@@ -198,4 +198,15 @@ import Testing
         let vBox = AttentionGraphs.box([3, 2], radius: 0.1, &rng).box
         #expect(BoxEngine.propagate(g, inputBoxes: [sInf, vBox])[0].data == g.interval([sInf, vBox])[0].data)
     }
+
+    /// Attention over an empty key axis (K = 0, a legal static shape): no trap; the output
+    /// (an empty sum) is exactly 0.
+    @Test func emptyKeyAxisDoesNotTrap() throws {
+        var g = Graph()
+        let s = try g.addInput(name: "S", shape: [2, 0]), v = try g.addInput(name: "V", shape: [0, 3])
+        let p = try g.addNode(name: "P", op: Softmax(axis: -1, flattened: false), inputs: [s])
+        g.outputs = [try g.addNode(name: "O", op: MatMul(), inputs: [p, v])]
+        let out = BoxEngine.propagate(g, inputBoxes: [Tensor(shape: [2, 0], data: []), Tensor(shape: [0, 3], data: [])])[0]
+        #expect(out.shape == [2, 3] && out.data.allSatisfy { $0.contains(0) && !$0.lower.isNaN && !$0.upper.isNaN })
+    }
 }
