@@ -227,4 +227,59 @@ import Testing
         }
         #expect(checks >= 5000, "only \(checks) checks")
     }
+
+    /// Values spanning 2^-1000..2^1000 in one tensor (products and sums overflow,
+    /// underflow into subnormals and cancel catastrophically): the linear ops, the
+    /// broadcasting arithmetic, the reductions, BatchNorm and LayerNorm still contain the
+    /// exact value (an infinite end is a valid bound; a NaN end never is). Softmax with
+    /// scores up to 2^13.
+    @Test func extremeMagnitudesContainExact() throws {
+        var rng = SeededGenerator(seed: 0x6A0A)
+        var checks = 0
+        for c in 0..<40 {
+            let spread = c % 2 == 0 ? 1000 : 500
+            let n = rng.int(1...3), k = rng.int(1...5), m = rng.int(1...3)
+            let a = rng.tensor([n, k], spread: spread), b = rng.tensor([k, m], spread: spread)
+            let mm = Ref.matmul(Self.bis(a), [n, k], Self.bis(b), [k, m])
+            checks += expectEncloses(Self.pointInterval(MatMul(), [a, b]), mm.data, shape: mm.shape, "MatMul (extreme)") {
+                "seed 0x6A0A case \(c): A \(describe(a)) B \(describe(b))"
+            }
+            let cT = rng.tensor([m], spread: spread)
+            let gemm = Gemm(alpha: 0.375, beta: -3, transA: false, transB: false)
+            let gr = Ref.gemm(Self.bis(a), [n, k], Self.bis(b), [k, m], (Self.bis(cT), [m]), alpha: 0.375, beta: -3, transA: false, transB: false)
+            checks += expectEncloses(Self.pointInterval(gemm, [a, b, cT]), gr.data, shape: gr.shape, "Gemm (extreme)") {
+                "seed 0x6A0A case \(c): A \(describe(a)) B \(describe(b)) C \(describe(cT))"
+            }
+            let x = rng.tensor([2, 6], spread: spread), y = rng.tensor([6], spread: spread, zeros: false)
+            for (op, f) in [(Add() as any BroadcastBinaryOp, { (p: BI, q: BI) in p + q }), (Sub(), { $0 - $1 }), (Mul(), { $0 * $1 }), (Div(), { $0.div($1) })] {
+                let r = Ref.binary(Self.bis(x), [2, 6], Self.bis(y), [6], f)
+                checks += expectEncloses(Self.pointInterval(op, [x, y]), r.data, shape: r.shape, "\(op.opType) (extreme)") {
+                    "seed 0x6A0A case \(c): A \(describe(x)) B \(describe(y))"
+                }
+            }
+            for mean in [false, true] {
+                let r = Ref.reduce(Self.bis(x), [2, 6], axes: [1], keepDims: true, mean: mean)
+                checks += expectEncloses(Self.pointInterval(Reduce(mean ? .mean : .sum, axes: [1]), [x]), r.data, shape: r.shape, "Reduce (extreme)") {
+                    "seed 0x6A0A case \(c): X \(describe(x))"
+                }
+            }
+            let scale = rng.tensor([6], spread: 4)
+            let ln = Ref.layerNorm(Self.bis(x), [2, 6], axis: -1, scale: Self.bis(scale), sScale: [6], bias: nil, sBias: nil, epsilon: 1e-5)
+            checks += expectEncloses(Self.pointInterval(LayerNormalization(axis: -1, epsilon: 1e-5), [x, scale]), ln.data, shape: ln.shape, "LayerNormalization (extreme)") {
+                "seed 0x6A0A case \(c): X \(describe(x)) scale \(scale.data)"
+            }
+            let bnX = rng.tensor([1, 2, 3], spread: spread)
+            let p = (0..<3).map { _ in rng.tensor([2], spread: spread) }, v = rng.tensor([2], spread: spread, zeros: false).map { $0.magnitude }
+            let bn = Ref.batchNorm(Self.bis(bnX), [1, 2, 3], scale: Self.bis(p[0]), bias: Self.bis(p[1]), mean: Self.bis(p[2]), variance: Self.bis(v), epsilon: 1e-5)
+            checks += expectEncloses(Self.pointInterval(BatchNormalization(), [bnX] + p + [v]), bn.data, shape: bn.shape, "BatchNormalization (extreme)") {
+                "seed 0x6A0A case \(c): X \(describe(bnX)) params \(p.map(\.data)) var \(v.data)"
+            }
+            let sx = rng.tensor([2, 5], spread: 13)
+            let sm = Ref.softmax(Self.bis(sx), [2, 5], axis: -1, flattened: false)
+            checks += expectEncloses(Self.pointInterval(Softmax(axis: -1, flattened: false), [sx]), sm.data, shape: sm.shape, "Softmax (extreme)") {
+                "seed 0x6A0A case \(c): X \(describe(sx))"
+            }
+        }
+        #expect(checks >= 2000, "only \(checks) checks")
+    }
 }
