@@ -198,6 +198,27 @@ import Testing
         #expect(checks >= 500, "only \(checks) checks")
     }
 
+    /// Shape with ONNX's optional start/end (negative from the end, clamped to [0, rank]),
+    /// and Reshape's `allowzero` (a literal 0 dimension).
+    @Test func shapeSlicesAndReshapeAllowZero() throws {
+        let s = [2, 3, 4, 5]
+        let x = Tensor(shape: s, repeating: 7.0)
+        let cases: [(Int, Int?, [Int])] = [(0, nil, s), (1, nil, [3, 4, 5]), (-1, nil, [5]), (-2, -1, [4]), (0, -3, [2]),
+                                           (5, nil, []), (-9, 2, [2, 3]), (2, 1, []), (0, 99, s)]
+        for (start, end, want) in cases {
+            let op = ShapeOf(start: start, end: end)
+            #expect(try op.outputShape([s]) == [want.count])
+            #expect(op.forward([x]).data == want.map(Double.init) && op.interval([x.asIntervals]).data == want.map { Interval(Double($0)) },
+                    "Shape start \(start) end \(String(describing: end)): \(op.forward([x]).data), expected \(want)")
+        }
+        let empty = Tensor<Double>(shape: [2, 0], data: [])
+        #expect(try Reshape(target: [0, 5], allowZero: true).outputShape([[2, 0]]) == [0, 5])
+        #expect(Reshape(target: [0, 5], allowZero: true).forward([empty]).shape == [0, 5])
+        #expect(try Reshape(target: [0, -1], allowZero: false).outputShape([[2, 0]]) == [2, 0])
+        #expect(throws: GraphError.self) { try Reshape(target: [0, 3], allowZero: true).outputShape([[2, 3]]) }
+        #expect(try Reshape(target: [0, 3], allowZero: false).outputShape([[2, 3]]) == [2, 3])
+    }
+
     /// Shapes an op cannot accept give a `GraphError` naming the op, and `addNode` adds
     /// the node's name; the message is one line.
     @Test func shapeErrorsNameNodeAndOp() throws {
