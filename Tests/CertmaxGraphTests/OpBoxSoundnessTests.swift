@@ -11,7 +11,9 @@ import Testing
 /// - Exact ranges where they are computable: MatMul with one constant operand and Conv
 ///   with constant weights (per element the range is attained at a vertex chosen by the
 ///   weights' signs; MPFR at 256 bits is exact there) and Softmax (DESIGN.md section 2
-///   closed forms): the box must contain the exact range and be within rounding of it.
+///   closed forms): the box must contain the exact range and be within rounding of it;
+///   monotone ops (Add, Sub, reductions, BatchNorm, increasing activations, powers): the
+///   box contains the exact corner range and is no wider than the corners' enclosures.
 /// - Infinite ends and huge magnitudes: `interval` never traps and never returns a NaN end.
 @Suite struct OpBoxSoundnessTests {
     /// A box around `t`; for inputs that must stay positive only relative radii < |c|.
@@ -218,5 +220,81 @@ import Testing
         }
         #expect(checks >= 1000 && containment >= 1000, "only \(checks) NaN checks, \(containment) containment checks")
         print("[box] infinite/huge boxes: \(checks) elements without NaN, \(containment) containment checks, \(roundingOnly) outside only by the plain value's rounding")
+    }
+
+    /// Monotone ops (the range over a box is attained at its two extreme corners): Add,
+    /// Sub (decreasing in b), ReduceSum/Mean, BatchNormalization with constant parameters
+    /// (direction = sign of scale), and the increasing activations, Sqrt and odd powers
+    /// (even powers on positive boxes). The box must contain the exact range (MPFR at
+    /// the corners, OpReferences.swift) and be no wider than the hull of the op's own
+    /// sound enclosures at those corners (no avoidable looseness).
+    @Test func monotoneOpsGiveTheExactRange() {
+        var rng = SeededGenerator(seed: 0xB0CA)
+        var checks = 0
+        func check(_ what: String, _ got: Tensor<Interval>, lowCorner: [BI], highCorner: [BI],
+                   lowEnclosure: Tensor<Interval>, highEnclosure: Tensor<Interval>, _ context: () -> String) {
+            for k in 0..<got.count {
+                checks += 1
+                let lo = lowCorner[k].lower.double(.down), hi = highCorner[k].upper.double(.up)
+                let hull = lowEnclosure.data[k].hull(highEnclosure.data[k])
+                #expect(got.data[k].lower <= lo && hi <= got.data[k].upper, "\(what) element \(k): \(got.data[k]) misses the exact range [\(lo), \(hi)]; \(context())")
+                #expect(hull.contains(got.data[k]), "\(what) element \(k): \(got.data[k]) looser than the corner enclosures' hull \(hull); \(context())")
+            }
+        }
+        func bis(_ t: Tensor<Double>) -> [BI] { t.data.map(BI.of) }
+        for c in 0..<40 {
+            let out = rng.shape(rank: rng.int(1...3), dims: 1...4)
+            let a = rng.box(around: rng.tensor(out, spread: 12)), b = rng.box(around: rng.tensor(out, spread: 12))
+            let ctx = { "seed 0xB0CA case \(c): A \(describe(a)) B \(describe(b))" }
+            check("Add", Add().interval([a, b]), lowCorner: Ref.binary(bis(a.lower), out, bis(b.lower), out, +).data,
+                  highCorner: Ref.binary(bis(a.upper), out, bis(b.upper), out, +).data,
+                  lowEnclosure: Add().interval([a.lower.asIntervals, b.lower.asIntervals]),
+                  highEnclosure: Add().interval([a.upper.asIntervals, b.upper.asIntervals]), ctx)
+            check("Sub", Sub().interval([a, b]), lowCorner: Ref.binary(bis(a.lower), out, bis(b.upper), out, -).data,
+                  highCorner: Ref.binary(bis(a.upper), out, bis(b.lower), out, -).data,
+                  lowEnclosure: Sub().interval([a.lower.asIntervals, b.upper.asIntervals]),
+                  highEnclosure: Sub().interval([a.upper.asIntervals, b.lower.asIntervals]), ctx)
+            for op in [Reduce(.sum, axes: [0], keepDims: false), Reduce(.mean, axes: nil)] {
+                let rl = Ref.reduce(bis(a.lower), out, axes: op.axes, keepDims: op.keepDims, mean: op.kind == .mean)
+                let rh = Ref.reduce(bis(a.upper), out, axes: op.axes, keepDims: op.keepDims, mean: op.kind == .mean)
+                check(op.opType, op.interval([a]), lowCorner: rl.data, highCorner: rh.data,
+                      lowEnclosure: op.interval([a.lower.asIntervals]), highEnclosure: op.interval([a.upper.asIntervals]), ctx)
+            }
+            // BatchNorm: increasing in x where scale > 0, decreasing where scale < 0.
+            let ch = rng.int(1...3)
+            let sx = [1, ch, rng.int(1...3)]
+            let x = rng.box(around: rng.tensor(sx, spread: 12))
+            let scale = rng.tensor([ch], spread: 4, zeros: false), bias = rng.tensor([ch], spread: 4), mean = rng.tensor([ch], spread: 4)
+            let variance = rng.tensor([ch], spread: 4, zeros: false).map { $0.magnitude }
+            let params = [scale, bias, mean, variance]
+            let dirUp = x.data.indices.map { scale.data[multiIndex($0, sx)[1]] > 0 }
+            let xLow = Tensor(shape: sx, data: x.data.indices.map { dirUp[$0] ? x.data[$0].lower : x.data[$0].upper })
+            let xHigh = Tensor(shape: sx, data: x.data.indices.map { dirUp[$0] ? x.data[$0].upper : x.data[$0].lower })
+            let bn = BatchNormalization()
+            func ref(_ t: Tensor<Double>) -> [BI] {
+                Ref.batchNorm(bis(t), sx, scale: bis(scale), bias: bis(bias), mean: bis(mean), variance: bis(variance), epsilon: bn.epsilon).data
+            }
+            check("BatchNormalization", bn.interval([x] + params.map(\.asIntervals)), lowCorner: ref(xLow), highCorner: ref(xHigh),
+                  lowEnclosure: bn.interval([xLow.asIntervals] + params.map(\.asIntervals)), highEnclosure: bn.interval([xHigh.asIntervals] + params.map(\.asIntervals))) {
+                "seed 0xB0CA case \(c): X \(describe(x)) params \(params.map(\.data))"
+            }
+            // Increasing elementwise ops.
+            let pos = rng.box(around: rng.tensor([8], spread: 8, zeros: false).map { $0.magnitude }).map {
+                Interval(uncheckedLower: Swift.max($0.lower, 0), upper: $0.upper)
+            }
+            let any = rng.box(around: rng.tensor([8], spread: 6))
+            let unary: [(any ElementwiseUnaryOp, Tensor<Interval>, (BI) -> BI)] = [
+                (Relu(), any, { $0.reluBI() }), (Erf(), any, { $0.erfBI() }), (Tanh(), any, { $0.tanhBI() }),
+                (Sigmoid(), any, { $0.sigmoidBI() }), (Sqrt(), pos, { $0.sqrtBI() }), (Pow(exponent: 3), any, { $0.pownBI(3) }),
+                (Pow(exponent: 4), pos, { $0.pownBI(4) }), (Pow(exponent: 0.5), pos, { $0.sqrtBI() }),
+            ]
+            for (op, box, f) in unary {
+                check(op.opType, op.interval([box]), lowCorner: box.lower.data.map { f(.of($0)) }, highCorner: box.upper.data.map { f(.of($0)) },
+                      lowEnclosure: op.interval([box.lower.asIntervals]), highEnclosure: op.interval([box.upper.asIntervals])) {
+                    "seed 0xB0CA case \(c) \(op): box \(describe(box))"
+                }
+            }
+        }
+        #expect(checks >= 2500, "only \(checks) checks")
     }
 }
