@@ -47,8 +47,8 @@ final class ActivationOracle {
     }
 
     /// x Phi(x) with Phi(x) = erfc(t) / 2, t = -x / sqrt 2 enclosed in [c, d]; erfc is
-    /// decreasing, so Phi in [erfc(d) / 2, erfc(c) / 2] (b holds the low end, a the high).
-    /// Returns 256-bit ends in (b, a) before rounding to Double.
+    /// decreasing, so Phi is in [erfc(d) / 2, erfc(c) / 2] (held in b and a), and the
+    /// product with x takes the ends by the sign of x.
     ///
     /// For |x| >= 64 (MPFR's erfc is slow far out) the tail bound 0 < erfc(t) < e^{-t^2}
     /// for t >= 1 gives 1 - Phi(x) < e^{-2048} < 2^-2900 for x >= 64, so GELU(x) is in
