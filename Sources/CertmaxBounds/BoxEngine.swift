@@ -72,7 +72,7 @@ public enum BoxEngine {
         let r = scores.rank
         let n = scores.shape[r - 2], K = scores.shape[r - 1], m = values.shape[r - 1]
         let batches = scores.shape.dropLast(2).reduce(1, *)
-        guard values.shape[r - 2] == K else { return nil }
+        guard values.shape[r - 2] == K, K >= 1 else { return nil }  // K = 0: the interval product is exact (0)
         let maxC = 0x1p1000
         for v in scores.data where !(v.lower.isFinite && v.upper.isFinite && v.lower <= v.upper) { return nil }
         for v in values.data where !(v.lower.isFinite && v.upper.isFinite && v.lower.magnitude <= maxC && v.upper.magnitude <= maxC) { return nil }

@@ -6,10 +6,11 @@ import CertmaxNumerics
 /// folded shape computations) or the output of exactly one node. Nodes only refer to
 /// earlier values, so `nodes` is a topological order by construction.
 ///
-/// Constant folding: `Shape` nodes fold to their input's static shape. `addNode` evaluates a node whose inputs are all constants with the
-/// op's sound interval evaluation; when every element comes out as a point interval the
-/// exact real result is known and the node becomes a constant (shape plumbing, data
-/// movement, integer arithmetic on shapes). Otherwise the node is kept (its inputs are
+/// Constant folding: `addNode` evaluates a node whose inputs are all constants (or a Shape
+/// node, whose value depends only on static shapes) with the op's sound interval
+/// evaluation; when every element comes out as a point interval the exact real result
+/// is known and the node becomes a constant (shape plumbing, data movement, integer
+/// arithmetic on shapes). Otherwise the node is kept (its inputs are
 /// constants) and is re-evaluated soundly on every pass, so folding never rounds.
 public struct Graph: Sendable {
     /// A tensor of the graph.
@@ -82,12 +83,10 @@ public struct Graph: Sendable {
         guard let n = ShapeMath.count(shape), n <= Graph.maxElements else {
             throw GraphError(node: name, op: op.opType, problem: "output shape \(shape) is invalid or too large (at most \(Graph.maxElements) elements)")
         }
-        if op is ShapeOf {  // depends on the (static) input shapes only
-            let r = op.forward(ids.map { Tensor(shape: values[$0].shape, repeating: 0.0) })
-            return append(Value(name: name, shape: shape, constant: r, producer: nil))
-        }
-        if ids.allSatisfy({ values[$0].constant != nil }) {
-            let boxes = ids.map { values[$0].constant!.asIntervals }
+        // Shape reads only its input's static shape, so it folds even when the input is a
+        // graph input (its box is irrelevant: `entire` stands in for it).
+        if op is ShapeOf || ids.allSatisfy({ values[$0].constant != nil }) {
+            let boxes = ids.map { values[$0].constant?.asIntervals ?? Tensor(shape: values[$0].shape, repeating: .entire) }
             let r = op.interval(boxes)
             if r.isPoint && r.data.allSatisfy({ $0.lower.isFinite }) {
                 return append(Value(name: name, shape: shape, constant: r.lower, producer: nil))

@@ -28,9 +28,13 @@ public struct Conv: GraphOp {
         let (m, cg, kh, kw) = (s[1][0], s[1][1], s[1][2], s[1][3])
         guard c == cg * group, m % group == 0 else { throw GraphError(op: opType, problem: "channels \(c) do not match W \(s[1]) with group \(group)") }
         if s.count == 3 { guard s[2] == [m] else { throw GraphError(op: opType, problem: "bias shape \(s[2]), expected [\(m)]") } }
-        let oh = (h + pads[0] + pads[2] - dilations[0] * (kh - 1) - 1) / strides[0] + 1
-        let ow = (w + pads[1] + pads[3] - dilations[1] * (kw - 1) - 1) / strides[1] + 1
-        guard oh >= 1, ow >= 1 else { throw GraphError(op: opType, problem: "kernel larger than the padded input") }
+        // The span left after the first kernel position; negative when the (dilated) kernel
+        // does not fit the padded input. Checked before dividing: Swift's division truncates
+        // toward zero, so a span in (-stride, 0) would otherwise give one output row.
+        let spanH = h + pads[0] + pads[2] - dilations[0] * (kh - 1) - 1
+        let spanW = w + pads[1] + pads[3] - dilations[1] * (kw - 1) - 1
+        guard spanH >= 0, spanW >= 0 else { throw GraphError(op: opType, problem: "kernel larger than the padded input") }
+        let oh = spanH / strides[0] + 1, ow = spanW / strides[1] + 1
         return Geometry(n: n, c: c, h: h, w: w, m: m, cg: cg, kh: kh, kw: kw, oh: oh, ow: ow)
     }
 

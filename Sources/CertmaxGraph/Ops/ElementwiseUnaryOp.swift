@@ -86,15 +86,29 @@ public struct Sqrt: ElementwiseUnaryOp {
 }
 
 /// ONNX Pow with a constant exponent known at load time: integer exponents (`pown`,
-/// squares exact in sign) and 0.5 (square root). Other exponents are rejected at load.
+/// squares exact in sign) and 0.5 (square root). Other exponents are rejected by
+/// `outputShape` (so a graph never holds one); called directly, `interval` still encloses
+/// x^e on the part of the box where x >= 0, as exp(e log x).
 public struct Pow: ElementwiseUnaryOp {
     public var exponent: Double
     public init(exponent: Double) { self.exponent = exponent }
     public var opType: String { "Pow" }
     public static func supports(_ e: Double) -> Bool { e == 0.5 || (e == e.rounded() && abs(e) <= 64) }
+    public func outputShape(_ s: [[Int]]) throws(GraphError) -> [Int] {
+        try expectInputs(s, 1...1, opType)
+        guard Pow.supports(exponent) else {
+            throw GraphError(op: opType, problem: "exponent \(exponent) is not supported (integers with |e| <= 64, and 0.5)")
+        }
+        return s[0]
+    }
     public func apply(_ x: Double) -> Double { Foundation.pow(x, exponent) }
     public func apply(_ x: Interval) -> Interval {
         if exponent == 0.5 { return x.squareRoot() }
+        guard Pow.supports(exponent) else {
+            // Not reachable through a graph; sound anyway (and no trap converting to Int).
+            if !exponent.isFinite { return .entire }
+            return (x.log() * exponent).exp()
+        }
         let n = Int(exponent)
         return n == 2 ? x.squared() : x.pown(n)
     }

@@ -26,12 +26,14 @@ public struct Slice: IndexMapOp {
                 let w = v < 0 ? (v < Int.min / 2 ? Int.min / 2 : v) + d : v
                 return min(max(w, lo), hi)
             }
+            // Counts as 1 + (span - 1) / |step|, which cannot overflow for any step
+            // (INT64 extremes included); ONNX clamps a negative-step start to [0, d - 1].
             if step > 0 {
                 let s = clampIndex(starts[i], 0, d), e = clampIndex(ends[i], 0, d)
-                p[a] = (s, step, e > s ? (e - s + step - 1) / step : 0)
+                p[a] = (s, step, e > s ? (e - s - 1) / step + 1 : 0)
             } else {
-                let s = clampIndex(starts[i], -1, d - 1), e = clampIndex(ends[i], -1, d - 1)
-                p[a] = (s, step, s > e ? (s - e + (-step) - 1) / (-step) : 0)
+                let s = clampIndex(starts[i], 0, d - 1), e = clampIndex(ends[i], -1, d - 1)
+                p[a] = (s, step, s > e ? 1 - (s - e - 1) / step : 0)
             }
         }
         return p
@@ -46,7 +48,9 @@ public struct Slice: IndexMapOp {
         let p = (try? plan(s[0])) ?? []
         let st = ShapeMath.strides(s[0])
         let offset = zip(p, st).reduce(0) { $0 + $1.0.0 * $1.1 }
-        let idx = ShapeMath.gatherIndices(outShape: p.map { $0.2 }, strides: zip(p, st).map { $0.0.1 * $0.1 }, offset: offset)
+        // An axis with at most one element never steps (its step may be INT64-extreme, and
+        // step * stride would overflow); otherwise |step| < d and the product is in range.
+        let idx = ShapeMath.gatherIndices(outShape: p.map { $0.2 }, strides: zip(p, st).map { $0.0.2 > 1 ? $0.0.1 * $0.1 : 0 }, offset: offset)
         return ([Int](repeating: 0, count: idx.count), idx)
     }
 }

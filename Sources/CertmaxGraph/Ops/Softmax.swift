@@ -51,7 +51,7 @@ public struct Softmax: GraphOp {
 
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
         var out = [Interval](repeating: Interval(uncheckedLower: 0, upper: 1), count: x[0].count)
-        for row in rows(x[0].shape) {
+        for row in rows(x[0].shape) where !row.isEmpty {  // an empty axis has nothing to bound
             let lo = row.map { x[0].data[$0].lower }, hi = row.map { x[0].data[$0].upper }
             guard lo.allSatisfy(\.isFinite), hi.allSatisfy(\.isFinite), zip(lo, hi).allSatisfy({ $0 <= $1 }) else { continue }
             let b = SoftmaxBounds.perCoordinate(lower: lo, upper: hi)
