@@ -286,6 +286,58 @@ struct VNNLibParserTests {
         #expect(exactSeen > 500 && inexactSeen > 500, "\(exactSeen) exact, \(inexactSeen) inexact")
     }
 
+    /// Seeded mutations of a valid file (byte flips, insertions of syntax characters,
+    /// deletions, duplications) never crash: each parses or gives a one-line error.
+    @Test func mutatedFilesNeverCrash() {
+        let valid = Array((declare(x: 2, y: 2) + """
+            (assert (>= X_0 -0.25)) (assert (<= X_0 1e-1)) (assert (>= X_1 0)) (assert (<= X_1 .5))
+            (assert (or (and (>= Y_0 Y_1) (<= (+ Y_0 (* -2.5 Y_1)) 3)) (and (< (- Y_1 Y_0) 1E2))))
+            """).utf8)
+        let alphabet = Array("()XY_0123456789.eE+-* ;\n\r\tabdorn<>=x".utf8) + [0, 0xff, 0x1f, 0x8b]
+        var rng = SeededGenerator(seed: 2024)
+        var parsed = 0, rejected = 0
+        for _ in 0..<4000 {
+            var b = valid
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 0..<max(b.count, 1), using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: if !b.isEmpty { b[i] = alphabet.randomElement(using: &rng)! }
+                case 1: b.insert(alphabet.randomElement(using: &rng)!, at: min(i, b.count))
+                case 2: if !b.isEmpty { b.remove(at: i) }
+                default: if !b.isEmpty { let j = min(b.count, i + Int.random(in: 1...20, using: &rng)); b.insert(contentsOf: b[i..<j], at: j) }
+                }
+            }
+            do {
+                _ = try VNNLibSpecification(data: Data(b), source: "m.vnnlib")
+                parsed += 1
+            } catch {
+                #expect(!error.description.contains("\n") && error.description.hasPrefix("m.vnnlib: "), "\(error)")
+                rejected += 1
+            }
+        }
+        #expect((try? VNNLibSpecification(data: Data(valid), source: "m.vnnlib"))?.disjuncts.count == 2)
+        #expect(parsed > 20 && rejected > 1000, "\(parsed) parsed, \(rejected) rejected")
+    }
+
+    /// Grouping by box and refuting disjuncts with output bounds.
+    @Test func boxesGroupAndDisjunctsAreRefutedByOutputBounds() throws {
+        let s = try spec(declare(x: 1, y: 2) + """
+            (assert (or (and (>= X_0 0) (<= X_0 1) (>= Y_0 Y_1))
+                        (and (>= X_0 2) (<= X_0 3) (<= Y_0 -1))
+                        (and (>= X_0 0) (<= X_0 1) (<= Y_1 -1) (<= Y_0 5))))
+            """)
+        let groups = s.disjunctsByInputBox()
+        #expect(groups.map(\.disjuncts) == [[0, 2], [1]])
+        #expect(groups[0].input == VNNLibInputBox(lower: [0], upper: [1]))
+        // Y_0 in [0, 1], Y_1 in [2, 3]: Y_0 >= Y_1 fails everywhere; Y_0 <= -1 fails; Y_1 <= -1 fails.
+        let y = [Interval(uncheckedLower: 0, upper: 1), Interval(uncheckedLower: 2, upper: 3)]
+        #expect(s.disjuncts.allSatisfy { $0.isRefuted(byOutputBounds: y) })
+        // Overlapping bounds refute nothing about disjunct 0.
+        let overlap = [Interval(uncheckedLower: 0, upper: 2.5), Interval(uncheckedLower: 2, upper: 3)]
+        #expect(!s.disjuncts[0].isRefuted(byOutputBounds: overlap) && s.disjuncts[1].isRefuted(byOutputBounds: overlap))
+        #expect(!VNNLibDisjunct(input: groups[0].input, constraints: []).isRefuted(byOutputBounds: y))
+    }
+
     /// Margins and decisions use enclosures: Y_0 <= 0.1 is not proved by Y_0 = 0.1 (the
     /// Double 0.1 is above the real 0.1), but is by the Double just below.
     @Test func constraintDecisionsUseTheEnclosures() throws {

@@ -367,27 +367,36 @@ struct VNNLibReader {
     func atom(op: String, _ a: Linear, _ b: Linear, line: Int) throws(InputError) -> VNNLibAtom {
         // a <= b  <=>  a - b <= 0  <=>  (a.terms - b.terms) <= b.const - a.const
         let (pos, neg) = (op == "<=" || op == "<") ? (a, b) : (b, a)
-        var kinds = Set<Int>()
-        var merged: [Int: VNNLibNumber] = [:]
-        for t in pos.terms {
-            kinds.insert(t.kind == .input ? 0 : 1)
-            if let c = merged[t.index] { merged[t.index] = c + t.coefficient } else { merged[t.index] = .zero + t.coefficient }
+        var all = pos.terms
+        all.reserveCapacity(pos.terms.count + neg.terms.count)
+        for t in neg.terms { all.append((t.kind, t.index, -t.coefficient)) }
+        let hasX = all.contains { $0.kind == .input }, hasY = all.contains { $0.kind == .output }
+        guard !(hasX && hasY) else { throw error("an atom mixes X and Y variables", line: line) }
+        if all.count > 1 {
+            // By variable, keeping file order within one (pos terms, then neg terms).
+            let order = all.indices.sorted { (all[$0].index, $0) < (all[$1].index, $1) }
+            all = order.map { all[$0] }
         }
-        for t in neg.terms {
-            kinds.insert(t.kind == .input ? 0 : 1)
-            if let c = merged[t.index] { merged[t.index] = c - t.coefficient } else { merged[t.index] = .zero - t.coefficient }
+        var terms: [VNNLibTerm] = []
+        terms.reserveCapacity(all.count)
+        var k = 0
+        while k < all.count {
+            // Sum the coefficients of one variable in file order (pos before neg), from 0
+            // like the old parser did.
+            var c = VNNLibNumber.zero
+            let index = all[k].index
+            while k < all.count, all[k].index == index { c = c + all[k].coefficient; k += 1 }
+            if c.enclosure.isPoint && c.enclosure.lower == 0 { continue }
+            terms.append(VNNLibTerm(index: index, coefficient: c.value, coefficientEnclosure: c.enclosure))
         }
-        guard kinds.count <= 1 else { throw error("an atom mixes X and Y variables", line: line) }
-        let terms = merged.filter { !($0.value.enclosure.isPoint && $0.value.enclosure.lower == 0) }
-            .sorted { $0.key < $1.key }
-            .map { VNNLibTerm(index: $0.key, coefficient: $0.value.value, coefficientEnclosure: $0.value.enclosure) }
-        guard let kind = kinds.first, !terms.isEmpty else { throw error("an atom without variables", line: line) }
+        guard !terms.isEmpty else { throw error("an atom without variables", line: line) }
+        let kind: VNNLibVariableKind = hasX ? .input : .output
         let bound = neg.constant - pos.constant
         guard bound.value.isFinite, bound.enclosure.isBounded,
               terms.allSatisfy({ $0.coefficient.isFinite && $0.coefficientEnclosure.isBounded }) else {
             throw error("a coefficient or constant overflows", line: line)
         }
-        return VNNLibAtom(kind: kind == 0 ? .input : .output,
+        return VNNLibAtom(kind: kind,
                           constraint: VNNLibConstraint(terms: terms, bound: bound.value, boundEnclosure: bound.enclosure,
                                                        strict: op == "<" || op == ">", line: line))
     }

@@ -84,16 +84,19 @@ struct VNNLibNumber: Sendable {
         guard let value = Double(text) else { return nil }
         if !value.isFinite { return VNNLibNumber(value: value, enclosure: Interval(uncheckedLower: value, upper: value)) }
         // The digits as one integer D (the point removed): value = D * 10^(exponent - #fraction digits).
-        let digitPositions = Array(intStart..<intEnd) + Array(fracStart..<fracEnd)
-        guard let first = digitPositions.firstIndex(where: { bytes[$0] != 48 }) else {
-            return VNNLibNumber(value: value, enclosure: Interval(value))  // zero
-        }
-        let last = digitPositions.lastIndex(where: { bytes[$0] != 48 })!
+        // Digit k of D (0-based over integer then fraction digits) is at byte position:
+        let intCount = intEnd - intStart, count = intCount + (fracEnd - fracStart)
+        @inline(__always) func digit(_ k: Int) -> UInt8 { bytes[k < intCount ? intStart + k : fracStart + k - intCount] - 48 }
+        var first = 0
+        while first < count, digit(first) == 0 { first += 1 }
+        if first == count { return VNNLibNumber(value: value, enclosure: Interval(value)) }  // zero
+        var last = count - 1
+        while digit(last) == 0 { last -= 1 }
         var exact = false
         if last - first + 1 <= 19 {
             var m: UInt64 = 0
-            for k in first...last { m = m * 10 + UInt64(bytes[digitPositions[k]] - 48) }
-            let e10 = exponent - (fracEnd - fracStart) + (digitPositions.count - 1 - last)
+            for k in first...last { m = m * 10 + UInt64(digit(k)) }
+            let e10 = exponent - (fracEnd - fracStart) + (count - 1 - last)
             exact = isExactlyRepresentable(mantissa: m, exponent10: e10)
         }
         if exact { return VNNLibNumber(value: value, enclosure: Interval(value)) }

@@ -14,6 +14,17 @@ public struct VNNLibDisjunct: Sendable, Equatable {
         self.input = input
         self.constraints = constraints
     }
+
+    /// True only if bounds on the outputs over this disjunct's box prove it empty: some
+    /// constraint fails for every output vector in `outputBounds` (indexed by Y).
+    ///
+    /// Edge Cases: an empty conjunction is never refuted; a short or unbounded
+    /// `outputBounds` refutes nothing it does not bound.
+    /// Postconditions: if every output reachable from the box lies in `outputBounds`
+    /// and this returns true, no input of the box satisfies the disjunct.
+    public func isRefuted(byOutputBounds outputBounds: [Interval]) -> Bool {
+        constraints.contains { $0.certainlyFails(over: outputBounds) }
+    }
 }
 
 /// A VNN-COMP property: the *unsafe* set as a disjunction of (input box, output
@@ -52,6 +63,19 @@ public struct VNNLibSpecification: Sendable {
         self.inputCount = inputCount
         self.outputCount = outputCount
         self.disjuncts = disjuncts
+    }
+
+    /// The distinct input boxes with the disjuncts over each, in order of first use
+    /// (ViT properties: one box, nine disjuncts), so a bound engine propagates each box
+    /// once and then checks every disjunct over it.
+    /// Postconditions: every disjunct index appears exactly once.
+    public func disjunctsByInputBox() -> [(input: VNNLibInputBox, disjuncts: [Int])] {
+        var groups: [(input: VNNLibInputBox, disjuncts: [Int])] = []
+        for (n, d) in disjuncts.enumerated() {
+            if let g = groups.firstIndex(where: { $0.input == d.input }) { groups[g].disjuncts.append(n) }
+            else { groups.append((d.input, [n])) }
+        }
+        return groups
     }
 
     /// Parses and normalises the file at `path` (read through `readInputFile`).
