@@ -141,3 +141,21 @@ struct GraphSpecVerifierTests {
         #expect(PropertyFormula.any([le(0.1), le(0.4)]).evaluate(outputBox: y).truth == .fails)
     }
 }
+
+/// The real-model example specs/minilm-layers.json (runs only with the MiniLM cache).
+@Suite("Graph specs on MiniLM", .enabled(if: FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent(".cache/minilm/model.safetensors").path)
+                                        || ProcessInfo.processInfo.environment["CERTMAX_CACHE"].map { FileManager.default.fileExists(atPath: $0 + "/minilm/model.safetensors") } == true,
+                                        "all-MiniLM-L6-v2 is not in the cache: run scripts/fetch-minilm.sh"))
+struct MiniLMGraphSpecTests {
+    @Test("minilm-layers.json: a whole MiniLM encoder layer, verified at L-inf 1e-9 on token 5")
+    func minilmLayer0() throws {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("specs/minilm-layers.json"), encoding: .utf8)
+        let cache = ProcessInfo.processInfo.environment["CERTMAX_CACHE"].map { $0 } ?? packageRoot.appendingPathComponent(".cache").path
+        let doc = try JSONDocument(data: Data(text.replacingOccurrences(of: "../.cache", with: cache).utf8), source: "minilm-layers.json")
+        let spec = try GraphVerificationSpec(document: doc, baseDirectory: packageRoot.appendingPathComponent("specs").path)
+        #expect(spec.scope == .layers(0...0) && spec.region.tokens == 11 && spec.region.perturbedCount == 384)
+        let report = GraphSpecVerifier.run(spec: spec, options: VerifierOptions(falsify: false))
+        #expect(report.verdict == .verified, "\(report.text)")
+        #expect(report.margin.lower > 0.005)
+    }
+}
