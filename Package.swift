@@ -69,7 +69,7 @@ let package = Package(
             dependencies: ["CertmaxNumerics", "CertmaxSoftmax", "CertmaxGraph"]),
         .target(
             name: "CertmaxVerifier",
-            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxModels", "CertmaxBounds"]),
+            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxAttention", "CertmaxModels", "CertmaxBounds"]),
         .target(
             name: "Certmax",
             dependencies: [

@@ -60,6 +60,7 @@ public enum Truth: String, Sendable {
 public struct PropertyEvaluation: Sendable {
     public var truth: Truth
     public var margin: Interval
+    public init(truth: Truth, margin: Interval) { self.truth = truth; self.margin = margin }
 }
 
 extension PropertyFormula {

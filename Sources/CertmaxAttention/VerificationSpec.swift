@@ -31,13 +31,29 @@ public struct VerificationSpec: Sendable {
     ///   problem, for every malformed or inconsistent input.
     public init(path: String) throws(InputError) {
         let doc = try JSONDocument(path: path)
-        let base = path == "-" ? FileManager.default.currentDirectoryPath
-            : URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try self.init(document: doc, baseDirectory: base)
+        try self.init(document: doc, baseDirectory: Self.baseDirectory(ofSpecAt: path))
     }
+
+    /// The folder relative paths of the spec at `path` are resolved against (the current
+    /// folder for `-`, standard input).
+    public static func baseDirectory(ofSpecAt path: String) -> String {
+        path == "-" ? FileManager.default.currentDirectoryPath
+            : URL(fileURLWithPath: path).deletingLastPathComponent().path
+    }
+
+    /// The spec fields that name more than one attention block (`"layers": [first, last]`,
+    /// `"scope": "model"`). Such specs are verified through the model graph
+    /// (`GraphVerificationSpec` and `GraphSpecVerifier` in CertmaxVerifier), not by this type.
+    public static let graphScopeFields = ["layers", "scope"]
+
+    /// True when the spec names layers or the whole model (see `graphScopeFields`).
+    public static func namesGraphScope(_ doc: JSONDocument) -> Bool { graphScopeFields.contains { doc.has($0) } }
 
     public init(document doc: JSONDocument, baseDirectory: String) throws(InputError) {
         source = doc.source
+        if let field = Self.graphScopeFields.first(where: { doc.has($0) }) {
+            throw doc.error(field, "a spec naming layers or the whole model is verified through the model graph (GraphVerificationSpec; `certmax verify` routes it), not as one attention block")
+        }
         if let unknown = doc.unknownFields(known: Self.knownFields).first {
             throw doc.error(unknown, "unknown field (known: \(Self.knownFields.sorted().joined(separator: ", ")))")
         }
@@ -95,10 +111,10 @@ public struct VerificationSpec: Sendable {
             region = try InputRegion(lower: Matrix(rows: T, cols: d, data: vnnBox.lower),
                                      upper: Matrix(rows: T, cols: d, data: vnnBox.upper), source: source)
         } else {
-            let x = try Self.input(try doc.object("input"), resolve: resolve, layer: layer, checkpoint: checkpoint)
+            let x = try Self.input(try doc.object("input"), resolve: resolve, modelDimension: layer.modelDimension, checkpoint: checkpoint)
             region = try Self.region(try doc.object("perturbation"), center: x)
         }
-        try Self.check(property, region: region, layer: layer, source: source)
+        try Self.check(property, tokens: region.tokens, outputDimension: layer.output.outFeatures, source: source)
     }
 
     /// Rejects NaN or infinite weights (a bound computed from them would be meaningless).
@@ -138,8 +154,10 @@ public struct VerificationSpec: Sendable {
 
     // MARK: Input
 
-    static func input(_ doc: JSONDocument, resolve: (String) -> String, layer: AttentionLayer, checkpoint: BertCheckpoint) throws(InputError) -> Matrix {
-        let d = layer.modelDimension
+    /// The spec's `input` object (see specs/README.md) as a [T, d] matrix; token ids and
+    /// text are embedded with `checkpoint`. Throws when the rows do not have
+    /// `modelDimension` entries or the input is malformed.
+    public static func input(_ doc: JSONDocument, resolve: (String) -> String, modelDimension d: Int, checkpoint: BertCheckpoint) throws(InputError) -> Matrix {
         let m: Matrix
         if doc.has("matrix") {
             m = Matrix(try doc.matrix("matrix"))
@@ -179,7 +197,8 @@ public struct VerificationSpec: Sendable {
 
     // MARK: Region
 
-    static func region(_ doc: JSONDocument, center x: Matrix) throws(InputError) -> InputRegion {
+    /// The spec's `perturbation` object around the input `x`.
+    public static func region(_ doc: JSONDocument, center x: Matrix) throws(InputError) -> InputRegion {
         if doc.has("box") {
             let box = try doc.object("box")
             let lo = Matrix(try box.matrix("lower")), hi = Matrix(try box.matrix("upper"))
@@ -203,8 +222,15 @@ public struct VerificationSpec: Sendable {
     // MARK: Property
 
     static func property(_ doc: JSONDocument, resolve: (String) -> String, layer: AttentionLayer) throws(InputError) -> (PropertyFormula, (lower: [Double], upper: [Double])?) {
+        try property(doc, resolve: resolve, outputDimension: layer.output.outFeatures, heads: layer.heads)
+    }
+
+    /// The spec's `property` object for outputs [T, `outputDimension`] (flattened
+    /// row-major); `heads` is nil when the model has no single attention block, and then
+    /// attention properties are rejected. Also returns the input box of a VNN-LIB file
+    /// that bounds X.
+    public static func property(_ doc: JSONDocument, resolve: (String) -> String, outputDimension dout: Int, heads: Int?) throws(InputError) -> (PropertyFormula, (lower: [Double], upper: [Double])?) {
         let type = try doc.string("type")
-        let dout = layer.output.outFeatures
         switch type {
         case "output_bounds":
             guard case .array(let items) = try doc.value("bounds"), !items.isEmpty else { throw doc.error("property.bounds", "expected a non-empty array") }
@@ -246,7 +272,8 @@ public struct VerificationSpec: Sendable {
             let i = try integer(doc, "query", default: -1, minimum: 0)
             let k = try integer(doc, "key", default: -1, minimum: 0)
             guard doc.has("head"), doc.has("query"), doc.has("key") else { throw doc.error("property", "attention needs \"head\", \"query\" and \"key\"") }
-            guard h < layer.heads else { throw doc.error("property.head", "\(h) out of range 0..<\(layer.heads)") }
+            guard let heads else { throw doc.error("property.type", "attention properties name one attention block; this spec names several layers or the whole model") }
+            guard h < heads else { throw doc.error("property.head", "\(h) out of range 0..<\(heads)") }
             if doc.has("min_weight") {
                 let theta = try doc.double("min_weight")
                 return (.atom(.attentionAtLeast(head: h, query: i, key: k, threshold: theta)), nil)
@@ -287,13 +314,14 @@ public struct VerificationSpec: Sendable {
     }
 
     /// Checks the property's indices against the region's token count.
-    static func check(_ f: PropertyFormula, region: InputRegion, layer: AttentionLayer, source: String) throws(InputError) {
-        let T = region.tokens, n = T * layer.output.outFeatures
+    /// Checks the property's indices against outputs [tokens, outputDimension].
+    public static func check(_ f: PropertyFormula, tokens T: Int, outputDimension dout: Int, source: String) throws(InputError) {
+        let n = T * dout
         for a in f.atoms {
             switch a {
             case .linear(let terms, _, _):
                 if let bad = terms.first(where: { $0.index >= n }) {
-                    throw InputError(source: source, location: "field \"property\"", problem: "output index \(bad.index) (token \(bad.index / layer.output.outFeatures)) out of range: the input has \(T) tokens")
+                    throw InputError(source: source, location: "field \"property\"", problem: "output index \(bad.index) (token \(bad.index / dout)) out of range: the output has \(T) tokens")
                 }
             case .attentionAtLeast(_, let i, let k, _), .attentionArgmax(_, let i, let k):
                 if i >= T || k >= T {

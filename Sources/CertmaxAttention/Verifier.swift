@@ -41,6 +41,7 @@ public struct Counterexample: Sendable {
     /// A sound enclosure of the property's margin at `input` (upper end < 0, or <= 0 for
     /// strict atoms: the violation is proved by an outward-rounded forward pass).
     public var margin: Interval
+    public init(input: Matrix, margin: Interval) { self.input = input; self.margin = margin }
 }
 
 /// The result of a verification run.
@@ -61,6 +62,20 @@ public struct VerificationReport: Sendable {
     public var bestAttackMargin: Double?
     /// Wall-clock seconds per stage, in order.
     public var stageSeconds: [(stage: String, seconds: Double)]
+
+    public init(verdict: Verdict, method: BoundMethod, margin: Interval, outputBounds: [[Interval]],
+                attentionBounds: [(head: Int, query: Int, key: Int, weight: Interval)] = [],
+                counterexample: Counterexample? = nil, bestAttackMargin: Double? = nil,
+                stageSeconds: [(stage: String, seconds: Double)] = []) {
+        self.verdict = verdict
+        self.method = method
+        self.margin = margin
+        self.outputBounds = outputBounds
+        self.attentionBounds = attentionBounds
+        self.counterexample = counterexample
+        self.bestAttackMargin = bestAttackMargin
+        self.stageSeconds = stageSeconds
+    }
     /// Mean width of the output bounds.
     public var meanOutputWidth: Double {
         let all = outputBounds.flatMap { $0 }

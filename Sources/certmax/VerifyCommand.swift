@@ -5,7 +5,8 @@ import Foundation
 extension BoundMethod: ExpressibleByArgument {}
 
 /// `certmax verify SPEC`: verdict verified / violated / unknown for an attention layer
-/// spec (specs/README.md). Exit codes: 0 verified, 10 violated, 11 unknown, 65/66 bad input.
+/// spec, or for a spec naming encoder layers or the whole model (`layers` / `scope`,
+/// verified through the model graph by `GraphSpecVerifier`) (specs/README.md). Exit codes: 0 verified, 10 violated, 11 unknown, 65/66 bad input.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -22,8 +23,8 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The spec file (- for standard input).")
     var spec: String
 
-    @Option(name: .long, help: "Softmax bound method: interval, vertex or zone.")
-    var method: BoundMethod = .vertex
+    @Option(name: .long, help: "Softmax bound method: interval, vertex or zone (default vertex; one attention block only).")
+    var method: BoundMethod?
 
     @Flag(name: .long, help: "Skip the counterexample search (verdict is verified or unknown).")
     var noAttack = false
@@ -40,11 +41,20 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let report = try reportingErrors { () throws -> VerificationReport in
-            let loaded = try VerificationSpec(path: spec)
-            var options = VerifierOptions(method: method, falsify: !noAttack)
+            // Read the spec once (it may be standard input), then route it: specs naming
+            // layers or the whole model go through the model graph.
+            let doc = try JSONDocument(path: spec)
+            let base = VerificationSpec.baseDirectory(ofSpecAt: spec)
+            var options = VerifierOptions(method: method ?? .vertex, falsify: !noAttack)
             options.falsifier.seed = seed
             options.falsifier.timeBudget = attackSeconds
-            return try Verifier.run(spec: loaded, options: options)
+            if VerificationSpec.namesGraphScope(doc) {
+                if let m = method, m != .interval {
+                    FileHandle.standardError.write(Data("certmax verify: note: this spec names layers or the whole model; it is bounded by interval propagation through the model graph (--method \(m.rawValue) applies to one attention block)\n".utf8))
+                }
+                return GraphSpecVerifier.run(spec: try GraphVerificationSpec(document: doc, baseDirectory: base), options: options)
+            }
+            return try Verifier.run(spec: try VerificationSpec(document: doc, baseDirectory: base), options: options)
         }
         switch common.format {
         case .json: printJSON(report.json)

@@ -13,6 +13,7 @@ let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "verify", run: runVerifyBenchmarks),
     (name: "softmax", run: runSoftmaxBenchmarks),
     (name: "vnnlib", run: runVNNLibBenchmarks),
+    (name: "models", run: runModelsBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))
