@@ -1,4 +1,5 @@
 import CertmaxAttention
+import CertmaxBounds
 import CertmaxGraph
 import CertmaxIO
 import CertmaxModels
@@ -11,7 +12,7 @@ import Foundation
 ///
 /// Steps: the region's box (center -/+ radius, rounded outward, so it contains the
 /// region) is propagated through the graph by `outputBounds` (the one place that chooses
-/// the bound engine: sound interval evaluation today); the property is evaluated over the
+/// the bound engine: `BoxEngine`); the property is evaluated over the
 /// output box (`PropertyFormula.evaluate(outputBox:)`). If that does not prove it, the
 /// region's center is re-checked with the sound forward pass at that point: `violated`
 /// only when the outward-rounded output at a point of the region proves the property
@@ -19,9 +20,10 @@ import Foundation
 public enum GraphSpecVerifier {
     /// Sound output bounds of `graph` (one input, one output) over `box`: for every real
     /// input in the box, the exact real output lies in the returned box. The only call
-    /// into a bound engine (swap it here for `BoxEngine` of CertmaxBounds).
+    /// into a bound engine: `BoxEngine` (interval evaluation with Vertex-Softmax for the
+    /// attention aggregation).
     public static func outputBounds(graph: Graph, box: Tensor<Interval>) -> Tensor<Interval> {
-        graph.interval([box])[0]
+        BoxEngine.propagate(graph, inputBoxes: [box])[0]
     }
 
     /// The box [center - radius, center + radius] (ends rounded outward) containing the region.

@@ -20,11 +20,15 @@ enum MatrixKernels {
     ///
     /// Soundness: every product is enclosed by `Interval.*` (directed ends) or, when one
     /// factor is a point, by `mulDown`/`mulUp` of the matching ends; every sum by
-    /// `addDown`/`addUp`. So for every real matrices inside the boxes the exact real
+    /// `addDown`/`addUp`. (A zero factor contributes exactly 0, also against an unbounded
+    /// box end: 0 * inf is taken as 0, the exact product being 0.) So for every real matrices inside the boxes the exact real
     /// product lies inside C.
     static func intervalProduct(_ a: [Interval], _ ao: Int, _ b: [Interval], _ bo: Int, n: Int, k: Int, m: Int,
                                 into c: inout [Interval], _ co: Int) {
         var lo = [Double](repeating: 0, count: m), hi = [Double](repeating: 0, count: m)
+        // A point right operand (weights): each term is a box end times a Double.
+        var rightIsPoint = true
+        for p in 0..<(k * m) where !b[bo + p].isPoint { rightIsPoint = false; break }
         for i in 0..<n {
             for j in 0..<m { lo[j] = 0; hi[j] = 0 }
             for p in 0..<k {
@@ -38,6 +42,15 @@ enum MatrixKernels {
                         let (l, u): (Double, Double)
                         if s > 0 { l = Double.mulDown(s, y.lower); u = Double.mulUp(s, y.upper) }
                         else { l = Double.mulDown(s, y.upper); u = Double.mulUp(s, y.lower) }
+                        lo[j] = Double.addDown(lo[j], l); hi[j] = Double.addUp(hi[j], u)
+                    }
+                } else if rightIsPoint {
+                    for j in 0..<m {
+                        let w = b[row + j].lower
+                        if w == 0 { continue }
+                        let (l, u): (Double, Double)
+                        if w > 0 { l = Double.mulDown(x.lower, w); u = Double.mulUp(x.upper, w) }
+                        else { l = Double.mulDown(x.upper, w); u = Double.mulUp(x.lower, w) }
                         lo[j] = Double.addDown(lo[j], l); hi[j] = Double.addUp(hi[j], u)
                     }
                 } else {
