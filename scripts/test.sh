@@ -9,6 +9,8 @@ if ! scripts/fetch-minilm.sh >/dev/null; then
   echo "certmax test: WARNING: could not fetch the MiniLM model; its tests will be skipped (they say so)" >&2
 fi
 swift build --build-tests
+# The C ABI library (the C test in CertmaxCTests links it).
+swift build --product CertmaxC
 # The project's own tightness regression suite (also covered by a test; run here so its
 # table is in the CI log).
 .build/debug/certmax regress specs/regression
