@@ -13,4 +13,4 @@ python3 -m venv "$venv"
 # Run from outside the source tree so the installed package (with its bundled library) is
 # the one imported, not python/certmax.
 cd "$venv"
-CERTMAX_CLI="$root/.build/debug/certmax" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/python/tests"
+CERTMAX_CLI="$root/.build/debug/certmax" "$venv/bin/python" -m pytest -q -rs -p no:cacheprovider "$root/python/tests"

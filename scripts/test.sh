@@ -15,3 +15,6 @@ swift build --product CertmaxC
 # table is in the CI log).
 .build/debug/certmax regress specs/regression
 swift test --skip-build "$@"
+# The Python package: pip install ./python into a throwaway venv (release build of
+# libCertmaxC.so), then pytest against the debug CLI built above.
+scripts/test-python.sh
