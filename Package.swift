@@ -89,7 +89,7 @@ let package = Package(
             exclude: ["include"]),
         .executableTarget(
             name: "CertmaxBenchmarks",
-            dependencies: ["Certmax", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Certmax", "CertmaxC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "benchmarks/Sources",
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 

@@ -27,10 +27,9 @@ enum RowChunks {
     }
 }
 
-/// Runs `body` with a temporary buffer of `count` doubles (freed afterwards).
+/// Runs `body` with a temporary buffer of `count` doubles (on the stack when small, so a
+/// small call allocates nothing).
 @inline(__always)
-func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
-    let p = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1))
-    defer { p.deallocate() }
-    return try body(p)
+func withScratch<R>(_ count: Int, _ body: (UnsafeMutableBufferPointer<Double>) -> R) -> R {
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(count, 1), body)
 }

@@ -24,7 +24,13 @@ enum TaylorRadiusC {
         var ok = temperature.isFinite && temperature > 0
         if ok {
             scan: for r in 0..<rows {
-                for i in 0..<k where !(z[r, i].isFinite && a[r, i].isFinite) { ok = false; break scan }
+                if case .double(let zp) = logits, case .double(let ap) = directions {
+                    if !(BoxValidation.allFinite(zp + r * logitsStride, k) && BoxValidation.allFinite(ap + r * directionsStride, k)) {
+                        ok = false; break scan
+                    }
+                } else {
+                    for i in 0..<k where !(z[r, i].isFinite && a[r, i].isFinite) { ok = false; break scan }
+                }
             }
         }
         if !ok {

@@ -12,6 +12,7 @@ let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "lp", run: runLPBenchmarks),
     (name: "verify", run: runVerifyBenchmarks),
     (name: "softmax", run: runSoftmaxBenchmarks),
+    (name: "capi", run: runCAPIBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))

@@ -6,7 +6,22 @@ contiguous is passed in place (any row stride, e.g. a slice of a larger array); 
 else is converted once with numpy.
 """
 
+import ctypes
+
 import numpy as np
+
+_c_char = ctypes.c_char
+_addressof = ctypes.addressof
+
+
+def address(a: np.ndarray) -> int:
+    """The address of `a`'s first element. The buffer protocol route (`from_buffer`) is about
+    3x cheaper than `a.ctypes.data` but needs a writable, contiguous, non-empty array;
+    anything else takes `a.ctypes.data`."""
+    try:
+        return _addressof(_c_char.from_buffer(a))
+    except (TypeError, ValueError, BufferError):
+        return a.ctypes.data
 
 
 class Rows:
@@ -20,7 +35,7 @@ class Rows:
         self.rows, self.k = array.shape
         item = array.itemsize
         self.stride = array.strides[0] // item if self.rows > 1 else self.k
-        self.address = array.ctypes.data
+        self.address = address(array)
 
 
 def as_rows(name: str, x, function: str, allow_f32: bool = False) -> Rows:

@@ -4,7 +4,7 @@ of a linear objective c . softmax(s / T) over score boxes."""
 import numpy as np
 
 from . import _native
-from ._arrays import as_rows, same_shape
+from ._arrays import address, as_rows, same_shape
 
 
 def _result(mn, mx, wmin, wmax, one):
@@ -45,8 +45,8 @@ def vertex_objective(c, lower, upper, temperature=1.0):
     mn, mx = np.empty((rows, 2)), np.empty((rows, 2))
     wmin, wmax = np.empty((rows, k)), np.empty((rows, k))
     _native.check(_native.vertex_objective(cc.address, c_stride, lo.address, lo.stride, up.address, up.stride,
-                                           rows, k, float(temperature), mn.ctypes.data, mx.ctypes.data,
-                                           wmin.ctypes.data, wmax.ctypes.data))
+                                           rows, k, float(temperature), address(mn), address(mx),
+                                           address(wmin), address(wmax)))
     return _result(mn, mx, wmin, wmax, lo.was_1d)
 
 
@@ -74,12 +74,12 @@ def zone_objective(c, lower, upper, diff_upper=None, temperature=1.0):
         d = np.ascontiguousarray(np.asarray(diff_upper, dtype=np.float64))
         if d.shape != (k, k):
             raise ValueError(f"{fn}: field \"diff_upper\": must be {k} x {k}, got {' x '.join(map(str, d.shape))}")
-        d_addr = d.ctypes.data
+        d_addr = address(d)
     mn, mx = np.empty((1, 2)), np.empty((1, 2))
     wmin, wmax = np.empty((1, k)), np.empty((1, k))
     flags = np.zeros(1, dtype=np.int32)
     _native.check(_native.zone_objective(cc.address, lo.address, up.address, k, d_addr, float(temperature),
-                                         mn.ctypes.data, mx.ctypes.data, wmin.ctypes.data, wmax.ctypes.data,
-                                         flags.ctypes.data))
+                                         address(mn), address(mx), address(wmin), address(wmax),
+                                         address(flags)))
     f = int(flags[0])
     return _result(mn, mx, wmin if f & 1 else None, wmax if f & 2 else None, True)

@@ -93,6 +93,23 @@ static void test_softmax_errors(void) {
     expect_error(certmax_softmax_bounds(L, 4, U, 4, 1, 4, -INFINITY, lo, hi), CERTMAX_E_INVALID, "temperature", "T = -inf");
     double inf_u[4] = {0.5, INFINITY, -0.5, 0.7};
     expect_error(certmax_log_softmax_bounds(L, 4, inf_u, 4, 1, 4, 1.0, lo, hi), CERTMAX_E_INVALID, "\"upper\"[1]", "inf");
+    /* Wide rows take the eight-lane scan: a bad entry in a full block and in the tail. */
+    double wl[19], wu[19], wlo[19], whi[19];
+    for (int i = 0; i < 19; i++) { wl[i] = -i; wu[i] = i; }
+    CHECK(certmax_softmax_bounds(wl, 19, wu, 19, 1, 19, 1.0, wlo, whi) == CERTMAX_OK, "wide row");
+    wl[9] = NAN;
+    expect_error(certmax_softmax_bounds(wl, 19, wu, 19, 1, 19, 1.0, wlo, whi), CERTMAX_E_INVALID, "\"lower\"[9]", "NaN lane");
+    wl[9] = -9; wl[3] = 4;
+    expect_error(certmax_softmax_bounds(wl, 19, wu, 19, 1, 19, 1.0, wlo, whi), CERTMAX_E_INVALID, "\"lower\"[3]: 4.0 is greater", "l > u lane");
+    wl[3] = -3; wl[17] = -INFINITY;
+    expect_error(certmax_softmax_bounds(wl, 19, wu, 19, 1, 19, 1.0, wlo, whi), CERTMAX_E_INVALID, "\"lower\"[17]", "-inf tail");
+    wl[17] = -17; wu[12] = INFINITY;
+    expect_error(certmax_softmax_bounds(wl, 19, wu, 19, 1, 19, 1.0, wlo, whi), CERTMAX_E_INVALID, "\"upper\"[12]", "+inf lane");
+    wu[12] = 12;
+    double wr[2];
+    expect_error(certmax_taylor_radius(wl, 19, wu, 19, 1, 19, 1.0, wr, wr + 1), CERTMAX_OK, "", "finite radius row");
+    wu[5] = NAN;
+    expect_error(certmax_taylor_radius(wl, 19, wu, 19, 1, 19, 1.0, wr, wr + 1), CERTMAX_E_INVALID, "directions[0][5]", "NaN radius lane");
     /* A batch names the row. */
     double L2[8] = {0, 0, 0, 0, 0, 0, 1, 0}, U2[8] = {1, 1, 1, 1, 1, 1, 0, 1}, o[8], p[8];
     expect_error(certmax_softmax_bounds(L2, 4, U2, 4, 2, 4, 1.0, o, p), CERTMAX_E_INVALID, "row 1: field \"lower\"[2]", "row");
