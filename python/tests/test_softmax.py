@@ -130,24 +130,3 @@ def test_fast_path_errors_and_results():
     with pytest.raises(ValueError, match=r"directions\[1\]\[0\]: infinite values are not allowed"):
         certmax.taylor_radius(np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[0.5, 0.5], [np.inf, 0.0]]))
 
-
-def test_out_buffers():
-    a, b = np.array(L), np.array(U)
-    lo, hi = np.empty(4), np.empty(4)
-    r = certmax.softmax_bounds(a, b, out=(lo, hi))
-    assert r[0] is lo and r[1] is hi
-    e_lo, e_hi = certmax.softmax_bounds(a, b)
-    assert np.array_equal(lo, e_lo) and np.array_equal(hi, e_hi)
-    with pytest.raises(ValueError, match="overlap"):
-        certmax.softmax_bounds(a, b, out=(a, hi))
-    with pytest.raises(ValueError, match="overlap"):
-        certmax.softmax_bounds(a, b, out=(lo, lo))
-    buf = np.empty(8)
-    with pytest.raises(ValueError, match="overlap"):  # hi's view starts inside b's copy
-        bb = buf[:4]
-        bb[:] = U
-        certmax.softmax_bounds(a, bb, out=(lo, buf[2:6]))
-    with pytest.raises(ValueError, match="shape"):
-        certmax.softmax_bounds(a, b, out=(np.empty(3), hi))
-    with pytest.raises(ValueError, match="out= needs"):
-        certmax.softmax_bounds(L, U, out=(lo, hi))

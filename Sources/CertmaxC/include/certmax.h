@@ -14,7 +14,8 @@
  *    CERTMAX_E_UNREADABLE 66: a file cannot be read; CERTMAX_E_INTERNAL 70). On failure
  *    nothing is promised about the output buffers and certmax_last_error() returns a
  *    one-line message (the CLI's message, with the function name in place of the file).
- *    No input makes the library abort.
+ *    No argument value makes the library abort (that each buffer really holds the
+ *    elements its sizes and strides promise is, as in any C API, the caller's duty).
  *  - Buffers are allocated by the caller. Sizes are ptrdiff_t. A batch is `rows` rows of
  *    `k` doubles; input row r starts at p + r * stride (stride in elements, >= k; the
  *    entries of a row are contiguous). Outputs are dense row-major and must not overlap
