@@ -9,7 +9,7 @@ numbers are bit-identical to what `certmax ... --format json` prints. Bad input 
 - `vertex_objective(c, lower, upper, temperature=1.0) -> dict`
 - `zone_objective(c, lower, upper, diff_upper=None, temperature=1.0) -> dict`
 - `taylor_radius(logits, directions, temperature=1.0, exact=False) -> dict`
-- `verify(spec, method="vertex", ...) -> dict`
+- `verify(spec, method="vertex", ...) -> dict`; `Spec(spec)`: a loaded spec, verified many times
 - `certmax.lirpa`: an optional auto_LiRPA bound operator for softmax (imports torch).
 """
 
@@ -18,11 +18,11 @@ from ._native import version as _version
 from .objective import vertex_objective, zone_objective
 from .radius import taylor_radius
 from .softmax import softmax_bounds
-from .verify import verify
+from .verify import Spec, verify
 
 __version__ = _version().decode()
 
 __all__ = [
-    "softmax_bounds", "vertex_objective", "zone_objective", "taylor_radius", "verify",
+    "softmax_bounds", "vertex_objective", "zone_objective", "taylor_radius", "verify", "Spec",
     "UnreadableInputError", "CertmaxInternalError", "__version__",
 ]

@@ -47,3 +47,20 @@ def test_verify_errors(tmp_path):
     with pytest.raises(ValueError) as e:
         certmax.verify(bad)
     assert status == 65 and err.strip() == "certmax: " + str(e.value)
+
+
+def test_loaded_spec_handle():
+    path = REPO / "specs" / "small-verified.json"
+    with certmax.Spec(path) as spec:
+        for method in ("interval", "zone"):
+            same_report(spec.verify(method=method, attack=False), certmax.verify(path, method=method, attack=False))
+        same_report(certmax.verify(spec, attack=False), cli_verify(str(path), "--no-attack"))
+    with pytest.raises(ValueError, match="closed"):
+        spec.verify()
+    d = json.loads(path.read_text())
+    s2 = certmax.Spec(d, base_dir=REPO / "specs")
+    assert s2.verify(attack=False)["verdict"] == "verified"
+    s2.close()
+    s2.close()
+    with pytest.raises(certmax.UnreadableInputError):
+        certmax.Spec(REPO / "specs" / "no-such.json")

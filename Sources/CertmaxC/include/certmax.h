@@ -160,6 +160,27 @@ int32_t certmax_verify_json(const char *spec_json, const char *base_dir, const c
                             int32_t attack, uint64_t seed, double attack_seconds,
                             int32_t *verdict_out, char **json_out);
 
+/* A loaded spec (model weights, input region, property): an opaque handle for verifying
+ * one spec many times without reading the weights again. Immutable: one handle may be
+ * verified from several threads at once. (A typedef of void, so the prototypes match the
+ * compiler-emitted ones exactly; pass only handles from certmax_spec_load_*.) */
+typedef void certmax_spec;
+
+/* Loads a spec file (and the weights it names) into a new handle in *spec_out (NULL on
+ * failure); errors as certmax_verify_file. Release it with certmax_spec_free. */
+int32_t certmax_spec_load_file(const char *spec_path, certmax_spec **spec_out);
+
+/* The same for JSON text; relative paths resolved against base_dir (NULL: the current
+ * directory). */
+int32_t certmax_spec_load_json(const char *spec_json, const char *base_dir, certmax_spec **spec_out);
+
+/* certmax_verify_file on a loaded spec: same options, verdict and JSON. */
+int32_t certmax_spec_verify(certmax_spec *spec, const char *method, int32_t attack, uint64_t seed,
+                            double attack_seconds, int32_t *verdict_out, char **json_out);
+
+/* Releases a handle (NULL is ignored). */
+void certmax_spec_free(certmax_spec *spec);
+
 #ifdef __cplusplus
 }
 #endif

@@ -243,6 +243,32 @@ static void test_verify(void) {
                  "unknown field", "typo");
     expect_error(certmax_verify_json(NULL, NULL, NULL, 0, 1, 1.0, &verdict, &json), CERTMAX_E_INVALID, "NULL", "NULL spec");
     certmax_string_free(NULL);
+
+    /* A loaded spec: verified twice (two methods) with the file call's results. */
+    certmax_spec *spec = NULL;
+    s = certmax_spec_load_file("specs/small-verified.json", &spec);
+    CHECK(s == CERTMAX_OK && spec != NULL, "load: %d %s", s, certmax_last_error());
+    const char *methods[2] = {"interval", "zone"};
+    for (int m = 0; m < 2; m++) {
+        char *a = NULL, *b = NULL;
+        int32_t va = -1, vb = -1;
+        CHECK(certmax_spec_verify(spec, methods[m], 0, 7, 5.0, &va, &a) == CERTMAX_OK, "handle verify %s: %s", methods[m],
+              certmax_last_error());
+        CHECK(certmax_verify_file("specs/small-verified.json", methods[m], 0, 7, 5.0, &vb, &b) == CERTMAX_OK, "file verify");
+        CHECK(a && b && va == vb, "verdicts %d %d", va, vb);
+        /* Same JSON up to "stage_seconds" (wall-clock times, the last field). */
+        const char *sa = a ? strstr(a, "\"stage_seconds\"") : NULL, *sb = b ? strstr(b, "\"stage_seconds\"") : NULL;
+        CHECK(sa && sb && sa - a == sb - b && strncmp(a, b, (size_t)(sa - a)) == 0, "handle and file JSON differ (%s)", methods[m]);
+        certmax_string_free(a);
+        certmax_string_free(b);
+    }
+    certmax_spec_free(spec);
+    spec = (certmax_spec *)1;
+    expect_error(certmax_spec_load_file("specs/no-such-spec.json", &spec), CERTMAX_E_UNREADABLE, "no-such-spec.json", "load missing");
+    CHECK(spec == NULL, "no handle on failure");
+    expect_error(certmax_spec_load_json("[1]", NULL, &spec), CERTMAX_E_INVALID, "<spec>", "load JSON array");
+    expect_error(certmax_spec_verify(NULL, NULL, 0, 1, 1.0, &verdict, &json), CERTMAX_E_INVALID, "\"spec\" is NULL", "NULL handle");
+    certmax_spec_free(NULL);
 }
 
 int main(void) {
