@@ -19,6 +19,8 @@
 //   CertmaxVerifier     VNN-COMP instances: properties over graphs, verdicts, batches
 //   Certmax             umbrella module re-exporting all of the above
 //   certmax             the command-line tool (thin shell over the library)
+//   CertmaxC            the C ABI (libCertmaxC.so, Sources/CertmaxC/include/certmax.h)
+//                       over the same library calls as the CLI; python/ loads it
 //   CertmaxBenchmarks   release-mode benchmark runner (benchmarks/)
 import PackageDescription
 
@@ -28,6 +30,7 @@ let package = Package(
         .library(name: "Certmax", targets: ["Certmax"]),
         .executable(name: "certmax", targets: ["certmax"]),
         .executable(name: "certmax-bench", targets: ["CertmaxBenchmarks"]),
+        .library(name: "CertmaxC", type: .dynamic, targets: ["CertmaxC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,9 +83,13 @@ let package = Package(
         .executableTarget(
             name: "certmax",
             dependencies: ["Certmax", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(
+            name: "CertmaxC",
+            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxSoftmax", "CertmaxRadius", "CertmaxAttention"],
+            exclude: ["include"]),
         .executableTarget(
             name: "CertmaxBenchmarks",
-            dependencies: ["Certmax", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Certmax", "CertmaxC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "benchmarks/Sources",
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
 
@@ -100,6 +107,7 @@ let package = Package(
         .testTarget(name: "CertmaxBoundsTests", dependencies: ["CertmaxBounds", "CertmaxModels", "TestSupport"]),
         .testTarget(name: "CertmaxVerifierTests", dependencies: ["CertmaxVerifier", "TestSupport"]),
         .testTarget(name: "CertmaxCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CertmaxCTests", dependencies: ["TestSupport"], exclude: ["c"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,7 +9,12 @@ if ! scripts/fetch-minilm.sh >/dev/null; then
   echo "certmax test: WARNING: could not fetch the MiniLM model; its tests will be skipped (they say so)" >&2
 fi
 swift build --build-tests
+# The C ABI library (the C test in CertmaxCTests links it).
+swift build --product CertmaxC
 # The project's own tightness regression suite (also covered by a test; run here so its
 # table is in the CI log).
 .build/debug/certmax regress specs/regression
 swift test --skip-build "$@"
+# The Python package: pip install ./python into a throwaway venv (release build of
+# libCertmaxC.so), then pytest against the debug CLI built above.
+scripts/test-python.sh

@@ -14,6 +14,7 @@ let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "softmax", run: runSoftmaxBenchmarks),
     (name: "vnnlib", run: runVNNLibBenchmarks),
     (name: "models", run: runModelsBenchmarks),
+    (name: "capi", run: runCAPIBenchmarks),
 ]
 
 runBenchmarkMain(groups: benchmarkGroups, arguments: Array(CommandLine.arguments.dropFirst()))
