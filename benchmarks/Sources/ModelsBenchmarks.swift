@@ -1,4 +1,4 @@
-// Models group (issue 11, item 9; the MiniLM part): all-MiniLM-L6-v2's six encoder layers
+// Models group (issue 11, item 9; the MiniLM part, the ViTs in ViTModelsBenchmarks.swift): all-MiniLM-L6-v2's six encoder layers
 // as one graph (CertmaxModels.BertGraph) on the 11-token sentence "The quick brown fox
 // jumps over the lazy dog": load + build time (open the checkpoint, read and transpose
 // every weight, build the graph), plain Double forward, sound forward at the point
@@ -7,12 +7,14 @@
 // mean output-bound width after every layer for each of the sound passes. Skipped when
 // the model is not in the cache ($CERTMAX_CACHE/minilm or ./.cache/minilm).
 import CertmaxAttention
+import CertmaxBounds
 import CertmaxGraph
 import CertmaxModels
 import CertmaxNumerics
 import Foundation
 
 func runModelsBenchmarks(_ runner: BenchRunner) {
+    runViTModelBenchmarks(runner)
     let group = "models"
     let cache = ProcessInfo.processInfo.environment["CERTMAX_CACHE"].map { $0 + "/minilm" } ?? ".cache/minilm"
     let weights = cache + "/model.safetensors"
@@ -64,7 +66,9 @@ func runModelsBenchmarks(_ runner: BenchRunner) {
     }
     for (label, box) in boxes {
         var env: [Tensor<Interval>] = []
-        let ns = medianNs { env = bg.graph.intervalAll([box]); blackHole(env.count) }
+        // Box propagation is the BoxEngine (Vertex-Softmax attention aggregation); at a
+        // point it is the outward-rounded forward pass.
+        let ns = medianNs { env = BoxEngine.propagateAll(bg.graph, inputBoxes: [box]); blackHole(env.count) }
         let w = widths(env)
         let name = label == "point" ? "MiniLM 6 layers T=11 sound forward at point" : "MiniLM 6 layers T=11 interval \(label)"
         runner.record(group: group, name: name + " w6=\(String(format: "%.3g", w[5]))", elements: elements, ns: ns)
