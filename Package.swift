@@ -6,7 +6,8 @@
 //   CMPFR, CGLPK        C shims (MPFR macros, the GLPK error-hook guard)
 //   CertmaxNumerics     directed rounding, Interval, sound elementary functions,
 //                       MPFR-backed BigFloat/BigInterval, SIMD batch kernels
-//   CertmaxIO           input errors and exit codes, JSON inputs, safetensors, npy/npz
+//   CertmaxIO           input errors and exit codes, JSON inputs, safetensors, npy/npz,
+//                       gzip inputs, ONNX files (hand-written protobuf reader)
 //   CertmaxLP           GLPK binding and Neumaier-Shcherbina safe LP bounds
 //   CertmaxSoftmax      softmax bounds over score boxes, Vertex-Softmax, relaxations, zone LP
 //   CertmaxRadius       Taylor-radius bounds for cross-entropy steps

@@ -29,7 +29,10 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let oneLine = problem.split(whereSeparator: \.isNewline).joined(separator: " ")
-        if let location { return "\(source): \(location): \(oneLine)" }
+        if let location {
+            let place = location.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return "\(source): \(place): \(oneLine)"
+        }
         return "\(source): \(oneLine)"
     }
 

@@ -166,7 +166,7 @@ final class ONNXFuzzTests: XCTestCase {
             } catch {
                 rejected += 1
                 XCTAssertTrue(error.description.hasPrefix("mutant.onnx"), "\(context): \(error)")
-                XCTAssertFalse(error.description.contains("\n"), "\(context): \(error)")
+                XCTAssertFalse(error.description.contains(where: \.isNewline), "\(context): \(error)")
                 XCTAssertEqual(error.exitCode, .badInput, "\(context): \(error)")
             }
         }

@@ -17,7 +17,7 @@ public func certmaxONNXFuzz(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     do {
         model = try ONNXModel(data: data, source: "fuzz.onnx")
     } catch {
-        precondition(!error.description.isEmpty && !error.description.contains("\n"), "bad error text: \(error)")
+        precondition(!error.description.isEmpty && !error.description.contains(where: \.isNewline), "bad error text: \(error)")
         precondition(error.description.hasPrefix("fuzz.onnx"), "error does not name the file: \(error)")
         return 0
     }

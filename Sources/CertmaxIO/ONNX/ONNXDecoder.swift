@@ -126,7 +126,7 @@ struct ONNXDecoder: Sendable {
                 var sub = try r.subMessage(f, name: "attribute", location: place)
                 let (attributeName, value) = try decodeAttribute(&sub, path: place)
                 guard attributes[attributeName] == nil else {
-                    throw r.error("attribute \"\(attributeName)\" appears more than once", at: f.offset)
+                    throw r.error("attribute \(quotedName(attributeName)) appears more than once", at: f.offset)
                 }
                 attributes[attributeName] = value
             default: try r.skip(f)
@@ -177,11 +177,11 @@ struct ONNXDecoder: Sendable {
             }
         }
         guard !name.isEmpty else { throw r.error("attribute has no name") }
-        let place = "attribute \"\(name)\""
+        let place = "attribute \(quotedName(name))"
         func fail(_ problem: String) -> InputError {
-            InputError(source: source, location: "\(path) \"\(name)\"", problem: problem)
+            InputError(source: source, location: "\(path) \(quotedName(name))", problem: problem)
         }
-        if !refName.isEmpty { return (name, .unsupported("reference to function attribute \"\(refName)\"")) }
+        if !refName.isEmpty { return (name, .unsupported("reference to function attribute \(quotedName(refName))")) }
         if type == 0 {
             let kinds = Set(present)
             guard kinds.count == 1, let only = kinds.first else {
@@ -313,7 +313,7 @@ struct ONNXDecoder: Sendable {
             default: try r.skip(f)
             }
         }
-        let data = ONNXTensorData(source: source, location: t.name.isEmpty ? path : "\(path) \"\(t.name)\"",
+        let data = ONNXTensorData(source: source, location: t.name.isEmpty ? path : "\(path) \(quotedName(t.name))",
                                   externalDataDirectory: externalDataDirectory)
         return try data.materialise(t, bytes: r.bytes)
     }

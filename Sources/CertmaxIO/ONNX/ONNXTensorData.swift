@@ -204,34 +204,34 @@ struct ONNXTensorData: Sendable {
     private func readExternal(_ entries: [ONNXStringPair], expectedBytes: Int, shapeText: String) throws(InputError) -> [UInt8] {
         var fields: [String: String] = [:]
         for e in entries {
-            guard fields[e.key] == nil else { throw fail("external_data key \"\(e.key)\" appears more than once") }
+            guard fields[e.key] == nil else { throw fail("external_data key \(quotedName(e.key)) appears more than once") }
             fields[e.key] = e.value
         }
         guard let location = fields["location"], !location.isEmpty else {
             throw fail("data_location is EXTERNAL but external_data has no \"location\"")
         }
-        guard !location.hasPrefix("/") else { throw fail("external data location \"\(location)\" is an absolute path; it must be relative to the model's folder") }
+        guard !location.hasPrefix("/") else { throw fail("external data location \(quotedName(location)) is an absolute path; it must be relative to the model's folder") }
         guard !location.split(separator: "/").contains("..") else {
-            throw fail("external data location \"\(location)\" leaves the model's folder (\"..\")")
+            throw fail("external data location \(quotedName(location)) leaves the model's folder (\"..\")")
         }
         guard !location.contains("\0") else { throw fail("external data location contains a NUL byte") }
         guard let directory = externalDataDirectory else {
-            throw fail("external data \"\(location)\" cannot be resolved: the model was not read from a file")
+            throw fail("external data \(quotedName(location)) cannot be resolved: the model was not read from a file")
         }
         func number(_ key: String) throws(InputError) -> Int? {
             guard let text = fields[key] else { return nil }
             guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let v = Int(text) else {
-                throw fail("external_data \"\(key)\" = \"\(text)\" is not a non-negative integer")
+                throw fail("external_data \"\(key)\" = \(quotedName(text)) is not a non-negative integer")
             }
             return v
         }
         let offset = try number("offset") ?? 0
         let length = try number("length")
         let path = directory.hasSuffix("/") ? directory + location : directory + "/" + location
-        let shownPath = "external data file \"\(location)\""
+        let shownPath = "external data file \(quotedName(location))"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw fail("\(shownPath): no such file (looked for \(path))", .unreadable)
+            throw fail("\(shownPath): no such file (looked for \(quotedName(path, limit: 300)))", .unreadable)
         }
         guard !isDirectory.boolValue else { throw fail("\(shownPath) is a directory", .unreadable) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("\(shownPath) cannot be opened", .unreadable) }
