@@ -8,9 +8,11 @@ enum ONNXTestFiles {
     /// Tests/Fixtures/onnx (written by scripts/reference/make_onnx_fixtures.py).
     static var fixtures: URL { packageRoot.appendingPathComponent("Tests/Fixtures/onnx") }
 
-    /// The folder of the VNN-COMP 2023 ViT models (override with CERTMAX_VIT_ONNX_DIR).
+    /// The folder of the VNN-COMP 2023 ViT models: ../shared beside the repository, as CI
+    /// lays it out (override with CERTMAX_VIT_ONNX_DIR).
     static var vitDirectory: String {
-        ProcessInfo.processInfo.environment["CERTMAX_VIT_ONNX_DIR"] ?? "/work/shared/benchmarks/vnncomp2023-vit/onnx"
+        ProcessInfo.processInfo.environment["CERTMAX_VIT_ONNX_DIR"]
+            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/benchmarks/vnncomp2023-vit/onnx").path
     }
 
     static let vitNames = ["pgd_2_3_16.onnx.gz", "ibp_3_3_8.onnx.gz"]

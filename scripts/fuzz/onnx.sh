@@ -33,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 WORK="$ROOT/.build/fuzz-onnx"
-VIT="${CERTMAX_VIT_ONNX_DIR:-/work/shared/benchmarks/vnncomp2023-vit/onnx}"
+VIT="${CERTMAX_VIT_ONNX_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/../shared/benchmarks/vnncomp2023-vit/onnx}"
 mkdir -p "$WORK/include" "$WORK/corpus" "$WORK/seeds" "$WORK/crashes"
 
 # The CZlib shim as a clang module.

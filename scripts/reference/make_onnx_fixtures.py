@@ -12,7 +12,7 @@ Outputs, under Tests/Fixtures/onnx/:
   (at offsets 0, 48 and 72).
 - expected.json: the decoded values of both, computed with onnx.numpy_helper.
 - vit_reference.json: structure and sampled weights of the two shipped VNN-COMP ViT
-  models (read from VIT_ONNX_DIR, default /work/shared/benchmarks/vnncomp2023-vit/onnx).
+  models (read from VIT_ONNX_DIR, default ../shared/benchmarks/vnncomp2023-vit/onnx beside the repository).
 Floating values are written with float.hex() so they compare exactly.
 """
 import collections
@@ -196,7 +196,7 @@ def main():
     }
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
-    vit_dir = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/benchmarks/vnncomp2023-vit/onnx"
+    vit_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))), "shared", "benchmarks", "vnncomp2023-vit", "onnx")
     vits = [vit_json(os.path.join(vit_dir, n)) for n in ("pgd_2_3_16.onnx.gz", "ibp_3_3_8.onnx.gz")]
     with open(os.path.join(OUT, "vit_reference.json"), "w") as f:
         json.dump(vits, f, sort_keys=True, separators=(",", ":"))
