@@ -48,10 +48,11 @@ func runViTModelBenchmarks(_ runner: BenchRunner) {
         }
         var margins: [Double] = []
         runner.measure(group: group, name: "ViT \(name) box + 9 back-substituted margins", elements: 3072, minTime: runner.quick ? 0.1 : 1) {
+            let all = BoxEngine.propagateAll(g, inputBoxes: [inputBox])
             margins = spec.disjuncts.map { d in
                 var c = [Interval](repeating: .zero, count: 10)
                 for t in d.constraints[0].terms { c[t.index] = c[t.index] + t.coefficientEnclosure }
-                return LinearObjectiveBound.lowerBound(g, boxes: BoxEngine.propagateAll(g, inputBoxes: [inputBox]), value: g.outputs[0], c: c)
+                return LinearObjectiveBound.lowerBound(g, boxes: all, value: g.outputs[0], c: c)
             }
         }
         let out = boxes[g.outputs[0]].data
