@@ -43,26 +43,13 @@ public enum ShapeMath {
     /// operand of shape `inShape` that broadcasts onto it. Precondition: `inShape`
     /// broadcasts to `outShape`.
     public static func broadcastIndices(from inShape: [Int], to outShape: [Int]) -> [Int] {
-        let n = outShape.reduce(1, *)
-        if inShape == outShape { return Array(0..<n) }
+        if inShape == outShape { return Array(0..<outShape.reduce(1, *)) }
         let r = outShape.count
         let padded = [Int](repeating: 1, count: r - inShape.count) + inShape
         let inStrides = strides(padded)
         var eff = [Int](repeating: 0, count: r)
         for i in 0..<r { eff[i] = padded[i] == 1 ? 0 : inStrides[i] }
-        var result = [Int](repeating: 0, count: n)
-        var idx = [Int](repeating: 0, count: r)
-        var off = 0
-        for k in 0..<n {
-            result[k] = off
-            var d = r - 1
-            while d >= 0 {
-                idx[d] += 1; off += eff[d]
-                if idx[d] < outShape[d] { break }
-                off -= eff[d] * idx[d]; idx[d] = 0; d -= 1
-            }
-        }
-        return result
+        return gatherIndices(outShape: outShape, strides: eff, offset: 0)
     }
 
     /// For each element of the permuted tensor (row-major), the flat index of its source

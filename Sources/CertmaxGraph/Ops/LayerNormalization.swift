@@ -43,17 +43,22 @@ public struct LayerNormalization: GraphOp {
         return (scale, bias)
     }
 
+    /// Plain mean and sqrt(variance + epsilon) of the group at `base` (n elements).
+    func moments(_ x: [Double], _ base: Int, _ n: Int) -> (mean: Double, scale: Double) {
+        var mean = 0.0
+        for i in 0..<n { mean += x[base + i] }
+        mean /= Double(n)
+        var v = 0.0
+        for i in 0..<n { let d = x[base + i] - mean; v += d * d }
+        return (mean, (v / Double(n) + epsilon).squareRoot())
+    }
+
     public func forward(_ x: [Tensor<Double>]) -> Tensor<Double> {
         let n = groupSize(x[0].shape)
         let (scale, bias) = params(x, n)
         var out = x[0].data
         for base in stride(from: 0, to: x[0].count, by: max(n, 1)) {
-            var mean = 0.0
-            for i in 0..<n { mean += x[0].data[base + i] }
-            mean /= Double(n)
-            var v = 0.0
-            for i in 0..<n { let d = x[0].data[base + i] - mean; v += d * d }
-            let s = (v / Double(n) + epsilon).squareRoot()
+            let (mean, s) = moments(x[0].data, base, n)
             for i in 0..<n { out[base + i] = (x[0].data[base + i] - mean) / s * scale[i] + (bias?[i] ?? 0) }
         }
         return Tensor(shape: x[0].shape, data: out)
@@ -107,12 +112,7 @@ public struct LayerNormalization: GraphOp {
         let (scale, _) = params(x, n)
         var gx = [Double](repeating: 0, count: x[0].count)
         for base in stride(from: 0, to: x[0].count, by: max(n, 1)) {
-            var mean = 0.0
-            for i in 0..<n { mean += x[0].data[base + i] }
-            mean /= Double(n)
-            var v = 0.0
-            for i in 0..<n { let d = x[0].data[base + i] - mean; v += d * d }
-            let s = (v / Double(n) + epsilon).squareRoot()
+            let (mean, s) = moments(x[0].data, base, n)
             var mg = 0.0, mgx = 0.0
             for i in 0..<n {
                 let gh = g.data[base + i] * scale[i], xh = (x[0].data[base + i] - mean) / s
