@@ -48,6 +48,24 @@ final class ONNXImporterTests: XCTestCase {
         XCTAssertEqual(g.values[g.outputs[0]].shape, [1, 6])
     }
 
+    /// ONNX's Div truncates on integer tensors (shape arithmetic): 6 / 4 = 1, not 1.5.
+    func testIntegerDivTruncates() throws {
+        let data = model(opset: 13, inputs: [input("x", [2, 6])], outputs: ["y"], nodes: [
+            M.Node("Shape", inputs: ["x"], outputs: ["s"]),
+            M.Node("Gather", inputs: ["s", "one"], outputs: ["six"], attributes: [("axis", .int(0))]),
+            M.Node("Div", inputs: ["six", "four"], outputs: ["q"]),
+            M.Node("Unsqueeze", inputs: ["q", "axes0"], outputs: ["q1"]),
+            M.Node("Concat", inputs: ["q1", "minus1"], outputs: ["shape"], attributes: [("axis", .int(0))]),
+            M.Node("Reshape", inputs: ["x", "shape"], outputs: ["y"]),
+        ], initializers: [.int64("one", dims: [], [1]), .int64("four", dims: [], [4]), .int64("axes0", dims: [1], [0]), .int64("minus1", dims: [1], [-1])])
+        let g = try load(data)
+        XCTAssertEqual(g.values[g.outputs[0]].shape, [1, 12])
+        // Integer tensors only arise from constants and shapes: an integer graph input is refused.
+        let variable = model(inputs: [M.ValueInfo(name: "x", elementType: 7, shape: [.value(2)])], outputs: ["y"], nodes: [
+            M.Node("Div", inputs: ["x", "two"], outputs: ["y"], name: "d")], initializers: [.int64("two", dims: [], [2])])
+        XCTAssertThrowsError(try load(variable))
+    }
+
     func testSoftmaxOpsetSemantics() throws {
         // opset 11: axis 1 of [2, 2, 3] flattens to rows of 6; opset 13: softmax along axis 1 alone.
         let x = Tensor(shape: [2, 2, 3], data: (0..<12).map { Double($0) * 0.3 - 1 })

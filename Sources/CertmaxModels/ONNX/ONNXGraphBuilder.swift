@@ -8,6 +8,9 @@ struct Builder {
     let opset: Int
     var graph = Graph()
     var ids: [String: Int] = [:]
+    /// ONNX values of an integer element type (initializers, Constant and Shape outputs,
+    /// and what integer-only ops compute from them): ONNX's Div truncates on integers.
+    var integerValues = Set<String>()
 
     init(source: String, opset: Int) { self.source = source; self.opset = opset }
 
@@ -23,6 +26,7 @@ struct Builder {
         guard (7...21).contains(opset) else { throw fail(nil, "opset \(opset) is not supported (7-21)") }
         for t in g.initializers {
             ids[t.name] = graph.addConstant(name: t.name, try tensor(t, nil))
+            if t.dataType.isInteger { integerValues.insert(t.name) }
         }
         for input in g.inputs where ids[input.name] == nil {
             guard case .tensor(let elementType, let dims)? = input.type, elementType.isFloatingPoint else {
@@ -144,6 +148,26 @@ struct Builder {
         ids[name] = graph.addConstant(name: name, t)
     }
 
+    /// Whether `n`'s first output has an integer element type: Shape, a Constant /
+    /// ConstantOfShape holding integers, or a data-movement or arithmetic op whose data
+    /// inputs are integers.
+    static func integerResult(_ n: ONNXNode, _ ints: Set<String>) -> Bool {
+        switch n.opType {
+        case "Shape": return true
+        case "Constant":
+            if case .tensor(let t)? = n.attributes["value"] { return t.dataType.isInteger }
+            return n.attributes["value_int"] != nil || n.attributes["value_ints"] != nil
+        case "ConstantOfShape":
+            if case .tensor(let t)? = n.attributes["value"] { return t.dataType.isInteger }
+            return false  // default fill is float 0
+        case "Gather", "Unsqueeze", "Squeeze", "Slice", "Reshape", "Identity", "Flatten", "Transpose", "Concat":
+            return !n.inputs.isEmpty && ints.contains(n.inputs[0])
+        case "Add", "Sub", "Mul", "Div":
+            return n.inputs.count == 2 && ints.contains(n.inputs[0]) && ints.contains(n.inputs[1])
+        default: return false
+        }
+    }
+
     // Secondary outputs (BatchNorm's running statistics, LayerNorm's mean/inv-std,
     // Dropout's mask) are not represented: a node that reads one fails with "not defined".
 
@@ -152,6 +176,7 @@ struct Builder {
             throw fail(n, "op domain \"\(n.domain)\" is not supported (only the default ONNX domain)")
         }
         guard !n.outputs.isEmpty, !n.outputs[0].isEmpty else { throw fail(n, "node has no output") }
+        if Self.integerResult(n, integerValues) { integerValues.insert(n.outputs[0]) }
         switch n.opType {
         case "Constant":
             if case .tensor(let t)? = n.attributes["value"] { emitConstant(n, try tensor(t, n)) }
@@ -221,7 +246,21 @@ struct Builder {
         case "Mul": try emit(n, Mul(), [try input(n, 0), try input(n, 1)])
         case "Div":
             let a = try input(n, 0), b = try input(n, 1)
-            if let ln = layerNormPattern(numerator: a, denominator: b) {
+            if integerValues.contains(n.inputs[0]) || integerValues.contains(n.inputs[1]) {
+                // Integer division truncates toward zero: only on constants (shape arithmetic).
+                guard let x = graph.values[a].constant, let y = graph.values[b].constant,
+                      let shape = ShapeMath.broadcast(x.shape, y.shape) else {
+                    throw fail(n, "integer Div is supported on constants only (shape arithmetic)")
+                }
+                let ia = ShapeMath.broadcastIndices(from: x.shape, to: shape), ib = ShapeMath.broadcastIndices(from: y.shape, to: shape)
+                var q: [Double] = []
+                for k in 0..<ia.count {
+                    let d = y.data[ib[k]]
+                    guard d != 0 else { throw fail(n, "integer division by zero") }
+                    q.append((x.data[ia[k]] / d).rounded(.towardZero))
+                }
+                emitConstant(n, Tensor(shape: shape, data: q))
+            } else if let ln = layerNormPattern(numerator: a, denominator: b) {
                 let tail = Array(graph.values[ln.x].shape[ln.axis...])
                 let ones = graph.addConstant(name: (n.outputs.first ?? n.name) + "/layernorm_scale", Tensor(shape: tail, repeating: 1))
                 try emit(n, LayerNormalization(axis: ln.axis, epsilon: ln.epsilon), [ln.x, ones])
