@@ -10,7 +10,13 @@ import Testing
     /// can edit baselines and cases; returns its regression suite folder.
     static func scratchSuite() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("certmax-regress-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("specs"), to: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // Entry by entry, skipping hidden files: other tests write (and delete) temporary
+        // `.test-*` specs in specs/ concurrently, and copying the folder whole raced with them.
+        let specs = packageRoot.appendingPathComponent("specs")
+        for name in try FileManager.default.contentsOfDirectory(atPath: specs.path) where !name.hasPrefix(".") {
+            try FileManager.default.copyItem(at: specs.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        }
         return dir.appendingPathComponent("regression")
     }
 
