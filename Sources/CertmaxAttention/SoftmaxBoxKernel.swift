@@ -143,3 +143,21 @@ struct SoftmaxBoxKernel: Sendable {
         -c.withUnsafeBufferPointer { minimum($0, negate: true) }
     }
 }
+
+/// The attention verifier's softmax kernel (``SoftmaxBoxKernel``) exposed for independent
+/// checks (e.g. `certmax regress`, which compares its bounds with MPFR values at the
+/// attaining vertices). Temperature 1, as in attention.
+public enum AttentionSoftmaxKernel {
+    /// Per-coordinate bounds of softmax over the box `lower <= s <= upper`.
+    /// - Precondition: `lower.count == upper.count >= 1`, `lower <= upper`.
+    public static func perCoordinate(lower: [Double], upper: [Double]) -> [Interval] {
+        SoftmaxBoxKernel(lower: lower, upper: upper).perCoordinate()
+    }
+
+    /// Sound lower bound of the minimum and upper bound of the maximum of `c . softmax(s)`
+    /// over the box (Vertex-Softmax through the kernel).
+    public static func objectiveBounds(c: [Double], lower: [Double], upper: [Double]) -> (minimum: Double, maximum: Double) {
+        let k = SoftmaxBoxKernel(lower: lower, upper: upper)
+        return (k.minimum(c), k.maximum(c))
+    }
+}

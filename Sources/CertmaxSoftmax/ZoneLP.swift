@@ -110,6 +110,17 @@ public enum ZoneLP {
         }
     }
 
+    /// The box factors of the zone LP exactly as the solver sees them (`L_j` and `U_i`
+    /// above: `L_j <= e^{l_j/T - m} `, `U_i >= e^{u_i/T - m}`), for independent checks:
+    /// on a box-derived instance the LP's feasible set in p is exactly
+    /// `{q / sum q : L <= q <= U}`, so its exact optimum is the best of the 2^K
+    /// linear-fractional vertex values, which an oracle can compute in MPFR (the regression
+    /// suite does). A safe bound must lie on the right side of that optimum.
+    public static func boxRelaxationFactors(lower: [Double], upper: [Double], temperature: Double = 1) -> (lower: [Double], upper: [Double]) {
+        let d = Data(lower: lower, upper: upper, diffUpper: nil, temperature: temperature)
+        return (d.lowerFactors, d.upperFactors)
+    }
+
     /// Builds the zone LP (box rows only) for objective c.
     static func buildLP(c: [Double], data: Data) -> LinearProgram {
         let K = data.K

@@ -35,17 +35,91 @@ import Testing
     }
 
     @Test func compareClassifiesChanges() {
-        let tol = RegressionSuite.Tolerance(relative: 1e-12, absolute: 0)
+        let tol = RegressionSuite.Tolerance(ulps: 4)
         #expect(Regression.compare(current: (1, 2), baseline: (1, 2), tolerance: tol) == .same)
         #expect(Regression.compare(current: (1.5, 2), baseline: (1, 2), tolerance: tol) == .tighter)
         #expect(Regression.compare(current: (1, 1.5), baseline: (1, 2), tolerance: tol) == .tighter)
         #expect(Regression.compare(current: (0.5, 2), baseline: (1, 2), tolerance: tol) == .looser)
         #expect(Regression.compare(current: (1.5, 2.5), baseline: (1, 2), tolerance: tol) == .looser)
-        // Within tolerance: one ulp lower at 1.0 is far inside 1e-12 relative.
-        #expect(Regression.compare(current: (Double(1).nextDown, 2), baseline: (1, 2), tolerance: tol) == .same)
-        #expect(Regression.compare(current: (1 - 1e-9, 2), baseline: (1, 2), tolerance: tol) == .looser)
+        // 4 ulps of the baseline value are absorbed (libm differences), 5 are not.
+        let lo4 = 1 - 4 * 0x1p-52, lo5 = 1 - 5 * 0x1p-52  // ulp(1) = 2^-52
+        let hi4 = 2 + 4 * 0x1p-51, hi5 = 2 + 5 * 0x1p-51  // ulp(2) = 2^-51
+        #expect(Regression.compare(current: (lo4, 2), baseline: (1, 2), tolerance: tol) == .same)
+        #expect(Regression.compare(current: (lo5, 2), baseline: (1, 2), tolerance: tol) == .looser)
+        #expect(Regression.compare(current: (1, hi4), baseline: (1, 2), tolerance: tol) == .same)
+        #expect(Regression.compare(current: (1, hi5), baseline: (1, 2), tolerance: tol) == .looser)
+        #expect(Regression.compare(current: (1 - 1e-12, 2), baseline: (1, 2), tolerance: tol) == .looser,
+                "the old 1e-12 relative slack is thousands of ulps: no longer absorbed")
         #expect(Regression.compare(current: (0, .infinity), baseline: (0, .infinity), tolerance: tol) == .same)
         #expect(Regression.compare(current: (-.infinity, 1), baseline: (0, 1), tolerance: tol) == .looser)
+        // Tighter by a single ulp is tighter (and must then pass its independent check).
+        #expect(Regression.compare(current: (Double(1).nextUp, 2), baseline: (1, 2), tolerance: tol) == .tighter)
+    }
+
+    @Test func oldRelativeToleranceIsRejected() throws {
+        let f = try temporaryFile(#"{"tolerance": {"relative": 1e-12}, "cases": [{"name": "x", "kind": "softmax", "input": "a.json"}]}"#)
+        let r = try runCertmax(["regress", f])
+        #expect(r.status == CertmaxExitCode.badInput.rawValue && r.stderr.contains("ulps"), "\(r.stderr)")
+    }
+
+    /// A bound that moved tighter without an independent check that could prove it wrong
+    /// (verify bounds: only the centre of the region is checked) is a soundness failure,
+    /// not progress; `--update` refuses it.
+    @Test func uncheckedTighterBoundIsASoundnessFailure() throws {
+        let dir = try Self.scratchSuite()
+        try Self.editBaseline(dir) { cases in
+            let (lo, hi) = cases["verify/small-verified/vertex"]!["y[0][0]"]!
+            cases["verify/small-verified/vertex"]!["y[0][0]"] = (lo - 1, hi)  // a looser past
+        }
+        let r = try runCertmax(["regress", dir.path])
+        #expect(r.status == CertmaxExitCode.soundnessFailure.rawValue, "stdout: \(r.stdout)")
+        #expect(r.stdout.contains("y[0][0].lower moved tighter") && r.stdout.contains("no independent check"), "\(r.stdout)")
+        let u = try runCertmax(["regress", dir.path, "--update"])
+        #expect(u.status == CertmaxExitCode.soundnessFailure.rawValue)
+    }
+
+    /// The verify oracle is not vacuous: at the centre of each verify spec of the suite
+    /// its MPFR enclosures are narrow (< 1e-60) and agree with the plain Double forward
+    /// pass to 1e-9 relative, so a bound excluding the exact output is caught.
+    @Test func verifyOracleIsNarrowAndAgreesWithForwardPass() throws {
+        var checked = 0
+        for name in ["small-verified.json", "small-method-gain.json", "small-zone-gain.json"] {
+            let spec = try VerificationSpec(path: packageRoot.appendingPathComponent("specs/\(name)").path)
+            let exact = try #require(HighPrecisionAttention.forward(spec.layer, at: spec.region.center))
+            let plain = spec.layer.forward(spec.region.center)
+            for t in exact.indices {
+                for m in exact[t].indices {
+                    let e = exact[t][m]
+                    let width = e.upper.subtracting(e.lower).double(.up)
+                    let mid = e.lower.double()
+                    #expect(width < 1e-60, "\(name) y[\(t)][\(m)]: enclosure \(e) too wide")
+                    #expect(abs(mid - plain[t, m]) <= 1e-9 * max(1, abs(mid)), "\(name) y[\(t)][\(m)]: MPFR \(mid) vs Double \(plain[t, m])")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 3, "only \(checked) outputs compared")
+    }
+
+    /// Every bound of the project suite except the sampled kinds (verify, affine joint LP)
+    /// and the inner ends of the zone LP with cutting differences (attained values at
+    /// certified points that no exact optimum confirms yet) is independently checked, and
+    /// every case runs at least one check.
+    @Test func projectSuiteChecksEveryCase() throws {
+        let suite = try RegressionSuite(path: packageRoot.appendingPathComponent("specs/regression").path)
+        let report = try Regression.run(suite, baseline: RegressionBaseline())
+        #expect(report.soundnessFailures.isEmpty, "\(report.soundnessFailures)")
+        for r in report.results {
+            #expect(r.soundnessChecks >= 1, "case \(r.name) ran no soundness check")
+            if r.kind == "verify" || r.name.hasSuffix("/lp") || r.name == "objective/affine-k6/zone" { continue }
+            for b in r.bounds {
+                #expect(b.checkedLower || b.lower == -.infinity || r.kind == "radius", "\(r.name) / \(b.name).lower is unchecked")
+                #expect(b.checkedUpper || b.upper == .infinity || r.kind == "radius", "\(r.name) / \(b.name).upper is unchecked")
+            }
+        }
+        // The box-derived zone LP is checked against the exact vertex optimum.
+        let zone = try #require(report.results.first { $0.name == "objective/design-ref1/zone" })
+        #expect(zone.bounds.contains { $0.name == "lp_min" && $0.checkedLower && $0.checkedUpper })
     }
 
     @Test func looserBoundFailsWithExitCode12() throws {

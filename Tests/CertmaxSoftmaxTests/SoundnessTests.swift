@@ -8,6 +8,10 @@ import TestSupport
 @Suite("Softmax soundness against MPFR")
 struct SoundnessTests {
     static let boxCount = Int(ProcessInfo.processInfo.environment["CERTMAX_SOFTMAX_BOXES"] ?? "") ?? 100_000
+    /// Each chunk must run at least this many MPFR containment checks (and one witness
+    /// and one per-coordinate check), whatever CERTMAX_SOFTMAX_BOXES says: a count below
+    /// 8 used to leave every chunk empty, asserting nothing.
+    static let minimumChecksPerChunk = 16
 
     /// Every vertex enclosure contains the exact optimum (threshold candidates in MPFR);
     /// witnesses attain their claimed values; the per-coordinate bounds contain the MPFR
@@ -18,6 +22,13 @@ struct SoundnessTests {
         var g = SeededGenerator(seed: 0xC0FFEE &+ UInt64(chunk))
         let n = Self.boxCount / 8
         var maxRelWidth = 0.0, maxScaledWidth = 0.0, worst = ""
+        var containmentChecks = 0, witnessChecks = 0, perCoordinateChecks = 0
+        defer {
+            #expect(containmentChecks >= Self.minimumChecksPerChunk,
+                    "chunk \(chunk): only \(containmentChecks) containment checks (CERTMAX_SOFTMAX_BOXES=\(Self.boxCount)); at least \(Self.minimumChecksPerChunk) needed")
+            #expect(witnessChecks >= 1 && perCoordinateChecks >= 1,
+                    "chunk \(chunk): \(witnessChecks) witness and \(perCoordinateChecks) per-coordinate checks ran")
+        }
         for caseIndex in 0..<n {
             let bc = g.boxCase()
             let r = VertexSoftmax.objective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
@@ -25,8 +36,10 @@ struct SoundnessTests {
             let ok = encloses(r, o) || encloses(r, MPFROracle(bits: 2048).optimaByCandidates(
                 c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature), undecidedPasses: true)
             #expect(ok, "seed \(g.seed) chunk \(chunk) case \(caseIndex): \(bc) -> \(r.minimum) \(r.maximum); exact min in [\(o.min.0), \(o.min.1)], max in [\(o.max.0), \(o.max.1)]")
+            containmentChecks += 1
             if !ok { return }
             if caseIndex % 8 == 0 {
+                witnessChecks += 1
                 // F(minimizer) <= minimum.upper and F(maximizer) >= maximum.lower (strict at 256
                 // bits, else not provably violated at 2048 bits; see `encloses`).
                 func witnessOK(_ o: MPFROracle, strict: Bool) -> Bool {
@@ -45,6 +58,7 @@ struct SoundnessTests {
                     continue
                 }
                 let opc = oracle.perCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+                perCoordinateChecks += 1
                 var fine: [(min: (BigFloat, BigFloat), max: (BigFloat, BigFloat))]? = nil
                 for j in pc.indices {
                     var good = BigFloat(pc[j].lower) <= opc[j].min.0 && BigFloat(pc[j].upper) >= opc[j].max.1

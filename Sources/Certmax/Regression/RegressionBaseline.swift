@@ -3,16 +3,33 @@ import Foundation
 /// One named bound of a regression case: `lower` is a sound lower bound and `upper` a
 /// sound upper bound of one exact quantity (either may be infinite when one side is not
 /// bounded by the method, e.g. a radius lower bound has `upper = +inf`).
+///
+/// `checkedLower` / `checkedUpper` say that the evaluator ran an independent check (MPFR
+/// at >= 200 bits, or an exact reference value) that could prove that end wrong at its
+/// current value. The runner accepts an end that moved tighter than its baseline only when
+/// it is checked (and the case's checks passed); an unchecked end that moved tighter is a
+/// soundness failure, because nothing distinguishes progress from an unsound bound.
 public struct NamedBound: Sendable, Equatable {
     public var name: String
     public var lower: Double
     public var upper: Double
+    public var checkedLower = false
+    public var checkedUpper = false
     public init(_ name: String, lower: Double, upper: Double) {
         self.name = name
         self.lower = lower
         self.upper = upper
     }
     public init(_ name: String, _ x: Interval) { self.init(name, lower: x.lower, upper: x.upper) }
+
+    /// The same bound with the given ends marked as independently checked (an infinite
+    /// end needs no check: it cannot be wrong).
+    public func checked(lower l: Bool = true, upper u: Bool = true) -> NamedBound {
+        var b = self
+        b.checkedLower = b.checkedLower || l
+        b.checkedUpper = b.checkedUpper || u
+        return b
+    }
 }
 
 /// The stored bounds of every case: `{"cases": {"case": {"bound": [lower, upper]}}}`.

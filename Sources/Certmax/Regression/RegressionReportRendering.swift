@@ -23,7 +23,7 @@ extension RegressionReport {
             guard let n = counts[BoundChange(rawValue: k)!], n > 0 else { return nil }
             return "\(n) \(k)"
         }.joined(separator: ", ")
-        lines.append("\(results.count) cases, \(comparisons.count) bounds (\(summary)); \(checks) soundness checks, \(soundnessFailures.count) failed; tolerance relative \(tolerance.relative), absolute \(tolerance.absolute)")
+        lines.append("\(results.count) cases, \(comparisons.count) bounds (\(summary)); \(checks) soundness checks, \(soundnessFailures.count) failed; tolerance \(tolerance.ulps) ulps")
         switch exitCode {
         case .soundnessFailure: lines.append("FAILED: a bound excludes a value it must contain")
         case .regression: lines.append("FAILED: \(looser.count) bound(s) got looser than the baseline (or disappeared)")
@@ -39,7 +39,7 @@ extension RegressionReport {
             ("status", .string(exitCode == .success ? "ok" : exitCode == .regression ? "regression" : "soundness_failure")),
             ("exit_code", .int(Int(exitCode.rawValue))),
             ("baseline_updated", .bool(updated)),
-            ("tolerance", .object([("relative", .number(tolerance.relative)), ("absolute", .number(tolerance.absolute))])),
+            ("tolerance", .object([("ulps", .number(tolerance.ulps))])),
             ("soundness_failures", .array(soundnessFailures.map { .string($0) })),
             ("cases", .array(results.map { r in
                 .object([("name", .string(r.name)), ("kind", .string(r.kind)), ("seconds", .number(r.seconds)),

@@ -88,6 +88,21 @@ public enum Regression {
         return .same
     }
 
+    /// The soundness failures of a bound that moved tighter than its baseline: one for each
+    /// end that moved inward without an independent check of that end (see
+    /// ``NamedBound/checkedLower``). Progress is accepted only when something independent
+    /// of the method could have proved the new value wrong and did not.
+    static func uncheckedProgress(_ b: NamedBound, baseline: (Double, Double)) -> [String] {
+        var out: [String] = []
+        if b.lower > baseline.0 && !b.checkedLower {
+            out.append("\(b.name).lower moved tighter (\(baseline.0) -> \(b.lower)) but no independent check covers that end: not accepted as progress")
+        }
+        if b.upper < baseline.1 && !b.checkedUpper {
+            out.append("\(b.name).upper moved tighter (\(baseline.1) -> \(b.upper)) but no independent check covers that end: not accepted as progress")
+        }
+        return out
+    }
+
     /// Runs every case, checks the `contains` references, and compares with the baseline.
     ///
     /// Throws `InputError` for a malformed case, an unknown kind, or a bad input file
@@ -108,18 +123,20 @@ public enum Regression {
             } catch let e as InputError {
                 throw InputError(e.kind, source: e.source, location: ["case \"\(c.name)\"", e.location].compactMap { $0 }.joined(separator: ": "), problem: e.problem)
             }
-            let (refFailures, refChecks) = try checkReferences(c, bounds: bounds)
+            let (refFailures, refChecks) = try checkReferences(c, bounds: &bounds)
             failures += refFailures
             checks += refChecks
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            results.append(RegressionCaseResult(name: c.name, kind: c.kind, bounds: bounds, soundnessFailures: failures,
-                                                soundnessChecks: checks, seconds: seconds))
             let base = baseline.cases[c.name] ?? [:]
             for b in bounds {
                 let cur = (b.lower, b.upper)
                 if let old = base[b.name] {
+                    let change = compare(current: cur, baseline: old, tolerance: suite.tolerance)
+                    if change == .tighter {
+                        failures += uncheckedProgress(b, baseline: old)
+                    }
                     comparisons.append(BoundComparison(caseName: c.name, boundName: b.name, baseline: old, current: cur,
-                                                       change: compare(current: cur, baseline: old, tolerance: suite.tolerance)))
+                                                       change: change))
                 } else {
                     comparisons.append(BoundComparison(caseName: c.name, boundName: b.name, baseline: nil, current: cur, change: .new))
                 }
@@ -128,19 +145,21 @@ public enum Regression {
             for name in base.keys.sorted() where !produced.contains(name) {
                 comparisons.append(BoundComparison(caseName: c.name, boundName: name, baseline: base[name], current: nil, change: .missing))
             }
+            results.append(RegressionCaseResult(name: c.name, kind: c.kind, bounds: bounds, soundnessFailures: failures,
+                                                soundnessChecks: checks, seconds: seconds))
         }
         return RegressionReport(results: results, comparisons: comparisons, tolerance: suite.tolerance)
     }
 
     /// Checks the case's `contains` object: each entry names a bound and gives an exact
     /// value (a decimal string, parsed exactly at 256 bits, or a JSON number taken as the
-    /// exact Double) that must lie inside that bound.
-    static func checkReferences(_ c: RegressionSuite.Case, bounds: [NamedBound]) throws(InputError) -> ([String], Int) {
+    /// exact Double) that must lie inside that bound. Marks those bounds as checked.
+    static func checkReferences(_ c: RegressionSuite.Case, bounds: inout [NamedBound]) throws(InputError) -> ([String], Int) {
         guard c.options.has("contains") else { return ([], 0) }
         let refs = try c.options.object("contains")
         var failures: [String] = []
         for key in refs.root.keys.sorted() {
-            guard let b = bounds.first(where: { $0.name == key }) else {
+            guard let index = bounds.firstIndex(where: { $0.name == key }) else {
                 throw refs.error("contains.\(key)", "no bound named \"\(key)\" (bounds: \(bounds.map(\.name).joined(separator: ", ")))")
             }
             let exact: BigFloat
@@ -151,6 +170,8 @@ public enum Regression {
                 exact = v
             default: throw refs.error("contains.\(key)", "expected a number or a decimal string")
             }
+            let b = bounds[index]
+            bounds[index] = b.checked()  // an exact value inside the bound checks both ends
             if exact < b.lower || exact > b.upper {  // exact comparisons (MPFR vs Double)
                 failures.append("bound \(key) = [\(b.lower), \(b.upper)] excludes the reference value \(exact.text(digits: 22))")
             }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A suite is a folder holding `suite.json` (or the path of such a file):
 /// ```json
-/// { "tolerance": {"relative": 1e-12, "absolute": 0},
+/// { "tolerance": {"ulps": 4},
 ///   "baseline": "baseline.json",
 ///   "cases": [
 ///     {"name": "softmax-k4", "kind": "softmax", "input": "cases/box-k4.json"},
@@ -34,18 +34,28 @@ public struct RegressionSuite: Sendable {
         }
     }
 
-    /// Tolerance for "looser": a lower bound may drop, or an upper bound rise, by at most
-    /// `absolute + relative * |baseline value|` before the case fails.
+    /// Tolerance for "looser", in units in the last place (ulps) of the baseline value: a
+    /// lower bound may drop, or an upper bound rise, by at most `ulps * ulp(baseline)`
+    /// before the case fails.
+    ///
+    /// Why 4 ulps (the default): the only legitimate source of a different bound on
+    /// another machine is the platform's libm (`exp`, `log`, `log1p`, ... are not
+    /// correctly rounded everywhere; glibc and Apple's libm differ by at most 1 ulp on
+    /// the arguments we use). The library widens each libm result by 2 ulps
+    /// (`Double.expUp`/`expDown`), and a bound is a short chain after it (one exponential
+    /// per term, a sum, one division), so a 1-ulp libm difference moves a bound by at most
+    /// ~2-3 ulps. Anything beyond 4 ulps is a real change of the method. The previous
+    /// default (1e-12 relative, ~4500 ulps) hid real loosening.
     public struct Tolerance: Sendable, Equatable {
-        public var relative: Double
-        public var absolute: Double
-        public init(relative: Double = 1e-12, absolute: Double = 0) {
-            self.relative = relative
-            self.absolute = absolute
+        public var ulps: Double
+        public init(ulps: Double = Tolerance.defaultUlps) {
+            self.ulps = ulps
         }
-        /// The slack allowed around a baseline value `v`.
+        public static let defaultUlps: Double = 4
+        /// The slack allowed around a baseline value `v`: `ulps * ulp(v)` (0 for an
+        /// infinite end, which compares exactly).
         public func slack(_ v: Double) -> Double {
-            v.isFinite ? absolute + relative * v.magnitude : 0
+            v.isFinite ? ulps * v.ulp : 0
         }
     }
 
@@ -67,11 +77,12 @@ public struct RegressionSuite: Sendable {
         let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
         if doc.has("tolerance") {
             let t = try doc.object("tolerance")
-            let rel = try t.optionalDouble("relative") ?? 1e-12
-            let abs = try t.optionalDouble("absolute") ?? 0
-            if rel < 0 { throw t.error("tolerance.relative", "must be >= 0") }
-            if abs < 0 { throw t.error("tolerance.absolute", "must be >= 0") }
-            tolerance = Tolerance(relative: rel, absolute: abs)
+            if t.has("relative") || t.has("absolute") {
+                throw t.error("tolerance", "relative/absolute tolerances are gone: give \"ulps\" (default \(Tolerance.defaultUlps); see specs/regression/README.md)")
+            }
+            let ulps = try t.optionalDouble("ulps") ?? Tolerance.defaultUlps
+            if !(ulps >= 0 && ulps <= 1024) { throw t.error("tolerance.ulps", "must be in [0, 1024], got \(ulps)") }
+            tolerance = Tolerance(ulps: ulps)
         } else {
             tolerance = Tolerance()
         }
