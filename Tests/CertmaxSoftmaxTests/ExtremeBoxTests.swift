@@ -1,0 +1,90 @@
+import CertmaxNumerics
+import CertmaxSoftmax
+import Testing
+
+/// Boxes at the edge of Double's range and extreme temperatures (issue 15): the bounds are
+/// finite, never NaN, and enclose the exact values computed pairwise at 4096 bits
+/// (min p_j = 1/(1 + Σ_{i≠j} e^{(u_i - l_j)/T}), each difference exact; no shift, no sum
+/// cancellation, so the oracle is independent of the library's scheme).
+@Suite("Extreme boxes and temperatures")
+struct ExtremeBoxTests {
+    static let big = Double.greatestFiniteMagnitude
+
+    /// [lo, hi] enclosures (4096 bits) of min p_j and max p_j.
+    static func exact(_ l: [Double], _ u: [Double], _ t: Double) -> [(min: (BigFloat, BigFloat), max: (BigFloat, BigFloat))] {
+        let prec = 4096
+        let bt = BigFloat(t, precision: 64)
+        func q(_ a: [Double], _ b: [Double], _ j: Int, up: Bool) -> BigFloat {
+            // 1 / (1 + Σ_{i≠j} e^{(a_i - b_j)/T}) rounded down (up == false) or up.
+            let r: RoundingDirection = up ? .down : .up  // the sum is rounded opposite to the result
+            var s = BigFloat(0, precision: prec)
+            for i in a.indices where i != j {
+                let d = BigFloat(a[i], precision: 2200).subtracting(BigFloat(b[j], precision: 2200), precision: 2200)
+                s = s.adding(d.divided(by: bt, rounding: r, precision: prec).exp(rounding: r, precision: prec), rounding: r, precision: prec)
+            }
+            let one = BigFloat(1, precision: prec)
+            return one.divided(by: one.adding(s, rounding: r, precision: prec), rounding: up ? .up : .down, precision: prec)
+        }
+        return l.indices.map { j in
+            ((q(u, l, j, up: false), q(u, l, j, up: true)), (q(l, u, j, up: false), q(l, u, j, up: true)))
+        }
+    }
+
+    /// Checks soundness (finite, in [0, 1], enclosing) and tightness (within `tol` of the exact value).
+    static func check(_ b: [Interval], _ l: [Double], _ u: [Double], _ t: Double, _ name: String,
+                      tol: Double = 0x1p-40, sourceLocation: SourceLocation = #_sourceLocation) {
+        let o = exact(l, u, t)
+        for j in b.indices {
+            #expect(b[j].lower.isFinite && b[j].upper.isFinite && b[j].lower >= 0 && b[j].upper <= 1,
+                    "\(name) j=\(j): \(b[j]) not finite in [0, 1]", sourceLocation: sourceLocation)
+            #expect(BigFloat(b[j].lower) <= o[j].min.0 && BigFloat(b[j].upper) >= o[j].max.1,
+                    "\(name) j=\(j): \(b[j]) excludes [\(o[j].min.0), \(o[j].max.1)]", sourceLocation: sourceLocation)
+            let minV = o[j].min.0.double(.nearest), maxV = o[j].max.1.double(.nearest)
+            #expect(minV - b[j].lower <= tol * max(minV, 0x1p-1000) && b[j].upper - maxV <= tol * max(maxV, 0x1p-1000),
+                    "\(name) j=\(j): \(b[j]) loose, exact [\(minV), \(maxV)]", sourceLocation: sourceLocation)
+        }
+    }
+
+    static let cases: [(name: String, l: [Double], u: [Double], t: Double)] = [
+        ("issue ±DBL_MAX, T=1e-3", [-big, big], [big, big], 1e-3),
+        ("±DBL_MAX, subnormal T", [-big, big], [big, big], 1e-320),
+        ("spread scores, subnormal T", [0, 1e-310, -1], [1e-310, 2e-310, 0], 1e-320),
+        ("three ±DBL_MAX, T=0.5", [-big, -big, 0], [big, -big / 2, 1], 0.5),
+        // Scores a few ulps apart near 1e300, T of the order of their gap: the shift by
+        // max u loses the gap unless the differences are exact.
+        ("±1e300 ulps, T=1e283", [-1e300, 1e300.nextDown, 1e300], [1e300.nextDown, 1e300.nextDown, 1e300], 1e283),
+        ("±1e300, T=2", [-1e300, 1e300], [1e300, 1e300], 2),
+    ]
+
+    @Test func doublePathOnExtremeBoxes() {
+        for c in Self.cases {
+            let b = SoftmaxBounds.perCoordinate(lower: c.l, upper: c.u, temperature: c.t)
+            Self.check(b, c.l, c.u, c.t, "Double " + c.name)
+        }
+    }
+
+    @Test func mpfrPathOnExtremeBoxes() {
+        for c in Self.cases {
+            let b = PreciseSoftmax.perCoordinate(lower: c.l, upper: c.u, temperature: c.t, precision: 200).map(\.interval)
+            Self.check(b, c.l, c.u, c.t, "MPFR " + c.name)
+        }
+    }
+
+    /// log-softmax: finite upper bounds <= 0, lower bounds below the log of the exact minimum
+    /// (-inf only where that minimum is below e^{-DBL_MAX}), never NaN.
+    @Test func logPathOnExtremeBoxes() {
+        for c in Self.cases {
+            let b = SoftmaxBounds.logPerCoordinate(lower: c.l, upper: c.u, temperature: c.t)
+            let o = Self.exact(c.l, c.u, c.t)
+            for j in b.indices {
+                #expect(!b[j].lower.isNaN && !b[j].upper.isNaN && b[j].upper <= 0 && b[j].upper.isFinite, "\(c.name) j=\(j): \(b[j])")
+                // exp of the bounds must enclose the probabilities.
+                let pLo = b[j].lower == -.infinity ? 0 : Double.expDown(b[j].lower)
+                let pHi = Double.expUp(b[j].upper)
+                #expect(BigFloat(pLo) <= o[j].min.0 && BigFloat(pHi) >= o[j].max.1, "\(c.name) j=\(j): \(b[j])")
+                let maxV = o[j].max.1.double(.nearest)
+                #expect(pHi - maxV <= 0x1p-40 * max(maxV, 0x1p-1000), "\(c.name) j=\(j): log upper \(b[j].upper) loose, exact \(maxV)")
+            }
+        }
+    }
+}
