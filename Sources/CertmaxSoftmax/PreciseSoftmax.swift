@@ -152,6 +152,7 @@ public enum PreciseSoftmax {
         let bm = BigFloat(cmin, precision: 2200)
         let d = c.map { BigFloat($0, precision: 2200).subtracting(bm, precision: 2200) }
         let zero = BigFloat(0, precision: prec)
+        let dmax = BigFloat(c[order[K - 1]], precision: prec).subtracting(BigFloat(cmin, precision: prec), rounding: .up, precision: prec)
         func w(_ i: Int, _ e: (BigFloat, BigFloat)) -> (BigFloat, BigFloat) {
             (d[i].multiplied(by: e.0, rounding: .down, precision: prec), d[i].multiplied(by: e.1, rounding: .up, precision: prec))
         }
@@ -169,7 +170,12 @@ public enum PreciseSoftmax {
             let s = suffix[k]
             let nd = pnd.adding(s.0, rounding: .down), nu = pnu.adding(s.1, rounding: .up)
             let dd = pdd.adding(s.2, rounding: .down), du = pdu.adding(s.3, rounding: .up)
-            let g0 = nd.divided(by: du, rounding: .down), g1 = nu.divided(by: dd, rounding: .up)
+            // N_k/D_k is a weighted mean of d, so it lies in [0, dmax]. Where every weight
+            // under- or overflows MPFR's range the quotients are 0/0, x/0 or inf/inf: clamp to
+            // that range (NaN included), never printing NaN (issue 15).
+            var g0 = nd.divided(by: du, rounding: .down), g1 = nu.divided(by: dd, rounding: .up)
+            if !(g0 >= zero) { g0 = zero }
+            if !(g1 <= dmax) { g1 = dmax }
             let f0 = bc.adding(g0, rounding: .down, precision: prec), f1 = bc.adding(g1, rounding: .up, precision: prec)
             if lo == nil || f0 < lo! { lo = f0 }
             if hi == nil || f1 < hi! { hi = f1; bestK = k }

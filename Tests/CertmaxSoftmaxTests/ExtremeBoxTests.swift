@@ -87,4 +87,31 @@ struct ExtremeBoxTests {
             }
         }
     }
+
+    /// Objective methods on a ±DBL_MAX box at tiny temperatures: no trap, finite, sound.
+    /// c = (1, -1): the exact minimum is in [-1, -1 + 2^-50] (p_1 -> 1) and the maximum is 0.
+    @Test func objectiveMethodsOnExtremeBoxes() throws {
+        for t in [1e-3, 1e-320, 0.5] {
+            let box = SoftmaxBoxInput(lower: [-Self.big, Self.big], upper: [Self.big, Self.big], temperature: t)
+            let input = ObjectiveInput(box: box, c: [1, -1])
+            for m in [ObjectiveMethod.vertex, .ibp, .er, .lse, .shi] {
+                let e = try ObjectiveBounds.enclosure(input, method: m)
+                let ends = [e.minimum.lower, e.minimum.upper, e.maximum.lower, e.maximum.upper]
+                #expect(ends.allSatisfy { $0.isFinite }, "T=\(t) \(m): \(e)")
+                #expect(e.minimum.lower <= -1 + 0x1p-50 && e.minimum.upper >= -1 && e.maximum.upper >= 0 && e.maximum.lower <= 0,
+                        "T=\(t) \(m): \(e)")
+            }
+        }
+    }
+
+    /// The MPFR objective where every lower-end weight underflows MPFR's range: equal
+    /// coefficients make every candidate 0/0; the exact optimum is 0.5 both ways.
+    @Test func preciseObjectiveNeverNaN() {
+        let r = PreciseSoftmax.objective(c: [0.5, 0.5, 0.5], lower: [-Self.big, -Self.big, -Self.big], upper: [Self.big, 0, 1],
+                                         temperature: 1e-320, precision: 200)
+        for iv in [r.minimum, r.maximum] {
+            let ok = !iv.lower.isNaN && !iv.upper.isNaN && iv.lower <= BigFloat(0.5) && iv.upper >= BigFloat(0.5)
+            #expect(ok, "\(iv.lower) \(iv.upper)")
+        }
+    }
 }
