@@ -61,4 +61,17 @@ import Testing
             Issue.record("unexpected error \(error)")
         }
     }
+
+    /// Issue 15: scores A x + b finite but s/T overflowing (T = 1e-300) trapped in the
+    /// attained-value evaluation. Now finite ends that enclose the value at the box centre.
+    @Test func tinyTemperatureWithHugeScores() throws {
+        let c = [1.0, -1, 0.5]
+        let A = [[1e150, 1e-150, 3], [1e-150, -1e150, 2], [1, 1, 1e150]], b = [0, 1e150, 0]
+        let r = try JointLP.objective(c: c, A: A, b: b, xLower: [-1e100, -1, -1e-100], xUpper: [1e100, 1, 1e-100], temperature: 1e-300)
+        let ends = [r.minimum.lower, r.minimum.upper, r.maximum.lower, r.maximum.upper]
+        #expect(ends.allSatisfy { $0.isFinite } && r.minimum.lower <= r.minimum.upper && r.maximum.lower <= r.maximum.upper, "\(r)")
+        // At x = 0 the scores are (0, 1e150, 0)/T: p = e_1 exactly up to e^{-1e450}, value -1.
+        #expect(r.minimum.lower <= -1 && r.maximum.upper >= -1, "\(r)")
+        #expect(r.minimum.lower >= -1 - 1e-12 && r.maximum.upper <= 1 + 1e-12, "\(r)")
+    }
 }
