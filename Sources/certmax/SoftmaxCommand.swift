@@ -20,7 +20,7 @@ struct SoftmaxCommand: ParsableCommand {
     @Flag(name: .long, help: "Bound log-softmax instead of softmax.")
     var log = false
 
-    @Option(name: .long, help: "Use MPFR with this many bits (53...100000) instead of Double.")
+    @Option(name: .long, parsing: .unconditional, help: "Use MPFR with this many bits (53...100000) instead of Double.")
     var precision: Int?
 
     func validate() throws {
