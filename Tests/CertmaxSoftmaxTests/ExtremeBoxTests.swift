@@ -114,4 +114,18 @@ struct ExtremeBoxTests {
             #expect(ok, "\(iv.lower) \(iv.upper)")
         }
     }
+
+    /// The last line of defence of the public objective entry point: NaN ends become
+    /// min c / max c (always sound for c · p), other ends and NaN-free enclosures are kept.
+    @Test func nanEndsBecomeTrivialObjectiveBounds() {
+        let nan = Double.nan
+        let e = ObjectiveEnclosure(minimum: Interval(uncheckedLower: nan, upper: 0.25), maximum: Interval(uncheckedLower: 0.5, upper: nan),
+                                   minimizer: [0, 1], maximizer: [1, 0])
+        let r = e.replacingNaN(c: [3, -2, 0.5])
+        #expect(r.minimum.lower == -2 && r.minimum.upper == 0.25 && r.maximum.lower == 0.5 && r.maximum.upper == 3)
+        #expect(r.minimizer == nil && r.maximizer == nil)
+        let clean = ObjectiveEnclosure(minimum: Interval(uncheckedLower: -1, upper: -0.5), maximum: Interval(uncheckedLower: 0.5, upper: 1),
+                                       minimizer: [0, 1], maximizer: [1, 0])
+        #expect(clean.replacingNaN(c: [1, -1]) == clean)
+    }
 }
