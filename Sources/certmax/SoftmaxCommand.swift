@@ -9,7 +9,11 @@ struct SoftmaxCommand: ParsableCommand {
         discussion: """
             Input: {"lower":[..],"upper":[..]} with optional "temperature". Prints, for each \
             coordinate j, a lower bound of min p_j and an upper bound of max p_j over the box \
-            (exact up to rounding). --format json prints {"lower":[..],"upper":[..],...}.
+            (exact up to rounding; boxes beyond Double's scaled range are bounded through \
+            MPFR, so no bound is ever NaN). --format json prints \
+            {"lower":[..],"upper":[..],...}: every entry is a JSON number, except a \
+            log-softmax lower bound below -1.8e308, which is -infinity and printed as the \
+            string "-inf" (JSON has no infinity).
             """)
 
     @OptionGroup var common: CommonOptions
