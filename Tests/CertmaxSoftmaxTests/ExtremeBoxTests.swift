@@ -128,4 +128,17 @@ struct ExtremeBoxTests {
                                        minimizer: [0, 1], maximizer: [1, 0])
         #expect(clean.replacingNaN(c: [1, -1]) == clean)
     }
+
+    /// Issue 15: er/lse/shi at large K built a K x K relaxation (minutes and gigabytes at
+    /// K = 10^6). Above the budget they return the ibp enclosure, at once.
+    @Test func relaxationsAboveTheBudgetReturnIBP() throws {
+        let K = RelaxedObjective.maximumDimension + 1
+        let lower = (0..<K).map { Double($0 % 7) * 0.25 - 1 }, upper = lower.map { $0 + 0.5 }
+        let c = (0..<K).map { Double(($0 * 5) % 11) / 10 - 0.5 }
+        let ibp = IntervalObjective.objective(c: c, lower: lower, upper: upper, temperature: 0.7)
+        for m in [ObjectiveMethod.er, .lse, .shi] {
+            let r = try RelaxedObjective.objective(c: c, lower: lower, upper: upper, temperature: 0.7, method: m)
+            #expect(r == ibp, "\(m)")
+        }
+    }
 }
