@@ -15,7 +15,7 @@ import Foundation
 /// - nesting deeper than `maximumDepth` (512).
 ///
 /// Errors are `InputError(.invalid)` naming the source and `line L, column C` (1-based,
-/// columns in bytes), e.g. `box.json: line 3, column 14: malformed JSON: trailing comma before "]"`.
+/// columns in bytes), e.g. `box.json: malformed JSON: trailing comma before "]" (line 3, column 14)`.
 /// Complexity: O(n) time; O(depth + keys of the open objects) memory.
 public enum StrictJSON {
     public static let maximumDepth = 512
@@ -55,7 +55,9 @@ public enum StrictJSON {
             for b in bytes[0..<pos] {
                 if b == 0x0A { line += 1; col = 1 } else { col += 1 }
             }
-            return InputError(source: source, location: "line \(line), column \(col)", problem: "malformed JSON: " + problem)
+            // "<file>: malformed JSON: <what> (line L, column C)": the same prefix as the
+            // decoder's errors, which callers (and the C API's tests) match on.
+            return InputError(source: source, problem: "malformed JSON: \(problem) (line \(line), column \(col))")
         }
 
         var current: UInt8? { i < bytes.count ? bytes[i] : nil }

@@ -12,7 +12,7 @@ import Testing
             Issue.record("empty input accepted")
         } catch {
             #expect(error.exitCode == .badInput)
-            #expect(error.description == "/dev/null: line 1, column 1: malformed JSON: expected a JSON value, found end of input")
+            #expect(error.description == "/dev/null: malformed JSON: expected a JSON value, found end of input (line 1, column 1)")
         }
     }
 }

@@ -16,15 +16,15 @@ import Testing
 
     @Test func rejectsWhatRFC8259Rejects() {
         let cases: [(String, String)] = [
-            (#"{"lower":[0,1,],"upper":[1,2]}"#, #"box.json: line 1, column 15: malformed JSON: trailing comma before "]""#),
-            (#"{"lower":[0,1],"upper":[1,2],}"#, #"box.json: line 1, column 30: malformed JSON: trailing comma before "}""#),
-            ("{\"lower\":[0,1],\n \"lower\":[5,6],\"upper\":[1,2]}", #"box.json: line 2, column 2: malformed JSON: duplicate key "lower""#),
-            (#"{"lower":[0x10,1],"upper":[1,2]}"#, #"box.json: line 1, column 11: malformed JSON: invalid number (only decimal JSON numbers are allowed)"#),
-            (#"{"lower":[01,1],"upper":[1,2]}"#, #"box.json: line 1, column 11: malformed JSON: leading zeros are not allowed in numbers"#),
-            (#"{"lower":[0,1] "upper":[1,2]}"#, #"box.json: line 1, column 16: malformed JSON: expected "," or "}", found a string"#),
-            (#"{"lower":[0,1],"upper":[1,2]} x"#, #"box.json: line 1, column 31: malformed JSON: unexpected text after the JSON value"#),
+            (#"{"lower":[0,1,],"upper":[1,2]}"#, #"box.json: malformed JSON: trailing comma before "]" (line 1, column 15)"#),
+            (#"{"lower":[0,1],"upper":[1,2],}"#, #"box.json: malformed JSON: trailing comma before "}" (line 1, column 30)"#),
+            ("{\"lower\":[0,1],\n \"lower\":[5,6],\"upper\":[1,2]}", #"box.json: malformed JSON: duplicate key "lower" (line 2, column 2)"#),
+            (#"{"lower":[0x10,1],"upper":[1,2]}"#, #"box.json: malformed JSON: invalid number (only decimal JSON numbers are allowed) (line 1, column 11)"#),
+            (#"{"lower":[01,1],"upper":[1,2]}"#, #"box.json: malformed JSON: leading zeros are not allowed in numbers (line 1, column 11)"#),
+            (#"{"lower":[0,1] "upper":[1,2]}"#, #"box.json: malformed JSON: expected "," or "}", found a string (line 1, column 16)"#),
+            (#"{"lower":[0,1],"upper":[1,2]} x"#, #"box.json: malformed JSON: unexpected text after the JSON value (line 1, column 31)"#),
             (#"{"lower":[0,1],"upper":[1,2],"temperature":null}"#, #"box.json: field "temperature": null is not allowed (omit the field to use its default)"#),
-            (#"{"lower":[0,1],"upper":[1,2],"temperature":NaN}"#, #"box.json: line 1, column 44: malformed JSON: expected a JSON value, found "N""#),
+            (#"{"lower":[0,1],"upper":[1,2],"temperature":NaN}"#, #"box.json: malformed JSON: expected a JSON value, found "N" (line 1, column 44)"#),
         ]
         for (text, message) in cases {
             let e = Self.parse(text)
@@ -51,6 +51,6 @@ import Testing
         #expect(try d.doubles("lower") == [-0.5e-3, 100, 0])
         #expect(try d.string("note") == "a\u{e9}\n\"b\"")
         // Keys that differ only in escaping are duplicates.
-        #expect(Self.parse(#"{"a":1,"\u0061":2}"#)?.description == #"box.json: line 1, column 8: malformed JSON: duplicate key "a""#)
+        #expect(Self.parse(#"{"a":1,"\u0061":2}"#)?.description == #"box.json: malformed JSON: duplicate key "a" (line 1, column 8)"#)
     }
 }
