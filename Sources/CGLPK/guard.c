@@ -67,3 +67,10 @@ static int cm_row(glp_prob *P, int i, int len, const int ind[], const double val
 int cm_glp_set_mat_row(glp_prob *P, int i, int len, const int ind[], const double val[]) {
     CM_GUARDED(cm_row(P, i, len, ind, val))
 }
+/* glp_scale_prob aborts the process on extreme coefficients ("glp_set_sjj: invalid scale
+   factor" for entries such as 1.7e308 next to 4.9e-324; issue 15), and glp_adv_basis
+   factorizes: both run under the guard too. */
+static int cm_scale(glp_prob *P, int flags) { glp_scale_prob(P, flags); return 0; }
+int cm_glp_scale_prob(glp_prob *P, int flags) { CM_GUARDED(cm_scale(P, flags)) }
+static int cm_adv(glp_prob *P) { glp_adv_basis(P, 0); return 0; }
+int cm_glp_adv_basis(glp_prob *P) { CM_GUARDED(cm_adv(P)) }

@@ -38,7 +38,9 @@ public enum JSONValue: Sendable, Equatable, Decodable {
 /// Every accessor throws an `InputError` that names the source file and the field path,
 /// so the CLI can print one line such as `box.json: field "upper"[2]: not a finite number`.
 /// Numbers must be finite (JSON has no NaN; overflowing literals such as 1e999 are
-/// rejected as not finite).
+/// rejected as not finite). Parsing is strict (`StrictJSON`): RFC 8259 syntax only (no
+/// trailing commas, comments, BOM or UTF-16), no duplicate keys, and no top-level field
+/// set to null (omit it instead).
 public struct JSONDocument: Sendable {
     public let source: String
     public let root: [String: JSONValue]
@@ -46,6 +48,7 @@ public struct JSONDocument: Sendable {
     /// Parses `data` as a JSON object.
     public init(data: Data, source: String) throws(InputError) {
         self.source = source
+        try StrictJSON.check(data, source: source)
         let value: JSONValue
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -54,6 +57,10 @@ public struct JSONDocument: Sendable {
         }
         guard case .object(let o) = value else {
             throw InputError(source: source, problem: "expected a JSON object at the top level, found \(value.kindName)")
+        }
+        // An explicit null would silently mean "use the default" (issue 15): reject it.
+        if let key = o.keys.sorted().first(where: { o[$0] == .null }) {
+            throw InputError(source: source, location: "field \"\(key)\"", problem: "null is not allowed (omit the field to use its default)")
         }
         root = o
     }

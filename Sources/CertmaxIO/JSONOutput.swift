@@ -5,8 +5,12 @@ import Foundation
 ///
 /// Numbers: a finite Double is written in Swift's shortest round-trip form, so the
 /// printed decimal parses back to exactly the same Double (a printed bound is the bound).
-/// Non-finite numbers, which JSON cannot hold, are written as the strings "inf", "-inf"
-/// and "nan" (a bound may legitimately be infinite; NaN never is).
+/// Non-finite numbers, which JSON cannot hold, are written as the strings "inf" and
+/// "-inf": this is the documented schema of every certmax output for a bound that is
+/// legitimately infinite (a log-softmax lower bound below -DBL_MAX, a radius with no
+/// zero in reach). NaN is never a bound: the reports replace it by a trivially sound
+/// bound before printing (issue 15); should one slip through it is written as "nan" so
+/// that it cannot pass for a number.
 public indirect enum JSONOutput: Sendable, Equatable, ExpressibleByStringLiteral,
     ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral

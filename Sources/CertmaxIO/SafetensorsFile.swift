@@ -304,7 +304,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         return (entries, metadata)
     }
 
-    /// A non-negative integer that JSON wrote as a number (exactly representable).
+    /// A non-negative integer literal (no fraction, no exponent) at most 2^53.
     private static func integer(_ v: SafetensorsHeaderValue, what: String, tensor: String,
                                 fail: (String?, String) -> InputError) throws(InputError) -> Int {
         if case .integer(let n) = v {
@@ -316,7 +316,10 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard d.isFinite, d == d.rounded(.towardZero) else { throw fail(tensor, "\(what) = \(d) is not an integer") }
         guard d >= 0 else { throw fail(tensor, "\(what) = \(Int(exactly: d).map(String.init) ?? String(d)) is negative") }
         guard d <= 0x1p53 else { throw fail(tensor, "\(what) = \(d) is too large") }
-        return Int(d)
+        // An integral value written with a fraction or exponent (2.0, 1e0): the reference
+        // implementation (Rust, usize) rejects it, so reading it would accept a file other
+        // tools refuse (issue 15).
+        throw fail(tensor, "\(what) = \(d) is written as a float, expected an integer literal")
     }
 }
 

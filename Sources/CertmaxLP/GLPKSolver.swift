@@ -84,7 +84,9 @@ extension LinearProgram {
                 throw .glpkInternalError("glp_load_matrix: " + Self.lastGLPKMessage)
             }
         }
-        if options.scale { glp_scale_prob(P, Int32(GLP_SF_AUTO)) }
+        if options.scale, cm_glp_scale_prob(P, Int32(GLP_SF_AUTO)) == CM_GLP_FAILED {
+            throw .glpkInternalError("glp_scale_prob: " + Self.lastGLPKMessage)
+        }
         if let warm = options.warmStart, warm.rows.count <= m, warm.columns.count == n {
             let b = warm.extended(rowCount: m, columnCount: n)
             for i in 0..<m { glp_set_row_stat(P, Int32(i + 1), b.rows[i].rawValue) }
@@ -107,7 +109,7 @@ extension LinearProgram {
         if ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND {
             // An unusable warm start or a numerically bad basis: retry once from a crash
             // basis built by GLPK.
-            glp_adv_basis(P, 0)
+            if cm_glp_adv_basis(P) == CM_GLP_FAILED { throw .glpkInternalError("glp_adv_basis: " + Self.lastGLPKMessage) }
             ret = cm_glp_simplex(P, &parm)
             if ret == CM_GLP_FAILED { throw .glpkInternalError("glp_simplex: " + Self.lastGLPKMessage) }
         }

@@ -7,14 +7,17 @@ import Foundation
 // prints shortest round-trip decimals, so the printed decimal is the Double bound).
 
 extension ExactRadius {
-    /// `[lower, upper]` when certified; otherwise
-    /// `{"status": "not-certified", "lower": lo, "upper": hi-or-null}`.
-    public var json: JSONOutput {
-        if status == .certified, let u = upper { return [.number(lower), .number(u)] }
-        return .object([("status", .string(status.rawValue)),
-                        ("reason", "not certified within budget"),
-                        ("lower", .number(lower)),
-                        ("upper", upper.map { .number($0) } ?? .null)])
+    /// Always the pair `[lower, upper]` (upper null when no upper bound was found): one
+    /// type whatever the outcome (issue 15: it used to become an object when not
+    /// certified). Whether the pair is certified is the separate `exact_status` field
+    /// (`jsonStatus`).
+    public var json: JSONOutput { [.number(lower), upper.map { .number($0) } ?? .null] }
+
+    /// `("exact_status", "certified" | "not-certified")`, plus `("exact_reason", ..)` when
+    /// not certified.
+    var jsonStatus: [(String, JSONOutput)] {
+        if status == .certified && upper != nil { return [("exact_status", "certified")] }
+        return [("exact_status", "not-certified"), ("exact_reason", "not certified within budget")]
     }
 }
 
@@ -27,6 +30,7 @@ extension RadiusReport {
             var f: [(String, JSONOutput)] = [("index", .int(i)), ("rho_a", .number(s.rhoA)), ("refined", .number(s.refined))]
             if let e = s.exact {
                 f.append(("rho_exact", e.json))
+                f.append(contentsOf: e.jsonStatus)
                 f.append(("exact_method", .string(e.method.rawValue)))
                 if let z = e.zero { f.append(("nearest_zero_approx", [.number(z.re), .number(z.im)])) }
             } else if let lower = s.screenedLower {
@@ -47,11 +51,12 @@ extension RadiusReport {
             ("refined", .number(batchRefined)), ("bottleneck_refined", .array(bottleneckRefined.map { .int($0) })),
         ]
         if let lo = batchExactLower {
-            if allExactCertified, let hi = batchExactUpper {
-                batch.append(("rho_exact", [.number(lo), .number(hi)]))
+            batch.append(("rho_exact", [.number(lo), batchExactUpper.map { .number($0) } ?? .null]))
+            if allExactCertified && batchExactUpper != nil {
+                batch.append(("exact_status", "certified"))
             } else {
-                batch.append(("rho_exact", .object([("status", "not-certified"), ("reason", "not certified within budget"),
-                                                    ("lower", .number(lo)), ("upper", batchExactUpper.map { .number($0) } ?? .null)])))
+                batch.append(("exact_status", "not-certified"))
+                batch.append(("exact_reason", "not certified within budget"))
             }
             batch.append(("bottleneck_exact", .array(bottleneckExact.map { .int($0) })))
         }

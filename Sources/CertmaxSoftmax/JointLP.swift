@@ -82,9 +82,17 @@ public enum JointLP {
         let scores: [Interval] = A.indices.map { i in
             var s = Interval(b[i])
             for k in x.indices where A[i][k] != 0 { s += Interval(A[i][k]) * Interval(x[k]) }
-            return T == 1 ? s : s / Interval(T)
+            return s
         }
-        return (x, ZoneLPWitness.value(c: c, scores: scores))
+        if T == 1 { return (x, ZoneLPWitness.value(c: c, scores: scores)) }
+        let scaled = scores.map { $0 / Interval(T) }
+        if scaled.allSatisfy({ $0.lower.isFinite && $0.upper.isFinite }) {
+            return (x, ZoneLPWitness.value(c: c, scores: scaled))
+        }
+        // s/T overflows (tiny T, issue 15: this trapped on an infinite interval): the value at
+        // x lies in the vertex enclosure over the (narrow) box of its rounded scores.
+        let v = VertexSoftmax.objective(c: c, lower: scores.map(\.lower), upper: scores.map(\.upper), temperature: T)
+        return (x, Interval(uncheckedLower: v.minimum.lower, upper: v.maximum.upper))
     }
 
     /// The raw joint LP enclosures (see ``Bounds``). Preconditions: validated input

@@ -7,8 +7,9 @@ import CertmaxIO
 ///
 /// Validation (each failure is an `InputError` naming the file and field, exit code 65):
 /// A is K x n (K >= 1) with finite entries, b has K entries, x_lower/x_upper have n
-/// finite entries with x_lower <= x_upper, c has K finite entries, temperature finite
-/// and > 0, no unknown fields.
+/// finite entries with x_lower <= x_upper, every score A x + b finite over that box,
+/// c has K finite entries of magnitude <= 1e300, temperature finite and > 0, no unknown
+/// fields.
 public struct JointLPInput: Sendable, Equatable {
     public var A: [[Double]]
     public var b: [Double]
@@ -44,6 +45,9 @@ public struct JointLPInput: Sendable, Equatable {
         do throws(SoftmaxLPInputError) {
             try ScoreDifferenceBounds.validate(A: A, b: b, xLower: xl, xUpper: xu)
             if c.count != A.count { throw SoftmaxLPInputError(field: "c", problem: "has \(c.count) entries but \"A\" has \(A.count) rows") }
+            for (i, v) in c.enumerated() where v.magnitude > 1e300 {
+                throw SoftmaxLPInputError(field: "c", index: [i], problem: "magnitude above 1e300 is not supported")
+            }
             if !(t.isFinite && t > 0) { throw SoftmaxLPInputError(field: "temperature", problem: "must be a finite number > 0, got \(t)") }
         } catch {
             throw InputError(source: doc.source, location: error.location, problem: error.problem)

@@ -30,6 +30,9 @@ extension JointLP {
         try ScoreDifferenceBounds.validate(A: A, b: b, xLower: xLower, xUpper: xUpper)
         if c.count != A.count { throw SoftmaxLPInputError(field: "c", problem: "has \(c.count) entries, A has \(A.count) rows") }
         for (i, v) in c.enumerated() where !v.isFinite { throw SoftmaxLPInputError(field: "c", index: [i], problem: "\(v) is not a finite number") }
+        for (i, v) in c.enumerated() where v.magnitude > 1e300 {
+            throw SoftmaxLPInputError(field: "c", index: [i], problem: "magnitude above 1e300 is not supported")
+        }
         if !(temperature.isFinite && temperature > 0) {
             throw SoftmaxLPInputError(field: "temperature", problem: "must be a finite number > 0, got \(temperature)")
         }

@@ -62,7 +62,9 @@ public enum RelaxationKind: String, CaseIterable, Sendable {
 /// upper bounds). `shi` builds an affine function of y directly (enclosures of its value at y*
 /// and of its constant gradient) that is `<= p_j` (resp. `>= p_j`) on the box, and is rounded
 /// by the same intercept formula, which is exact (equality) for an affine g. Where the construction degenerates (overflow, zero-width output bounds,
-/// l_j = 0) the constant per-coordinate bound is returned instead (also sound).
+/// l_j = 0) the constant per-coordinate bound is returned instead (also sound); so is it,
+/// for every coordinate, when the scaled spread (max u - min l)/T exceeds 2^32 or
+/// overflows, or T < 2^-500 (issue 15: these used to trap on an infinite interval).
 public enum LinearRelaxations {
     /// Relaxations of every coordinate of `softmax(s/T)` over `lower <= s <= upper`,
     /// linearized at `point` (default: the box centre; it must lie in the box).
@@ -76,6 +78,15 @@ public enum LinearRelaxations {
         precondition(star.count == K && star.indices.allSatisfy { lower[$0] <= star[$0] && star[$0] <= upper[$0] },
                      "LinearRelaxations: the linearization point must lie in the box")
         let pc = SoftmaxBounds.perCoordinate(lower: lower, upper: upper, temperature: temperature)
+        // Degenerate scaling (issue 15): scaled spread (max u - min l)/T beyond 2^32, or
+        // overflowing, or T < 2^-500 (gradients divided by T overflow). The tangent planes
+        // would need infinite intervals there; the constant per-coordinate bounds are sound.
+        let spread = Double.divUp(Double.subUp(upper.max()!, lower.min()!), temperature)
+        if !(spread <= 0x1p32) || !(temperature >= 0x1p-500) {
+            let zero = [Double](repeating: 0, count: K)
+            return pc.map { CoordinateRelaxation(lower: AffineFunction(coefficients: zero, intercept: $0.lower),
+                                                 upper: AffineFunction(coefficients: zero, intercept: $0.upper)) }
+        }
         let ctx = RelaxationContext(lower: lower, upper: upper, temperature: temperature, star: star)
         return (0..<K).map { j in
             let lo: AffineFunction?, hi: AffineFunction?

@@ -10,7 +10,12 @@ public enum ObjectiveBounds {
     /// exact methods at the returned witnesses, for relaxations at the box centre), so
     /// `minimum` and `maximum` always enclose the exact optima.
     /// Throws `CertmaxFailure` for a method this build does not provide.
+    /// Never returns NaN: any NaN end is replaced by min c / max c (`replacingNaN`).
     public static func enclosure(_ input: ObjectiveInput, method: ObjectiveMethod) throws -> ObjectiveEnclosure {
+        try rawEnclosure(input, method: method).replacingNaN(c: input.c)
+    }
+
+    static func rawEnclosure(_ input: ObjectiveInput, method: ObjectiveMethod) throws -> ObjectiveEnclosure {
         let b = input.box
         switch method {
         case .vertex:

@@ -33,4 +33,19 @@ public struct ObjectiveEnclosure: Sendable, Equatable {
 
     /// Whether the enclosure comes from an exact method (both witnesses present).
     public var isExact: Bool { minimizer != nil && maximizer != nil }
+
+    /// This enclosure with every NaN end replaced by the trivially sound bound for
+    /// `c · p` (p a probability vector, so `min c <= c · p <= max c`): lower ends become
+    /// `min c`, upper ends `max c`; witnesses are dropped if any end was NaN. A NaN
+    /// compares false with everything, so a caller's `lower <= x` test would pass on it
+    /// (issue 15): the public entry points apply this before returning. Ends that are
+    /// not NaN are unchanged.
+    public func replacingNaN(c: [Double]) -> ObjectiveEnclosure {
+        let ends = [minimum.lower, minimum.upper, maximum.lower, maximum.upper]
+        guard ends.contains(where: \.isNaN), let cMin = c.min(), let cMax = c.max() else { return self }
+        func fix(_ x: Double, _ trivial: Double) -> Double { x.isNaN ? trivial : x }
+        return ObjectiveEnclosure(
+            minimum: Interval(uncheckedLower: fix(minimum.lower, cMin), upper: fix(minimum.upper, cMax)),
+            maximum: Interval(uncheckedLower: fix(maximum.lower, cMin), upper: fix(maximum.upper, cMax)))
+    }
 }

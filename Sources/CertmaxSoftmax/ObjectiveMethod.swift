@@ -12,6 +12,9 @@
 ///   `RelaxationKind.shi`), concretized against c. Usually much looser than `er`/`lse` and
 ///   `ibp` (it loses the coupling of e_j and the sum); never tighter than `vertex`.
 ///
+/// Budgets: `er`, `lse` and `shi` build a K x K relaxation; for K > 2048
+/// (`RelaxedObjective.maximumDimension`) they return the `ibp` bound instead.
+///
 /// Adding a method is one case here plus one `case` in `ObjectiveBounds.enclosure`.
 public enum ObjectiveMethod: String, CaseIterable, Sendable {
     case vertex, zone, lp, ibp, er, lse, shi

@@ -11,27 +11,108 @@ import CertmaxNumerics
 /// keeps every result sound.
 public enum PreciseSoftmax {
     /// Enclosures of min/max of `softmax(s/T)_j` over the box: `result[j].lower <= min p_j`,
-    /// `result[j].upper >= max p_j`. Preconditions as `SoftmaxBounds.perCoordinate`;
-    /// `precision >= 53`. Complexity: O(K) MPFR operations.
+    /// `result[j].upper >= max p_j`, both in [0, 1] and never NaN.
+    ///
+    /// Computed per coordinate relative to the largest *other* score, as
+    /// `min p_j = 1 / (1 + S_j · e^{(m_j - l_j)/T})` with `m_j = max_{i≠j} u_i` and
+    /// `S_j = Σ_{i≠j} e^{(u_i - m_j)/T}` in [1, K - 1] (mirror for `max p_j` with `l` and
+    /// `u` exchanged). Every score difference is exact (2200 bits) before it is divided by T,
+    /// so boxes spanning ±DBL_MAX, scores ulps apart near 1e300 and subnormal temperatures
+    /// are all exact up to rounding: each end has a relative error of a few units of
+    /// 2^-precision times `1 + |(m_j - l_j)/T|` (that factor only grows where p_j is below
+    /// e^{-|(m_j - l_j)/T|}, so the absolute error stays tiny). Exponentials beyond MPFR's
+    /// range round to 0 / the least positive number (down) or to the largest number / +inf
+    /// (up), which keeps every quotient sound and finite.
+    ///
+    /// Preconditions as `SoftmaxBounds.perCoordinate`; `precision >= 53`.
+    /// Complexity: O(K) MPFR operations (about 3K exponentials).
     public static func perCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) -> [BigInterval] {
         _checkBox(lower, upper, temperature, "PreciseSoftmax.perCoordinate")
         precondition(precision >= 53, "PreciseSoftmax: precision must be >= 53 bits")
         let K = lower.count
-        let y = ShiftedScores(lower: lower, upper: upper, temperature: temperature, precision: precision)
-        let el = y.lower.map { $0.exp(rounding: .down) }, eu = y.upper.map { $0.exp(rounding: .up) }
-        let su = sumsExcluding(eu, up: true, precision), sl = sumsExcluding(el, up: false, precision)
+        if K == 1 { return [BigInterval(1.0, precision: precision)] }
+        let bt = BigFloat(temperature, precision: 64)
+        let su = shiftedSumsExcluding(upper, bt, up: true, precision), sl = shiftedSumsExcluding(lower, bt, up: false, precision)
+        let one = BigFloat(1, precision: precision)
         return (0..<K).map { j in
-            if K == 1 { return BigInterval(1.0, precision: precision) }
-            // min p_j = el_j / (el_j + Σ_{i≠j} eu_i), max p_j = eu_j / (eu_j + Σ_{i≠j} el_i).
-            let lo = el[j].divided(by: el[j].adding(su[j], rounding: .up), rounding: .down)
-            let hi = eu[j].divided(by: eu[j].adding(sl[j], rounding: .down), rounding: .up)
+            // 1/(1 + S e^{(m - x)/T}) decreases in S and in (m - x)/T: round those up for the lower end.
+            let zLo = scaledDifference(su[j].shift, lower[j], bt, .up, precision).exp(rounding: .up)
+            let lo = one.divided(by: one.adding(su[j].sum.multiplied(by: zLo, rounding: .up), rounding: .up), rounding: .down)
+            let zHi = scaledDifference(sl[j].shift, upper[j], bt, .down, precision).exp(rounding: .down)
+            var hi = one.divided(by: one.adding(sl[j].sum.multiplied(by: zHi, rounding: .down), rounding: .down), rounding: .up)
+            if hi > one { hi = one }
             return BigInterval(lower: lo, upper: hi, precision: precision)
         }
     }
 
+    /// Enclosures of min/max of `log softmax(s/T)_j` over the box, by the same exact-difference
+    /// scheme as `perCoordinate`: `log min p_j = -softplus(log S_j + (m_j - l_j)/T)` rounded
+    /// down, `log max p_j` rounded up (and <= 0). Never NaN; a lower end below -DBL_MAX
+    /// becomes -inf in `interval` (the exact value is then below e^{-DBL_MAX}, so no finite
+    /// Double is a sound lower bound). Preconditions as `perCoordinate`.
+    public static func logPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) -> [BigInterval] {
+        _checkBox(lower, upper, temperature, "PreciseSoftmax.logPerCoordinate")
+        precondition(precision >= 53, "PreciseSoftmax: precision must be >= 53 bits")
+        let K = lower.count
+        if K == 1 { return [BigInterval(0.0, precision: precision)] }
+        let bt = BigFloat(temperature, precision: 64)
+        let su = shiftedSumsExcluding(upper, bt, up: true, precision), sl = shiftedSumsExcluding(lower, bt, up: false, precision)
+        let zero = BigFloat(0, precision: precision)
+        return (0..<K).map { j in
+            let tUp = su[j].sum.log(rounding: .up).adding(scaledDifference(su[j].shift, lower[j], bt, .up, precision), rounding: .up)
+            let tDown = sl[j].sum.log(rounding: .down).adding(scaledDifference(sl[j].shift, upper[j], bt, .down, precision), rounding: .down)
+            var hi = softplus(tDown, .down).negated()
+            if hi > zero { hi = zero }
+            return BigInterval(lower: softplus(tUp, .up).negated(), upper: hi, precision: precision)
+        }
+    }
+
+    /// log(1 + e^t) rounded in direction `r` (increasing in t; +inf for t = +inf).
+    static func softplus(_ t: BigFloat, _ r: RoundingDirection) -> BigFloat {
+        if t.isInfinite { return t.signum > 0 ? t : BigFloat(0, precision: t.precision) }
+        if t.signum <= 0 { return t.exp(rounding: r).log1p(rounding: r) }
+        return t.adding(t.negated().exp(rounding: r).log1p(rounding: r), rounding: r)
+    }
+
+    /// `(a - b)/T` rounded in direction `r` at `precision` bits; `a - b` is exact (2200 bits).
+    static func scaledDifference(_ a: Double, _ b: Double, _ t: BigFloat, _ r: RoundingDirection, _ precision: Int) -> BigFloat {
+        let d = BigFloat(a, precision: 2200).subtracting(BigFloat(b, precision: 2200), precision: 2200)
+        return d.divided(by: t, rounding: r, precision: precision)
+    }
+
+    /// For every j: `shift = max_{i≠j} x_i` and a bound (upper if `up`) of
+    /// `Σ_{i≠j} e^{(x_i - shift)/T}`, which lies in [1, K - 1] (it contains e^0 = 1; the
+    /// lower bound is clamped to >= 1 accordingly). Prefix and suffix sums, no subtraction;
+    /// only the largest score (index a) needs the second largest as its own shift. K >= 2.
+    static func shiftedSumsExcluding(_ x: [Double], _ t: BigFloat, up: Bool, _ prec: Int) -> [(sum: BigFloat, shift: Double)] {
+        let K = x.count
+        let r: RoundingDirection = up ? .up : .down
+        var a = 0
+        for i in 1..<K where x[i] > x[a] { a = i }
+        var m2 = -Double.infinity
+        for i in 0..<K where i != a { m2 = Swift.max(m2, x[i]) }
+        let e = x.map { scaledDifference($0, x[a], t, r, prec).exp(rounding: r) }
+        let one = BigFloat(1, precision: prec)
+        func atLeastOne(_ s: BigFloat) -> BigFloat { !up && s < one ? one : s }
+        var out = sumsExcluding(e, up: up, prec).map { (sum: atLeastOne($0), shift: x[a]) }
+        var sa = BigFloat(0, precision: prec)
+        for i in 0..<K where i != a {
+            sa = sa.adding(scaledDifference(x[i], m2, t, r, prec).exp(rounding: r), rounding: r, precision: prec)
+        }
+        out[a] = (atLeastOne(sa), m2)
+        return out
+    }
+
     /// Enclosures of the exact min and max of `c · softmax(s/T)` over the box (Vertex-Softmax
     /// candidates, prefix and suffix sums, no subtraction), with witness vertices.
-    /// Soundness as `VertexSoftmax.objective` at `precision` bits.
+    /// Soundness as `VertexSoftmax.objective` at `precision` bits; never NaN.
+    ///
+    /// Limit (documented, not exact): all exponentials are taken relative to M = max u, so on
+    /// boxes whose scaled spread (M - l_i)/T exceeds MPFR's exponent range (about 7·10^8,
+    /// e.g. ±1e300 scores at T = 1e-320) the candidate weights under/overflow; each candidate
+    /// value is then clamped to [min c, max c] and the enclosure can be as wide as that (the
+    /// witness is then not a minimizer). The Double `VertexSoftmax.objective` has no such
+    /// limit there; use it on such boxes.
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1,
                                  precision: Int) -> PreciseObjectiveEnclosure {
         _checkBox(lower, upper, temperature, "PreciseSoftmax.objective")
@@ -71,6 +152,7 @@ public enum PreciseSoftmax {
         let bm = BigFloat(cmin, precision: 2200)
         let d = c.map { BigFloat($0, precision: 2200).subtracting(bm, precision: 2200) }
         let zero = BigFloat(0, precision: prec)
+        let dmax = BigFloat(c[order[K - 1]], precision: prec).subtracting(BigFloat(cmin, precision: prec), rounding: .up, precision: prec)
         func w(_ i: Int, _ e: (BigFloat, BigFloat)) -> (BigFloat, BigFloat) {
             (d[i].multiplied(by: e.0, rounding: .down, precision: prec), d[i].multiplied(by: e.1, rounding: .up, precision: prec))
         }
@@ -88,7 +170,12 @@ public enum PreciseSoftmax {
             let s = suffix[k]
             let nd = pnd.adding(s.0, rounding: .down), nu = pnu.adding(s.1, rounding: .up)
             let dd = pdd.adding(s.2, rounding: .down), du = pdu.adding(s.3, rounding: .up)
-            let g0 = nd.divided(by: du, rounding: .down), g1 = nu.divided(by: dd, rounding: .up)
+            // N_k/D_k is a weighted mean of d, so it lies in [0, dmax]. Where every weight
+            // under- or overflows MPFR's range the quotients are 0/0, x/0 or inf/inf: clamp to
+            // that range (NaN included), never printing NaN (issue 15).
+            var g0 = nd.divided(by: du, rounding: .down), g1 = nu.divided(by: dd, rounding: .up)
+            if !(g0 >= zero) { g0 = zero }
+            if !(g1 <= dmax) { g1 = dmax }
             let f0 = bc.adding(g0, rounding: .down, precision: prec), f1 = bc.adding(g1, rounding: .up, precision: prec)
             if lo == nil || f0 < lo! { lo = f0 }
             if hi == nil || f1 < hi! { hi = f1; bestK = k }

@@ -2,6 +2,10 @@ import CertmaxNumerics
 
 /// Linear relaxations (`er`, `lse`, `shi`) concretized against a coefficient vector.
 public enum RelaxedObjective {
+    /// Largest K for which `objective` builds the K x K relaxation (about 64 MB); above
+    /// it the `ibp` enclosure is returned.
+    public static let maximumDimension = 2048
+
     /// Bounds of `c · softmax(s/T)` over the box from the per-coordinate affine relaxations:
     /// `min c·p >= min_s Σ_j c_j (c_j >= 0 ? L_j(s) : U_j(s))`, an affine function of s minimized
     /// over the box in interval arithmetic (mirror for the max). Never tighter than
@@ -9,6 +13,12 @@ public enum RelaxedObjective {
     /// (attained values); witnesses are nil.
     ///
     /// Preconditions as `VertexSoftmax.objective`; `method` is `.er`, `.lse` or `.shi`.
+    ///
+    /// Budget (issue 15): the relaxations hold K affine functions of K scores (2K^2
+    /// coefficients, O(K^2) time), which at K = 10^6 ran for minutes and would need
+    /// terabytes. For K > `maximumDimension` the method returns the `ibp` enclosure
+    /// instead: exactly what constant per-coordinate relaxations concretize to (sound,
+    /// O(K); it can be looser than the relaxation would have been).
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1,
                                  method: ObjectiveMethod) throws -> ObjectiveEnclosure {
         let kind: RelaxationKind
@@ -17,6 +27,9 @@ public enum RelaxedObjective {
         case .lse: kind = .lse
         case .shi: kind = .shi
         default: preconditionFailure("RelaxedObjective handles er, lse and shi")
+        }
+        if lower.count > maximumDimension {
+            return IntervalObjective.objective(c: c, lower: lower, upper: upper, temperature: temperature)
         }
         let rel = LinearRelaxations.relaxation(kind, lower: lower, upper: upper, temperature: temperature)
         let (lo, hi) = concretize(c: c, relaxation: rel, lower: lower, upper: upper)

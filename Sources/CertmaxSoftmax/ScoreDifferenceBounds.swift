@@ -84,5 +84,12 @@ public enum ScoreDifferenceBounds {
                 throw SoftmaxLPInputError(field: "x_lower", index: [k], problem: "lower bound \(xLower[k]) > upper bound \(xUpper[k])")
             }
         }
+        // Scores beyond Double's range cannot be bounded (issue 15: they used to trap in
+        // the vertex bound on an infinite score box).
+        let box = scoreBox(A: A, b: b, xLower: xLower, xUpper: xUpper)
+        for i in 0..<K where !(box.lower[i].isFinite && box.upper[i].isFinite) {
+            throw SoftmaxLPInputError(field: "A", index: [i],
+                                      problem: "the score A x + b of this row overflows Double over the input box (|A| |x| too large)")
+        }
     }
 }

@@ -36,6 +36,20 @@ struct ScaledScores {
     }
 }
 
+/// Whether a box scaled to `(x - M)/T` (T != 1) keeps the Double kernels exact up to
+/// rounding: every scaled lower end finite and >= -2^32 (all scaled values are <= 0), so
+/// the scaling's rounding moves no score by more than 2^-20. Otherwise (scores spread
+/// beyond 2^32 T, overflow, subnormal T) the callers switch to `PreciseSoftmax` at
+/// `_fallbackPrecision` bits, whose score differences are exact. NaN fails the test.
+@usableFromInline
+func _scaledBoxIsAccurate(_ scaledLowerDown: UnsafeBufferPointer<Double>) -> Bool {
+    for x in scaledLowerDown where !(x >= -0x1p32) { return false }
+    return true
+}
+
+/// Working precision of the MPFR fallback of the Double per-coordinate functions.
+@usableFromInline let _fallbackPrecision = 64
+
 /// Checks the documented preconditions of the box functions (cheap, O(K)).
 @inlinable
 func _checkBox(_ lower: [Double], _ upper: [Double], _ temperature: Double, _ function: StaticString) {

@@ -26,7 +26,11 @@ public enum SoftmaxBounds {
     ///
     /// Edge Cases: K = 1 gives [1, 1]; `l == u` gives a narrow enclosure of softmax(l/T);
     /// scores in the thousands or spread wider than Double's exponent range are handled by
-    /// shifting and, where needed, the log domain (no overflow, no 0/0).
+    /// shifting and, where needed, the log domain (no overflow, no 0/0). For T != 1, a box
+    /// whose scaled spread (max u - l_i)/T exceeds 2^32 or overflows (±DBL_MAX boxes,
+    /// subnormal T, scores ulps apart near 1e300) is bounded by `PreciseSoftmax.perCoordinate`
+    /// at 64 bits instead (exact score differences; O(K) MPFR operations, slower), so the
+    /// result stays finite, never NaN, and exact up to rounding.
     ///
     /// Complexity: O(K) time, 2K exponentials.
     public static func perCoordinate(lower: [Double], upper: [Double], temperature: Double = 1) -> [Interval] {
@@ -34,6 +38,10 @@ public enum SoftmaxBounds {
         let K = lower.count
         if K == 1 { return [.one] }
         let sc = ScaledScores(lower: lower, upper: upper, temperature: temperature)
+        if !sc.isRaw && !sc.lowerDown.withUnsafeBufferPointer(_scaledBoxIsAccurate) {
+            return PreciseSoftmax.perCoordinate(lower: lower, upper: upper, temperature: temperature,
+                                                precision: _fallbackPrecision).map(\.interval)
+        }
         var lo = [Double](repeating: 0, count: K)
         var hi = [Double](repeating: 0, count: K)
         var eu = [Double](repeating: 0, count: K)
@@ -85,6 +93,12 @@ public enum SoftmaxBounds {
                 ls[i] = Double.divDown(Double.subDown(lower[i], m), temperature)
                 us[i] = Double.divUp(Double.subUp(upper[i], m), temperature)
             }
+            if !_scaledBoxIsAccurate(UnsafeBufferPointer(ls)) {
+                let r = PreciseSoftmax.perCoordinate(lower: Array(lower), upper: Array(upper), temperature: temperature,
+                                                     precision: _fallbackPrecision)
+                for j in 0..<K { lo[j] = r[j].interval.lower; hi[j] = r[j].interval.upper }
+                return
+            }
             _perCoordinateKernel(UnsafeBufferPointer(ls), UnsafeBufferPointer(us), lo, hi, eu, el)
         }
     }
@@ -103,6 +117,10 @@ public enum SoftmaxBounds {
         let K = lower.count
         if K == 1 { return [.zero] }
         let sc = ScaledScores(lower: lower, upper: upper, temperature: temperature)
+        if !sc.isRaw && !sc.lowerDown.withUnsafeBufferPointer(_scaledBoxIsAccurate) {
+            return PreciseSoftmax.logPerCoordinate(lower: lower, upper: upper, temperature: temperature,
+                                                   precision: _fallbackPrecision).map(\.interval)
+        }
         let lseU = _logSumExpExcluding(sc.upperUp, up: true)
         let lseL = _logSumExpExcluding(sc.lowerDown, up: false)
         var out = [Interval]()

@@ -28,6 +28,14 @@ public struct SoftmaxReport: Sendable {
         } else {
             bounds = SoftmaxBounds.perCoordinate(lower: box.lower, upper: box.upper, temperature: box.temperature)
         }
+        // Defence in depth (issue 15): a NaN end never reaches the output; it becomes the
+        // trivially sound bound (0 / 1 for probabilities, -inf / 0 for log-probabilities).
+        for j in bounds.indices where bounds[j].lower.isNaN || bounds[j].upper.isNaN {
+            let lo = bounds[j].lower.isNaN ? (log ? -.infinity : 0) : bounds[j].lower
+            let hi = bounds[j].upper.isNaN ? (log ? 0 : 1) : bounds[j].upper
+            bounds[j] = Interval(uncheckedLower: lo, upper: hi)
+            decimals?[j] = ("\(lo)", "\(hi)")
+        }
     }
 
     /// `{"lower":[..],"upper":[..]}` plus `"quantity"`, `"temperature"` and, with a precision,
@@ -77,10 +85,14 @@ public struct ObjectiveReport: Sendable {
             let b = input.box
             let r = PreciseSoftmax.objective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature,
                                              precision: precision)
-            enclosure = r.doubleEnclosure
+            enclosure = r.doubleEnclosure.replacingNaN(c: input.c)
             let digits = Swift.max(17, precision * 30103 / 100000 + 2)
             decimals = ((r.minimum.lower.text(digits: digits, rounding: .down), r.minimum.upper.text(digits: digits, rounding: .up)),
                         (r.maximum.lower.text(digits: digits, rounding: .down), r.maximum.upper.text(digits: digits, rounding: .up)))
+            if enclosure != r.doubleEnclosure {  // a NaN end was replaced: print the replacement
+                let e = enclosure
+                decimals = (("\(e.minimum.lower)", "\(e.minimum.upper)"), ("\(e.maximum.lower)", "\(e.maximum.upper)"))
+            }
         } else {
             enclosure = try ObjectiveBounds.enclosure(input, method: method)
         }

@@ -22,7 +22,7 @@ struct BatchCommand: ParsableCommand {
     @Argument(help: "The instances.csv (rows onnx,vnnlib,timeout).")
     var instances: String
 
-    @Option(name: .long, help: "Instances run side by side.")
+    @Option(name: .long, parsing: .unconditional, help: "Instances run side by side.")
     var jobs: Int = 1
 
     @Option(name: .long, help: "The results CSV (appended to).")
@@ -34,16 +34,16 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, help: "The category column (default: the CSV's folder name).")
     var category: String?
 
-    @Option(name: .long, help: "Replace every instance's timeout (seconds).")
+    @Option(name: .long, parsing: .unconditional, help: "Replace every instance's timeout (seconds).")
     var timeout: Double?
 
-    @Option(name: .long, help: "Multiply every instance's timeout.")
+    @Option(name: .long, parsing: .unconditional, help: "Multiply every instance's timeout.")
     var timeoutScale: Double = 1
 
     @Option(name: .long, help: "Folder for the per-instance results files.")
     var resultsDir: String?
 
-    @Option(name: .long, help: "Seed of the counterexample search.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the counterexample search.")
     var seed: UInt64 = 0x5EED
 
     func validate() throws {

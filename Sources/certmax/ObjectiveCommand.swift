@@ -24,7 +24,7 @@ struct ObjectiveCommand: ParsableCommand {
     @Option(name: .long, help: "Method: \(ObjectiveMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: ObjectiveMethod = .vertex
 
-    @Option(name: .long, help: "Use MPFR with this many bits (53...100000; vertex method only).")
+    @Option(name: .long, parsing: .unconditional, help: "Use MPFR with this many bits (53...100000; vertex method only).")
     var precision: Int?
 
     func validate() throws {

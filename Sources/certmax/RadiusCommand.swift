@@ -39,10 +39,10 @@ struct RadiusCommand: ParsableCommand {
     @Option(name: .long, help: "Directional logit derivatives as a .npy file, with --logits.")
     var directions: String?
 
-    @Option(name: .long, help: "Step length tau (overrides the input's \"step\").")
+    @Option(name: .long, parsing: .unconditional, help: "Step length tau (overrides the input's \"step\").")
     var step: Double?
 
-    @Option(name: .long, help: "Softmax temperature T > 0 (overrides the input's \"temperature\").")
+    @Option(name: .long, parsing: .unconditional, help: "Softmax temperature T > 0 (overrides the input's \"temperature\").")
     var temperature: Double?
 
     @Flag(name: .long, help: "Also enclose each sample's exact radius (argument principle; slower).")
@@ -52,13 +52,13 @@ struct RadiusCommand: ParsableCommand {
             help: "With --exact: all (every sample) or bottleneck (only the samples that can attain the batch radius).")
     var exactScope: String = "all"
 
-    @Option(name: .long, help: "Controller factor theta > 0: largest safe step min(tau, theta * rho).")
+    @Option(name: .long, parsing: .unconditional, help: "Controller factor theta > 0: largest safe step min(tau, theta * rho).")
     var theta: Double = 1
 
-    @Option(name: .customLong("rel-width"), help: "Target relative width of exact enclosures.")
+    @Option(name: .customLong("rel-width"), parsing: .unconditional, help: "Target relative width of exact enclosures.")
     var relWidth: Double = 1e-6
 
-    @Option(name: .long, help: "Budget: maximal arc evaluations per sample for --exact.")
+    @Option(name: .long, parsing: .unconditional, help: "Budget: maximal arc evaluations per sample for --exact.")
     var budget: Int = 200_000
 
     func validate() throws {

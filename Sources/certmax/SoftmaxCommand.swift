@@ -9,7 +9,11 @@ struct SoftmaxCommand: ParsableCommand {
         discussion: """
             Input: {"lower":[..],"upper":[..]} with optional "temperature". Prints, for each \
             coordinate j, a lower bound of min p_j and an upper bound of max p_j over the box \
-            (exact up to rounding). --format json prints {"lower":[..],"upper":[..],...}.
+            (exact up to rounding; boxes beyond Double's scaled range are bounded through \
+            MPFR, so no bound is ever NaN). --format json prints \
+            {"lower":[..],"upper":[..],...}: every entry is a JSON number, except a \
+            log-softmax lower bound below -1.8e308, which is -infinity and printed as the \
+            string "-inf" (JSON has no infinity).
             """)
 
     @OptionGroup var common: CommonOptions
@@ -20,7 +24,7 @@ struct SoftmaxCommand: ParsableCommand {
     @Flag(name: .long, help: "Bound log-softmax instead of softmax.")
     var log = false
 
-    @Option(name: .long, help: "Use MPFR with this many bits (53...100000) instead of Double.")
+    @Option(name: .long, parsing: .unconditional, help: "Use MPFR with this many bits (53...100000) instead of Double.")
     var precision: Int?
 
     func validate() throws {

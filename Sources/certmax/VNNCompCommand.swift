@@ -24,13 +24,13 @@ struct VNNCompCommand: ParsableCommand {
     @Argument(help: "The VNN-LIB property (.vnnlib or .vnnlib.gz).")
     var vnnlib: String
 
-    @Option(name: .long, help: "Time limit in seconds (the answer is written before it).")
+    @Option(name: .long, parsing: .unconditional, help: "Time limit in seconds (the answer is written before it).")
     var timeout: Double
 
     @Option(name: .long, help: "The results file to write.")
     var out: String
 
-    @Option(name: .long, help: "Seed of the counterexample search.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the counterexample search.")
     var seed: UInt64 = 0x5EED
 
     @Flag(name: .long, help: "Skip the counterexample search (verdicts unsat or unknown).")

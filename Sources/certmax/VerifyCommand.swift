@@ -26,13 +26,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "Softmax bound method: interval, vertex or zone (default vertex; one attention block only).")
     var method: BoundMethod?
 
-    @Flag(name: .long, help: "Skip the counterexample search (verdict is verified or unknown).")
+    @Flag(name: .long, help: "Skip the counterexample search. The unperturbed input is still checked, so a property it violates gives violated (10); otherwise the verdict is verified or unknown.")
     var noAttack = false
 
-    @Option(name: .long, help: "Seed of the counterexample search.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the counterexample search.")
     var seed: UInt64 = 0x5EED
 
-    @Option(name: .long, help: "Time budget of the counterexample search, in seconds.")
+    @Option(name: .long, parsing: .unconditional, help: "Time budget of the counterexample search, in seconds.")
     var attackSeconds: Double = 20
 
     func validate() throws {

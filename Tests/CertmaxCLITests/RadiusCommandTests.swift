@@ -22,6 +22,7 @@ import TestSupport
         for s in samples {
             let rhoA = try #require(s["rho_a"] as? Double), refined = try #require(s["refined"] as? Double)
             let ex = try #require(s["rho_exact"] as? [Double])
+            #expect(s["exact_status"] as? String == "certified")
             #expect(ex.count == 2 && rhoA <= refined && refined <= ex[0] && ex[0] <= ex[1])
             #expect((ex[1] - ex[0]) / ex[0] <= 1e-6)
         }
@@ -49,9 +50,13 @@ import TestSupport
         let r = try runCertmax(["radius", "--input", path, "--exact", "--budget", "10", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let s = try #require((try json(r)["samples"] as? [[String: Any]])?.first)
-        let marker = try #require(s["rho_exact"] as? [String: Any])
-        #expect(marker["status"] as? String == "not-certified")
-        #expect((marker["lower"] as? Double ?? 0) >= (s["refined"] as? Double ?? .infinity))
+        // Issue 15: the same type (a pair) as when certified; the status is its own field.
+        let pair = try #require(s["rho_exact"] as? [Any])
+        #expect(pair.count == 2 && (pair[1] is Double || pair[1] is NSNull))
+        #expect(s["exact_status"] as? String == "not-certified")
+        #expect((pair[0] as? Double ?? 0) >= (s["refined"] as? Double ?? .infinity))
+        let batch = try #require(try json(r)["batch"] as? [String: Any])
+        #expect((batch["rho_exact"] as? [Any])?.count == 2 && batch["exact_status"] as? String == "not-certified")
     }
 
     @Test func badInputsGiveOneLineErrorsAndExitCodes() throws {

@@ -98,3 +98,19 @@ struct SoftmaxCommandTests {
         #expect(bad.status == 64)
     }
 }
+
+/// Issue 15: the issue's ±DBL_MAX box at T = 1e-3 printed "nan" as a bound with exit 0.
+@Suite struct SoftmaxCommandExtremeBoxTests {
+    @Test func noNaNOnTheIssueBox() throws {
+        let box = #"{"lower":[-1.7976931348623157e308,1.7976931348623157e308],"upper":[1.7976931348623157e308,1.7976931348623157e308],"temperature":1e-3}"#
+        for extra in [[], ["--log"], ["--precision", "200"]] {
+            let r = try runCertmax(["softmax", "--input", "-", "--format", "json"] + extra, stdin: box)
+            #expect(r.status == 0 && !r.stdout.contains("nan"), "\(extra): \(r.stdout) \(r.stderr)")
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let upper = try #require(o["upper"] as? [Double])  // all numbers
+            #expect(upper.count == 2)
+        }
+        let help = try runCertmax(["softmax", "--help"])
+        #expect(help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains(#"printed as the string "-inf""#))
+    }
+}

@@ -56,6 +56,19 @@ struct VerifyCommandTests {
         #expect(r.status == 10, "\(r.stdout) \(r.stderr)")
     }
 
+    /// Issue 15: a negative number after an option was taken for a flag ("Missing value for
+    /// '--seed'"), and the help of --no-attack promised a verdict it does not keep.
+    @Test func negativeOptionValuesAreNamedAsInvalid() throws {
+        let spec = Self.spec("small-violated.json")
+        let seed = try runCertmax(["verify", spec, "--seed", "-1"])
+        #expect(seed.status == 64 && seed.stderr.contains("'-1' is invalid for '--seed") && !seed.stderr.contains("Missing value"), "\(seed.stderr)")
+        let secs = try runCertmax(["verify", spec, "--attack-seconds", "-1"])
+        #expect(secs.status == 64 && secs.stderr.contains("--attack-seconds must be >= 0") && !secs.stderr.contains("Missing value"), "\(secs.stderr)")
+        let help = try runCertmax(["verify", "--help"])
+        let helpText = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")  // help wraps lines
+        #expect(!helpText.contains("(verdict is verified or unknown)") && helpText.contains("a property it violates gives violated (10)"), "\(helpText)")
+    }
+
     // MARK: Bad input
 
     func expectError(_ spec: String, code: Int32, contains needle: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

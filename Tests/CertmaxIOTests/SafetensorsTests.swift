@@ -160,6 +160,10 @@ struct SafetensorsTests {
         ("{\"a\\q\": {}}", 0, "invalid escape"),
         ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 18446744073709551616]}}", 4, "data_offsets[1] = 1.8446744073709552e+19 is too large"),
         ("{\"a\": {\"dtype\": \"F32\", \"shape\": [-0.5], \"data_offsets\": [0, 4]}}", 4, "shape[0] = -0.5 is not an integer"),
+        // Issue 15: integral values written as floats are not integers (the reference reader rejects them).
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [2.0], \"data_offsets\": [0, 8]}}", 8, "tensor \"a\": shape[0] = 2.0 is written as a float, expected an integer literal"),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1e0], \"data_offsets\": [0, 4]}}", 4, "tensor \"a\": shape[0] = 1.0 is written as a float, expected an integer literal"),
+        ("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4.0]}}", 4, "tensor \"a\": data_offsets[1] = 4.0 is written as a float, expected an integer literal"),
         ("{\"__metadata__\": {\"k\": 1}}", 0, "__metadata__: value of \"k\" is a number, expected a string"),
         ("{\"__metadata__\": [1]}", 0, "__metadata__: expected an object of strings"),
     ]
@@ -186,8 +190,8 @@ struct SafetensorsTests {
         #expect(f.tensorNames == ["a", "z1", "z2"])
         #expect(try f.doubles("z1") == [] && f.doubles("a") == [0])
         #expect(try openError(rawSafetensors(header: "{}", dataBytes: 0)) == nil)
-        // Escaped names (including a surrogate pair) decode; integers in exponent form are integers.
-        let escaped = "{\"\\u0061b\\ud83d\\ude00\\n\": {\"dtype\": \"F32\", \"shape\": [1e0], \"data_offsets\": [0, 4]}}"
+        // Escaped names (including a surrogate pair) decode.
+        let escaped = "{\"\\u0061b\\ud83d\\ude00\\n\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}"
         let path2 = try temporarySafetensors(rawSafetensors(header: escaped, dataBytes: 4))
         defer { try? FileManager.default.removeItem(atPath: path2) }
         #expect(try SafetensorsFile(path: path2).tensorNames == ["ab\u{1F600}\n"])

@@ -5,6 +5,26 @@ import Testing
 
 /// The GLPK binding: statuses, validation, the error guard, warm starts, threads.
 @Suite struct GLPKBindingTests {
+    /// Issue 15: glp_scale_prob aborted the whole process ("glp_set_sjj: invalid scale
+    /// factor") on coefficients at both ends of Double's range; it is now a thrown
+    /// glpkInternalError, and the next solve works.
+    @Test func extremeCoefficientsDoNotAbortTheProcess() throws {
+        var lp = LinearProgram(direction: .maximize)
+        lp.addColumn(lower: -1e308, upper: 1e308, objective: 1)
+        lp.addColumn(lower: -1e308, upper: 1e308, objective: 1)
+        lp.addRow(lower: -.infinity, upper: 1, columns: [0, 1], values: [1.7e308, 4.9e-324])
+        lp.addRow(lower: -.infinity, upper: 1, columns: [0, 1], values: [-1.7e308, 1e-310])
+        do {
+            _ = try lp.solve()
+            Issue.record("expected a GLPK internal error")
+        } catch {
+            guard case .glpkInternalError(let message) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(message.contains("glp_scale_prob"))
+        }
+        let after = try Self.smallLP().solve()
+        #expect(after.status == .optimal)
+    }
+
     static func smallLP() -> LinearProgram {
         var lp = LinearProgram()
         lp.addColumn(lower: 0, upper: 10, objective: 1)

@@ -32,4 +32,8 @@ int cm_glp_exact(glp_prob *P, const glp_smcp *parm);
 int cm_glp_load_matrix(glp_prob *P, int ne, const int ia[], const int ja[], const double ar[]);
 /// glp_set_mat_row under the guard.
 int cm_glp_set_mat_row(glp_prob *P, int i, int len, const int ind[], const double val[]);
+/// glp_scale_prob under the guard (it aborts on extreme coefficients otherwise).
+int cm_glp_scale_prob(glp_prob *P, int flags);
+/// glp_adv_basis(P, 0) under the guard.
+int cm_glp_adv_basis(glp_prob *P);
 #endif
