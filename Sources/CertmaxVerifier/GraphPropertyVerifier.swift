@@ -47,6 +47,9 @@ public enum GraphPropertyVerifier {
         public var disjunctMargins: [Double]
         public var attackEvaluations: Int
         public var boundSeconds: Double
+        /// For `.violated`: the outward-rounded enclosure of the output at the point (the
+        /// one that proved it), so callers need not recompute it.
+        public var counterexampleEnclosure: [Interval]? = nil
     }
 
     /// Runs the strategy until `deadline` (an absolute `ContinuousClock` instant).
@@ -86,16 +89,19 @@ public enum GraphPropertyVerifier {
             return check(r.point)
         }
 
+        var proofEnclosure: [Interval]? = nil
         /// Sound re-check of a candidate point.
         func check(_ x: Tensor<Double>) -> Outcome? {
             for i in 0..<x.count where !(slo.data[i] <= x.data[i] && x.data[i] <= shi.data[i]) { return nil }
             let enclosure = graph.interval([x.asIntervals])[0]
             guard unsafe.certainlyReached(by: enclosure.data) else { return nil }
+            proofEnclosure = enclosure.data
             return .violated(input: x.data, output: graph.forward([x])[0].data)
         }
 
         if let v = attack(until: start + total * options.firstAttackShare, seed: options.attack.seed) {
-            return Report(outcome: v, disjunctMargins: [], attackEvaluations: evaluations, boundSeconds: 0)
+            return Report(outcome: v, disjunctMargins: [], attackEvaluations: evaluations, boundSeconds: 0,
+                          counterexampleEnclosure: proofEnclosure)
         }
         let boundStart = clock.now
         let margins = disjunctMargins(graph, lower: lo, upper: hi, unsafe: unsafe, options: options.box)
@@ -106,7 +112,8 @@ public enum GraphPropertyVerifier {
         }
         let secondEnd = min(deadline, clock.now + total * options.secondAttackShare)
         if let v = attack(until: secondEnd, seed: options.attack.seed &+ 1) {
-            return Report(outcome: v, disjunctMargins: margins, attackEvaluations: evaluations, boundSeconds: boundSeconds)
+            return Report(outcome: v, disjunctMargins: margins, attackEvaluations: evaluations, boundSeconds: boundSeconds,
+                          counterexampleEnclosure: proofEnclosure)
         }
         return Report(outcome: .undecided, disjunctMargins: margins, attackEvaluations: evaluations, boundSeconds: boundSeconds)
     }

@@ -63,7 +63,8 @@ public enum VNNCompInstanceVerifier {
             switch report.outcome {
             case .proved: continue
             case .violated(let x, let y):
-                let enclosure = graph.interval([Tensor(shape: graph.values[graph.inputs[0]].shape, data: x).asIntervals])[0].data
+                let enclosure = report.counterexampleEnclosure
+                    ?? graph.interval([Tensor(shape: graph.values[graph.inputs[0]].shape, data: x).asIntervals])[0].data
                 if CounterexampleCheck.check(spec, input: x, outputEnclosure: enclosure).isProved {
                     return .sat(input: x, output: y, outputEnclosure: enclosure)
                 }
