@@ -4,6 +4,7 @@
 //
 // Module map (one concept per file inside each):
 //   CMPFR, CGLPK        C shims (MPFR macros, the GLPK error-hook guard)
+//   COpenBLAS           the dgemm the symbolic bound engine calls (error-bounded by its callers)
 //   CertmaxNumerics     directed rounding, Interval, sound elementary functions,
 //                       MPFR-backed BigFloat/BigInterval, SIMD batch kernels
 //   CertmaxIO           input errors and exit codes, JSON inputs, safetensors, npy/npz,
@@ -16,7 +17,8 @@
 //   CertmaxGraph        the model graph: typed tensor ops with static shapes, plain and
 //                       outward-rounded forward passes, interval evaluation, gradients
 //   CertmaxModels       front ends that build graphs: ONNX, BERT safetensors
-//   CertmaxBounds       bound engines over the graph (box propagation), attacks
+//   CertmaxBounds       bound engines over the graph (box propagation, symbolic linear
+//                       forms), attacks
 //   CertmaxVerifier     VNN-COMP instances: properties over graphs, verdicts, batches
 //   Certmax             umbrella module re-exporting all of the above
 //   certmax             the command-line tool (thin shell over the library)
@@ -42,6 +44,7 @@ let package = Package(
         .target(name: "CMPFR", linkerSettings: [.linkedLibrary("mpfr"), .linkedLibrary("gmp")]),
         .target(name: "CGLPK", linkerSettings: [.linkedLibrary("glpk")]),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas")]),
         .target(
             name: "CertmaxNumerics",
             dependencies: ["CMPFR", .product(name: "RealModule", package: "swift-numerics")]),
@@ -70,7 +73,7 @@ let package = Package(
             dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxAttention"]),
         .target(
             name: "CertmaxBounds",
-            dependencies: ["CertmaxNumerics", "CertmaxSoftmax", "CertmaxGraph"]),
+            dependencies: ["CertmaxNumerics", "CertmaxSoftmax", "CertmaxGraph", "COpenBLAS"]),
         .target(
             name: "CertmaxVerifier",
             dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxAttention", "CertmaxModels", "CertmaxBounds"]),

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system libraries Certmax links against (MPFR, GLPK) when missing.
+# Installs the system libraries Certmax links against (MPFR, GLPK, zlib, OpenBLAS) when missing.
 # Safe to run repeatedly; a no-op on a machine that has them.
 set -euo pipefail
 need=()
-for pkg in libmpfr-dev libglpk-dev libgmp-dev zlib1g-dev; do
+for pkg in libmpfr-dev libglpk-dev libgmp-dev zlib1g-dev libopenblas-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -65,7 +65,7 @@ public struct AttentionBoundPropagation: Sendable {
         precondition(region.dimension == layer.modelDimension, "region dimension differs from the layer's")
         self.layer = layer
         self.region = region
-        self.method = method
+        self.method = method == .symbolic ? .zone : method  // symbolic runs above this module
         T = region.tokens
         heads = layer.heads
         dh = layer.headDimension
@@ -177,7 +177,7 @@ public struct AttentionBoundPropagation: Sendable {
             let k = kernels[h][i]
             return Interval(uncheckedLower: Swift.max(k.minimum(wl), product.lower),
                             upper: Swift.min(k.maximum(wu), product.upper))
-        case .zone:
+        case .zone, .symbolic:
             let k = kernels[h][i], pk = pivotKernels![h][i]
             return Interval(uncheckedLower: Swift.max(k.minimum(wl), pk.minimum(wl), product.lower),
                             upper: Swift.min(k.maximum(wu), pk.maximum(wu), product.upper))

@@ -13,10 +13,17 @@
 ///   own linear objectives the softmax module's zone LP (`ZoneLP.objective`); the best
 ///   of the sound bounds is kept.
 ///
+/// - `symbolic` (the default of `certmax verify`): the symbolic linear-bound engine over the
+///   model graph (CertmaxBounds `SymbolicEngine`: affine forms in the input that keep the
+///   dependence across heads, keys and layers), intersected with `zone`. It runs above
+///   this module (CertmaxVerifier `SymbolicSpecVerifier`); `AttentionBoundPropagation`
+///   itself treats it as `zone`.
+///
 /// Each method intersects its result with the previous method's, so before LayerNorm
 /// zone is never looser than vertex, and vertex never looser than interval.
 public enum BoundMethod: String, CaseIterable, Sendable {
     case interval
     case vertex
     case zone
+    case symbolic
 }

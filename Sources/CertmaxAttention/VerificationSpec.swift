@@ -11,6 +11,9 @@ public struct VerificationSpec: Sendable {
     public var source: String
     /// A short description from the spec's optional "description" field.
     public var description: String?
+    /// The checkpoint the layer was read from (nil for specs built in code); the graph
+    /// front end names it in errors.
+    public var weights: BertWeights?
 
     public init(layer: AttentionLayer, region: InputRegion, property: PropertyFormula, source: String = "<spec>", description: String? = nil) {
         self.layer = layer
@@ -92,6 +95,7 @@ public struct VerificationSpec: Sendable {
         }
         try Self.checkFinite(layer, source: modelPath)
         self.layer = layer
+        self.weights = checkpoint.weights
 
         // Property (may carry the input box, for VNN-LIB).
         let propDoc = try doc.object("property")

@@ -121,14 +121,31 @@ public enum GraphPropertyVerifier {
     /// Per disjunct, max over its constraints of a sound lower bound of c . y - b over the
     /// box (rounded down), where a strict constraint's 0 is reported as the smallest
     /// positive Double: a disjunct is excluded exactly when its margin is > 0.
+    ///
+    /// Bounds: the symbolic engine's forms of the output (`SymbolicEngine.lowerBound`) when
+    /// `symbolic`, and the back-substituted bound over the (symbolic, else box) boxes
+    /// (`LinearObjectiveBound`); the larger of the sound bounds is kept.
     public static func disjunctMargins(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
-                                       unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options()) -> [Double] {
-        let boxes = BoxEngine.propagateAll(graph, inputBoxes: [Tensor(lower: lower, upper: upper)], options: options)
+                                       unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
+                                       symbolic: Bool = true) -> [Double] {
+        let inputBox = Tensor(lower: lower, upper: upper)
         let out = graph.outputs[0]
+        var result: SymbolicEngine.Result? = nil
+        let boxes: [Tensor<Interval>]
+        if symbolic {
+            var o = SymbolicEngine.Options()
+            o.vertexAttention = options.vertexAttention
+            let r = SymbolicEngine.propagate(graph, inputBoxes: [inputBox], options: o)
+            result = r
+            boxes = r.boxes
+        } else {
+            boxes = BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options)
+        }
         return unsafe.disjuncts.map { d in
             var best = -Double.infinity
             for con in d {
-                let lb = LinearObjectiveBound.lowerBound(graph, boxes: boxes, value: out, c: con.c)
+                var lb = LinearObjectiveBound.lowerBound(graph, boxes: boxes, value: out, c: con.c)
+                if let result { lb = max(lb, SymbolicEngine.lowerBound(result, value: out, c: con.c)) }
                 let m = Double.subDown(lb, con.bound.upper)
                 // A strict constraint is excluded at m >= 0; report it so that m = 0 counts.
                 let adjusted = con.strict && m == 0 ? Double.leastNonzeroMagnitude : m

@@ -10,6 +10,13 @@ extension PropertyFormula {
     /// no output-box meaning: they evaluate as undecided with an unbounded margin (graph
     /// specs reject them at load).
     public func evaluate(outputBox y: [Interval]) -> PropertyEvaluation {
+        evaluate(outputBox: y, refine: nil)
+    }
+
+    /// As `evaluate(outputBox:)`, with each linear form's enclosure intersected with
+    /// `refine(terms)` when given (a sound enclosure of sum c_i y_i over the region, e.g.
+    /// from the symbolic engine's forms, which keep the correlation between outputs).
+    public func evaluate(outputBox y: [Interval], refine: (([LinearTerm]) -> Interval)?) -> PropertyEvaluation {
         switch self {
         case .atom(let a):
             guard case .linear(let terms, let bound, let strict) = a else {
@@ -22,19 +29,24 @@ extension PropertyFormula {
                 }
                 value = value + Interval(t.coefficient) * y[t.index]
             }
+            if let refine {
+                let r = refine(terms)
+                let i = value.intersection(r)
+                if !i.isEmpty && !i.lower.isNaN && !i.upper.isNaN { value = i }
+            }
             var margin = Interval(bound) - value
             if margin.lower.isNaN || margin.upper.isNaN { margin = Interval(uncheckedLower: -.infinity, upper: .infinity) }
             let holds = strict ? margin.lower > 0 : margin.lower >= 0
             let fails = strict ? margin.upper <= 0 : margin.upper < 0
             return PropertyEvaluation(truth: holds ? .holds : (fails ? .fails : .undecided), margin: margin)
         case .all(let fs):
-            let evals = fs.map { $0.evaluate(outputBox: y) }
+            let evals = fs.map { $0.evaluate(outputBox: y, refine: refine) }
             let truth: Truth = evals.contains { $0.truth == .fails } ? .fails
                 : (evals.allSatisfy { $0.truth == .holds } ? .holds : .undecided)
             return PropertyEvaluation(truth: truth, margin: Interval(uncheckedLower: evals.map(\.margin.lower).min() ?? .infinity,
                                                                      upper: evals.map(\.margin.upper).min() ?? .infinity))
         case .any(let fs):
-            let evals = fs.map { $0.evaluate(outputBox: y) }
+            let evals = fs.map { $0.evaluate(outputBox: y, refine: refine) }
             let truth: Truth = evals.contains { $0.truth == .holds } ? .holds
                 : (evals.allSatisfy { $0.truth == .fails } ? .fails : .undecided)
             return PropertyEvaluation(truth: truth, margin: Interval(uncheckedLower: evals.map(\.margin.lower).max() ?? -.infinity,

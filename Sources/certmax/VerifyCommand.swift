@@ -23,7 +23,7 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "The spec file (- for standard input).")
     var spec: String
 
-    @Option(name: .long, help: "Softmax bound method: interval, vertex or zone (default vertex; one attention block only).")
+    @Option(name: .long, help: "Bound method: symbolic (default: linear forms over the model graph, intersected with zone), zone, vertex or interval (the last three: one attention block only).")
     var method: BoundMethod?
 
     @Flag(name: .long, help: "Skip the counterexample search. The unperturbed input is still checked, so a property it violates gives violated (10); otherwise the verdict is verified or unknown.")
@@ -45,16 +45,20 @@ struct VerifyCommand: ParsableCommand {
             // layers or the whole model go through the model graph.
             let doc = try JSONDocument(path: spec)
             let base = VerificationSpec.baseDirectory(ofSpecAt: spec)
-            var options = VerifierOptions(method: method ?? .vertex, falsify: !noAttack)
+            var options = VerifierOptions(method: method ?? .symbolic, falsify: !noAttack)
             options.falsifier.seed = seed
             options.falsifier.timeBudget = attackSeconds
             if VerificationSpec.namesGraphScope(doc) {
-                if let m = method, m != .interval {
-                    FileHandle.standardError.write(Data("certmax verify: note: this spec names layers or the whole model; it is bounded by interval propagation through the model graph (--method \(m.rawValue) applies to one attention block)\n".utf8))
+                let graphSpec = try GraphVerificationSpec(document: doc, baseDirectory: base)
+                if options.method == .symbolic { return SymbolicSpecVerifier.run(spec: graphSpec, options: options) }
+                if options.method != .interval {
+                    FileHandle.standardError.write(Data("certmax verify: note: this spec names layers or the whole model; --method \(options.method.rawValue) applies to one attention block, so it is bounded by interval propagation through the model graph\n".utf8))
                 }
-                return GraphSpecVerifier.run(spec: try GraphVerificationSpec(document: doc, baseDirectory: base), options: options)
+                return GraphSpecVerifier.run(spec: graphSpec, options: options)
             }
-            return try Verifier.run(spec: try VerificationSpec(document: doc, baseDirectory: base), options: options)
+            let blockSpec = try VerificationSpec(document: doc, baseDirectory: base)
+            if options.method == .symbolic { return try SymbolicSpecVerifier.run(spec: blockSpec, options: options) }
+            return try Verifier.run(spec: blockSpec, options: options)
         }
         switch common.format {
         case .json: printJSON(report.json)

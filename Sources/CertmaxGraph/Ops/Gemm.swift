@@ -10,7 +10,8 @@ public struct Gemm: GraphOp {
     }
     public var opType: String { "Gemm" }
 
-    func dims(_ s: [[Int]]) throws(GraphError) -> (n: Int, k: Int, m: Int) {
+    /// Sizes of op(A) [n, k] and op(B) [k, m].
+    public func dims(_ s: [[Int]]) throws(GraphError) -> (n: Int, k: Int, m: Int) {
         guard s[0].count == 2, s[1].count == 2 else { throw GraphError(op: opType, problem: "A and B must be 2-D, got \(s[0]) and \(s[1])") }
         let (n, k) = transA ? (s[0][1], s[0][0]) : (s[0][0], s[0][1])
         let (k2, m) = transB ? (s[1][1], s[1][0]) : (s[1][0], s[1][1])

@@ -19,7 +19,8 @@ public struct LayerNormalization: GraphOp {
     public init(axis: Int = -1, epsilon: Double = 1e-5) { self.axis = axis; self.epsilon = epsilon }
     public var opType: String { "LayerNormalization" }
 
-    func groupSize(_ shape: [Int]) -> Int { shape[ShapeMath.normalize(axis: axis, rank: shape.count)!...].reduce(1, *) }
+    /// Elements per normalised group.
+    public func groupSize(_ shape: [Int]) -> Int { shape[ShapeMath.normalize(axis: axis, rank: shape.count)!...].reduce(1, *) }
 
     public func outputShape(_ s: [[Int]]) throws(GraphError) -> [Int] {
         try expectInputs(s, 2...3, opType)
@@ -34,7 +35,8 @@ public struct LayerNormalization: GraphOp {
         return s[0]
     }
 
-    func params<E>(_ x: [Tensor<E>], _ n: Int) -> (scale: [E], bias: [E]?) {
+    /// Scale and bias broadcast to one group.
+    public func params<E>(_ x: [Tensor<E>], _ n: Int) -> (scale: [E], bias: [E]?) {
         let tail = Array(x[0].shape[ShapeMath.normalize(axis: axis, rank: x[0].rank)!...])
         let si = ShapeMath.broadcastIndices(from: x[1].shape, to: tail)
         let scale = si.map { x[1].data[$0] }

@@ -10,12 +10,15 @@ public struct MatMul: GraphOp {
     public init() {}
     public var opType: String { "MatMul" }
 
-    struct Plan {
-        var aShape: [Int], bShape: [Int], batch: [Int], n: Int, k: Int, m: Int, out: [Int]
-        var aBatchIndex: [Int], bBatchIndex: [Int]
+    /// The shapes of a product: operands padded to rank >= 2, broadcast batch dims, the
+    /// matrix sizes [n, k] x [k, m], the output shape, and for each output batch the
+    /// batch index of each operand.
+    public struct Plan: Sendable {
+        public var aShape: [Int], bShape: [Int], batch: [Int], n: Int, k: Int, m: Int, out: [Int]
+        public var aBatchIndex: [Int], bBatchIndex: [Int]
     }
 
-    func plan(_ s0: [Int], _ s1: [Int]) throws(GraphError) -> Plan {
+    public func plan(_ s0: [Int], _ s1: [Int]) throws(GraphError) -> Plan {
         guard !s0.isEmpty, !s1.isEmpty else { throw GraphError(op: opType, problem: "scalar operand") }
         let a = s0.count == 1 ? [1] + s0 : s0
         let b = s1.count == 1 ? s1 + [1] : s1

@@ -1,0 +1,196 @@
+import CertmaxGraph
+import CertmaxNumerics
+import COpenBLAS
+import Foundation
+
+/// Symbolic bound propagation over a `Graph`: every tensor gets affine forms in the input
+/// symbols with interval remainders (`AffineForms`), and a box.
+///
+/// Nodes are visited in order. For each node:
+/// 1. the box: the op's sound interval evaluation on its operands' boxes (with the box
+///    engine's Vertex-Softmax rule for attention aggregation, `BoxEngine`);
+/// 2. the forms: the op's linear relaxation (`SymbolicOp`, one file per op), or the box as
+///    slope-0 forms for an op without one;
+/// 3. the box is intersected with the forms' concretisation; rows whose concretisation is
+///    more than `boxFallbackRatio` times wider than the box are replaced by the box.
+/// Forms are released after their last consumer. The first graph input with a non-point
+/// box carries the symbols; other inputs enter as boxes.
+///
+/// Soundness contract: for every input x in the input boxes, the exact real value of every
+/// tensor lies in its returned box and in the returned forms' sets (each op relaxation
+/// keeps the invariant of `AffineForms` given sound operands; intersections and
+/// replacements by sound boxes keep it).
+public enum SymbolicEngine {
+    /// Threads used by the engine's own loops and by OpenBLAS.
+    nonisolated(unsafe) static var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Sets the number of threads (>= 1) the engine and its BLAS use in this process.
+    public static func setThreads(_ n: Int) {
+        threads = max(1, n)
+        openblas_set_num_threads(Int32(threads))
+    }
+
+    public struct Options: Sendable {
+        /// Bound softmax-times-values products with Vertex-Softmax (see `BoxEngine`).
+        public var vertexAttention = true
+        /// A row whose concretisation is wider than this times its box is replaced by the box.
+        public var boxFallbackRatio = 2.0
+        /// Values whose forms are kept in the result (besides the graph outputs).
+        public var keepForms: Set<Int> = []
+        /// Fresh symbols for the remainders of the attention ops (products of two variables
+        /// and softmax) and, with `freshSymbolsForActivations`, of the activations, in
+        /// graph order up to this many in all (0 disables): their errors then cancel
+        /// across heads, keys and neurons instead of adding up as intervals.
+        public var maxFreshSymbols = 8192
+        /// Also give the activations' (Relu, GELU, ...) remainders fresh symbols.
+        public var freshSymbolsForActivations = true
+        public init() {}
+    }
+
+    public struct Result: Sendable {
+        /// The box of every value (indexed like `graph.values`).
+        public var boxes: [Tensor<Interval>]
+        /// Forms of the graph outputs and of `Options.keepForms` (value id -> forms).
+        public var forms: [Int: AffineForms]
+        public var space: SymbolicSpace
+        /// Largest number of coefficient bytes held at once.
+        public var peakCoefficientBytes: Int
+    }
+
+    /// Propagates the input boxes. Non-finite or inverted input boxes: plain box
+    /// propagation (no symbols).
+    public static func propagate(_ graph: Graph, inputBoxes: [Tensor<Interval>], options: Options = Options()) -> Result {
+        precondition(inputBoxes.count == graph.inputs.count, "SymbolicEngine: expected \(graph.inputs.count) inputs")
+        var symbolic = -1
+        for (i, b) in inputBoxes.enumerated() where symbolic < 0 {
+            if b.data.allSatisfy({ $0.lower.isFinite && $0.upper.isFinite && $0.lower <= $0.upper }) && !b.isPoint { symbolic = i }
+        }
+        // Reserve fresh symbols for the attention ops, in graph order, within the budget.
+        var freshStart: [Int: Int] = [:]
+        var reserve = 0
+        if symbolic >= 0 {
+            let base = inputBoxes[symbolic].data.filter { $0.lower != $0.upper }.count
+            for (k, n) in graph.nodes.enumerated() {
+                let variable = n.inputs.filter { graph.values[$0].constant == nil }.count
+                guard (n.op is MatMul && variable == 2) || n.op is Softmax || (options.freshSymbolsForActivations && n.op is any ElementwiseUnaryOp)
+                else { continue }
+                let rows = graph.values[n.output].shape.reduce(1, *)
+                guard reserve + rows <= options.maxFreshSymbols else { continue }
+                freshStart[k] = base + reserve
+                reserve += rows
+            }
+        }
+        var space = symbolic >= 0 ? SymbolicSpace(lower: inputBoxes[symbolic].data.map(\.lower), upper: inputBoxes[symbolic].data.map(\.upper),
+                                                  reserve: reserve)
+                                  : SymbolicSpace(lower: [], upper: [])
+        var boxes = [Tensor<Interval>?](repeating: nil, count: graph.values.count)
+        var forms = [AffineForms?](repeating: nil, count: graph.values.count)
+        for (v, value) in graph.values.enumerated() { if let c = value.constant { boxes[v] = c.asIntervals } }
+        for (i, id) in graph.inputs.enumerated() {
+            boxes[id] = inputBoxes[i]
+            forms[id] = i == symbolic ? AffineForms(input: space) : AffineForms(box: inputBoxes[i].data, symbols: space.symbols)
+        }
+        // Last consumer of every value.
+        var lastUse = [Int](repeating: -1, count: graph.values.count)
+        for (k, n) in graph.nodes.enumerated() { for v in n.inputs { lastUse[v] = k } }
+        var keep = options.keepForms
+        for o in graph.outputs { keep.insert(o) }
+        let attention = options.vertexAttention ? BoxEngine.attentionNodes(graph) : [:]
+        var held = 0, peak = 0
+        let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
+        var clock = Date()
+        for (k, node) in graph.nodes.enumerated() {
+            let args = node.inputs.map { boxes[$0]! }
+            var box = node.op.interval(args)
+            if let s = attention[k], let scores = boxes[s], let refined = BoxEngine.vertexAggregation(scores: scores, values: args[1]) {
+                box = Tensor(shape: box.shape, data: zip(box.data, refined).map { p, r in
+                    let i = p.intersection(r); return i.isEmpty ? p : i
+                })
+            }
+            let operands = node.inputs.map { v in
+                SymbolicOperand(shape: graph.values[v].shape, box: boxes[v]!, constant: graph.values[v].constant,
+                                forms: graph.values[v].constant == nil ? (forms[v] ?? AffineForms(box: boxes[v]!.data, symbols: space.symbols)) : nil)
+            }
+            var f: AffineForms
+            if let op = node.op as? any SymbolicOp, operands.contains(where: { $0.forms.map { !$0.isZero } ?? false }),
+               let r = op.symbolicForms(operands, outputShape: box.shape, outputBox: box, space: space), r.rows == box.count {
+                f = r
+            } else {
+                f = AffineForms(box: box.data, symbols: space.symbols)
+            }
+            // Intersect, and fall back to the box where the forms are much wider.
+            let masses = f.masses(space)
+            let conc = f.concretize(space, masses: masses)
+            var replace: [Int] = []
+            var data = box.data
+            for i in 0..<data.count {
+                let b = data[i], c = conc[i]
+                let inter = b.intersection(c)
+                if !inter.isEmpty { data[i] = inter }
+                let bw = b.width, cw = c.width
+                if !f.isZero && (!cw.isFinite || (bw.isFinite && cw > options.boxFallbackRatio * bw)) { replace.append(i) }
+            }
+            box = Tensor(shape: box.shape, data: data)
+            f.replaceRows(replace, with: data)
+            if let first = freshStart[k] { f.introduceSymbols(from: first, &space) }
+            // Radii of existing symbols never change (fresh symbols only get radii where every
+            // earlier form has a zero coefficient), so masses stay valid until consumed.
+            f.cachedMasses = replace.isEmpty && freshStart[k] == nil ? masses : nil
+            if trace {
+                let n = Double(max(data.count, 1))
+                let bw = data.reduce(0) { $0 + $1.width } / n
+                let rw = zip(f.low, f.high).reduce(0) { $0 + ($1.1 - $1.0) } / n
+                let mw = masses.reduce(0, +) * 2 / n
+                FileHandle.standardError.write(Data(String(format: "symbolic %3d %-20@ box %.4g  remainder %.4g  slope part %.4g  boxed rows %d/%d  %.3f s\n",
+                                                           k, node.op.opType, bw, rw, mw, replace.count, data.count, Date().timeIntervalSince(clock)).utf8))
+                clock = Date()
+            }
+            boxes[node.output] = box
+            forms[node.output] = f
+            held += f.coefficientBytes
+            peak = max(peak, held)
+            for v in node.inputs where lastUse[v] == k && !keep.contains(v) {
+                held -= forms[v]?.coefficientBytes ?? 0
+                forms[v] = nil
+            }
+        }
+        var kept: [Int: AffineForms] = [:]
+        for v in keep { if let f = forms[v] { kept[v] = f } }
+        return Result(boxes: boxes.map { $0 ?? Tensor(shape: [0], data: []) }, forms: kept, space: space,
+                      peakCoefficientBytes: peak)
+    }
+
+    /// A sound lower bound of c . y over the input box, y = the value `value` (its forms must
+    /// be in `result.forms`, e.g. a graph output), for every coefficient vector inside the
+    /// enclosures `c`.
+    ///
+    /// With cm = fl(mid c): c . y = cm . y + (c - cm) . y; the first term is one affine
+    /// form g . delta + [sum cm_i low_i, sum cm_i high_i] (g = sum_i cm_i A_i in floating
+    /// point, with the combination slack), minimised over the symbol box as
+    /// -sum_j |g_j| r_j (rounded up); the second is bounded on y's box. The result is the
+    /// larger of that and the plain concretisation of c over y's box.
+    public static func lowerBound(_ result: Result, value: Int, c: [Interval]) -> Double {
+        let box = result.boxes[value]
+        precondition(c.count == box.count, "SymbolicEngine.lowerBound: c does not match the value")
+        var direct = Interval.zero
+        for i in 0..<c.count where !(c[i].lower == 0 && c[i].upper == 0) { direct = direct + box.data[i] * c[i] }
+        let directLower = direct.lower.isNaN ? -Double.infinity : direct.lower
+        guard let f = result.forms[value] else { return directLower }
+        let space = result.space
+        var rem = Interval.zero
+        var cm = [Double](repeating: 0, count: c.count)
+        for i in 0..<c.count {
+            guard let cr = centreRadius(c[i]) else { return directLower }
+            cm[i] = cr.c
+            // (cm . forms' remainders enter through the combination below.)
+            if cr.r != 0 { rem = rem + box.data[i] * Interval(uncheckedLower: -cr.r, upper: cr.r) }
+        }
+        var lc = LinearCombination(sources: [f])
+        for i in 0..<c.count where cm[i] != 0 { lc.add(source: 0, row: i, weight: cm[i]) }
+        lc.endRow()
+        let g = lc.build(space)  // one row: cm . forms, remainders and slack in g.low / g.high
+        let mass = g.masses(space)[0]
+        let lo = Double.subDown(Double.addDown(rem.lower, g.low[0]), mass)
+        return lo.isNaN ? directLower : max(lo, directLower)
+    }
+}
