@@ -141,11 +141,16 @@ public enum GraphPropertyVerifier {
         } else {
             boxes = BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options)
         }
+        let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
         return unsafe.disjuncts.map { d in
             var best = -Double.infinity
             for con in d {
                 var lb = LinearObjectiveBound.lowerBound(graph, boxes: boxes, value: out, c: con.c)
-                if let result { lb = max(lb, SymbolicEngine.lowerBound(result, value: out, c: con.c)) }
+                if let result {
+                    let s = SymbolicEngine.lowerBound(result, value: out, c: con.c)
+                    if trace { FileHandle.standardError.write(Data("margin bound: back-substitution \(lb), symbolic \(s), needed > \(con.bound.upper)\n".utf8)) }
+                    lb = max(lb, s)
+                }
                 let m = Double.subDown(lb, con.bound.upper)
                 // A strict constraint is excluded at m >= 0; report it so that m = 0 counts.
                 let adjusted = con.strict && m == 0 ? Double.leastNonzeroMagnitude : m

@@ -4,7 +4,8 @@
 // every weight, build the graph), plain Double forward, sound forward at the point
 // (outward-rounded interval evaluation of point inputs), and interval propagation with
 // an L-inf box of radius 1e-4 and 1e-3 on every entry of the layer-0 input. Prints the
-// mean output-bound width after every layer for each of the sound passes. Skipped when
+// mean output-bound width after every layer for each of the sound passes, and the same
+// for the symbolic engine (SymbolicEngine) on the perturbed boxes. Skipped when
 // the model is not in the cache ($CERTMAX_CACHE/minilm or ./.cache/minilm).
 import CertmaxAttention
 import CertmaxBounds
@@ -73,5 +74,13 @@ func runModelsBenchmarks(_ runner: BenchRunner) {
         let name = label == "point" ? "MiniLM 6 layers T=11 sound forward at point" : "MiniLM 6 layers T=11 interval \(label)"
         runner.record(group: group, name: name + " w6=\(String(format: "%.3g", w[5]))", elements: elements, ns: ns)
         print("    mean output width after layers 0-5 (\(label)): \(fmt(w))")
+        guard label != "point" else { continue }
+        // The symbolic engine (issue 12) on the same box, once (it is the expensive one).
+        let t0 = clockNanoseconds(runner.clock)
+        let r = SymbolicEngine.propagate(bg.graph, inputBoxes: [box])
+        let symNs = Double(clockNanoseconds(runner.clock) - t0)
+        let ws = widths(r.boxes)
+        runner.record(group: group, name: "MiniLM 6 layers T=11 symbolic \(label) w6=\(String(format: "%.3g", ws[5]))", elements: elements, ns: symNs)
+        print("    mean output width after layers 0-5 (symbolic, \(label)): \(fmt(ws)); peak coefficients \(r.peakCoefficientBytes >> 20) MiB")
     }
 }

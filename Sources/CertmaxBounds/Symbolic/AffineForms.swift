@@ -26,6 +26,8 @@ public struct AffineForms: Sendable {
     }
 
     public let rows: Int
+    /// Coefficient columns stored per row (`.dense`) or the symbol count of the input
+    /// (`.unit`): symbols introduced after these forms were built have coefficient 0.
     public let symbols: Int
     public var slopes: Slopes { didSet { cachedMasses = nil } }
     public var low: [Double]
@@ -80,7 +82,7 @@ public struct AffineForms: Sendable {
             a.withUnsafeBufferPointer { ap in
                 out.withUnsafeMutableBufferPointer { o in
                     parallelChunks(rows, minimum: 64) { range in
-                        for i in range { o[i] = space.mass(ap, i * n) }
+                        for i in range { o[i] = space.mass(ap, i * n, width: n) }
                     }
                 }
             }
@@ -141,28 +143,33 @@ public struct AffineForms: Sendable {
         }
     }
 
-    /// Moves each row's remainder into the fresh symbol firstSymbol + i (DeepT-style noise
+    /// Moves each row's remainder into a fresh symbol (DeepT-style noise
     /// symbols, so that later ops combine these errors coherently instead of as
     /// independent intervals): with mid = fl((low + high) / 2) and r >= the distance to
     /// both ends (rounded up), y_i - A_i delta lies in mid + [-r, r]; the new symbol stands
     /// for that difference, so y_i = A_i delta + 1 * eps_s + mid exactly. Sound because
     /// concretisation minimises over every eps in [-r, r] independently, a superset of the
     /// values eps takes. Rows with an infinite remainder keep it.
-    public mutating func introduceSymbols(from firstSymbol: Int, _ space: inout SymbolicSpace) {
-        var a = denseCoefficients()
-        slopes = .zero
-        cachedMasses = nil
+    public func introducingSymbols(_ space: inout SymbolicSpace) -> AffineForms {
+        var fresh: [(row: Int, mid: Double, r: Double)] = []
         for i in 0..<rows {
             let lo = low[i], hi = high[i]
             guard lo.isFinite, hi.isFinite, lo < hi else { continue }
             let mid = min(max(lo / 2 + hi / 2, lo), hi)
-            let r = max(Double.subUp(mid, lo), Double.subUp(hi, mid))
-            let s = firstSymbol + i
-            space.introduce(s, radius: r)
-            a[i * symbols + s] = 1
-            low[i] = mid; high[i] = mid
+            fresh.append((i, mid, max(Double.subUp(mid, lo), Double.subUp(hi, mid))))
         }
-        slopes = .dense(a)
+        let old = denseCoefficients()
+        let w = space.symbols + fresh.count
+        var a = [Double](repeating: 0, count: rows * w)
+        let n = symbols
+        if n > 0 { for i in 0..<rows { for j in 0..<n { a[i * w + j] = old[i * n + j] } } }
+        var lo = low, hi = high
+        for f in fresh {
+            let s = space.introduce(radius: f.r)
+            a[f.row * w + s] = 1
+            lo[f.row] = f.mid; hi[f.row] = f.mid
+        }
+        return AffineForms(rows: rows, symbols: w, slopes: .dense(a), low: lo, high: hi)
     }
 
     /// Bytes held by the coefficients.

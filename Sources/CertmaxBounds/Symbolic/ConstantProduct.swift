@@ -21,7 +21,7 @@ struct ConstantProduct {
     var blocks: [Block] = []
 
     func apply(_ input: AffineForms, weights w: [Double], outRows: Int, extra: [Interval]?, _ space: SymbolicSpace) -> AffineForms {
-        let n = space.symbols
+        let n = input.symbols
         var low = [Double](repeating: 0, count: outRows), high = low
         if let extra { for o in 0..<outRows { low[o] = extra[o].lower; high[o] = extra[o].upper } }
         let masses = input.masses(space)

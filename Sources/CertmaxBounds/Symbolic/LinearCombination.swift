@@ -49,7 +49,9 @@ struct LinearCombination {
     }
 
     func build(_ space: SymbolicSpace) -> AffineForms {
-        let m = rows, n = space.symbols
+        let m = rows
+        // Output width: the widest non-zero source (narrower sources have zeros beyond).
+        let n = sources.filter { !$0.isZero }.map(\.symbols).max() ?? 0
         let masses = sources.map { $0.masses(space) }
         var low = [Double](repeating: 0, count: m), high = low
         var allZero = true, unitOK = true
@@ -90,6 +92,7 @@ struct LinearCombination {
         var a = [Double](repeating: 0, count: m * n)
         let dense: [[Double]?] = sources.map { if case .dense(let d) = $0.slopes { return d } else { return nil } }
         let unitRows: [[Int32]?] = sources.map { if case .unit(let u) = $0.slopes { return u } else { return nil } }
+        let widths = sources.map(\.symbols)
         a.withUnsafeMutableBufferPointer { ap in
             parallelChunks(m, minimum: 16) { range in
                 for o in range {
@@ -98,9 +101,10 @@ struct LinearCombination {
                         let s = Int(source[t]), r = Int(row[t]), w = weight[t]
                         if w == 0 { continue }
                         if let d = dense[s] {
+                            let ns = widths[s]
                             d.withUnsafeBufferPointer { dp in
-                                let src = r * n
-                                for j in 0..<n { ap[dst + j] += w * dp[src + j] }
+                                let src = r * ns
+                                for j in 0..<ns { ap[dst + j] += w * dp[src + j] }
                             }
                         } else if let u = unitRows[s], u[r] >= 0 {
                             ap[dst + Int(u[r])] += w

@@ -44,6 +44,12 @@ public enum SymbolicEngine {
         public var maxFreshSymbols = 8192
         /// Also give the activations' (Relu, GELU, ...) remainders fresh symbols.
         public var freshSymbolsForActivations = true
+        /// Also give the attention aggregation P V (a product whose left operand is a
+        /// softmax) fresh symbols: one per output element, so they only cancel where later
+        /// ops mix the outputs of one token (residual, normalisation, the next layer). On
+        /// ViT they decide the bound (the logit widths drop from ~1e3 to ~10); on one
+        /// MiniLM block they change nothing (DESIGN.md section 12).
+        public var freshSymbolsForAggregation = true
         public init() {}
     }
 
@@ -65,24 +71,16 @@ public enum SymbolicEngine {
         for (i, b) in inputBoxes.enumerated() where symbolic < 0 {
             if b.data.allSatisfy({ $0.lower.isFinite && $0.upper.isFinite && $0.lower <= $0.upper }) && !b.isPoint { symbolic = i }
         }
-        // Reserve fresh symbols for the attention ops, in graph order, within the budget.
-        var freshStart: [Int: Int] = [:]
-        var reserve = 0
-        if symbolic >= 0 {
-            let base = inputBoxes[symbolic].data.filter { $0.lower != $0.upper }.count
-            for (k, n) in graph.nodes.enumerated() {
-                let variable = n.inputs.filter { graph.values[$0].constant == nil }.count
-                guard (n.op is MatMul && variable == 2) || n.op is Softmax || (options.freshSymbolsForActivations && n.op is any ElementwiseUnaryOp)
-                else { continue }
-                let rows = graph.values[n.output].shape.reduce(1, *)
-                guard reserve + rows <= options.maxFreshSymbols else { continue }
-                freshStart[k] = base + reserve
-                reserve += rows
-            }
-        }
-        var space = symbolic >= 0 ? SymbolicSpace(lower: inputBoxes[symbolic].data.map(\.lower), upper: inputBoxes[symbolic].data.map(\.upper),
-                                                  reserve: reserve)
+        var space = symbolic >= 0 ? SymbolicSpace(lower: inputBoxes[symbolic].data.map(\.lower), upper: inputBoxes[symbolic].data.map(\.upper))
                                   : SymbolicSpace(lower: [], upper: [])
+        // Nodes whose remainders become fresh symbols (in graph order, within the budget).
+        func eligible(_ n: Graph.Node) -> Bool {
+            guard symbolic >= 0 else { return false }
+            let variable = n.inputs.filter { graph.values[$0].constant == nil }.count
+            let aggregation = n.op is MatMul && graph.values[n.inputs[0]].producer.map { graph.nodes[$0].op is Softmax } == true
+            return (n.op is MatMul && variable == 2 && (!aggregation || options.freshSymbolsForAggregation)) || n.op is Softmax
+                || (options.freshSymbolsForActivations && n.op is any ElementwiseUnaryOp)
+        }
         var boxes = [Tensor<Interval>?](repeating: nil, count: graph.values.count)
         var forms = [AffineForms?](repeating: nil, count: graph.values.count)
         for (v, value) in graph.values.enumerated() { if let c = value.constant { boxes[v] = c.asIntervals } }
@@ -132,10 +130,13 @@ public enum SymbolicEngine {
             }
             box = Tensor(shape: box.shape, data: data)
             f.replaceRows(replace, with: data)
-            if let first = freshStart[k] { f.introduceSymbols(from: first, &space) }
-            // Radii of existing symbols never change (fresh symbols only get radii where every
-            // earlier form has a zero coefficient), so masses stay valid until consumed.
-            f.cachedMasses = replace.isEmpty && freshStart[k] == nil ? masses : nil
+            var introduced = false
+            if eligible(node), space.symbols - space.inputSymbols + f.rows <= options.maxFreshSymbols {
+                f = f.introducingSymbols(&space)
+                introduced = true
+            }
+            // Radii of existing symbols never change, so masses stay valid until consumed.
+            f.cachedMasses = replace.isEmpty && !introduced ? masses : nil
             if trace {
                 let n = Double(max(data.count, 1))
                 let bw = data.reduce(0) { $0 + $1.width } / n

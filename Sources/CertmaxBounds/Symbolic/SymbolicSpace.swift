@@ -15,17 +15,16 @@ public struct SymbolicSpace: Sendable {
     public let centre: [Double]
     /// The symbol of every input element, or -1 for a fixed element.
     public let symbolOf: [Int32]
-    /// Radius of every symbol (>= 0; reserved symbols not yet introduced have 0).
+    /// Radius of every symbol (> 0): the input's, then the fresh ones in order of
+    /// introduction (`introduce`).
     public private(set) var radius: [Double]
     /// An upper bound of sum_j r_j.
     public private(set) var radiusSum: Double
     /// Number of symbols of the input (the first `inputSymbols` symbols).
     public let inputSymbols: Int
 
-    /// The input's symbols plus `reserve` symbols that relaxations may introduce later
-    /// (`introduce`), all of radius 0 until then.
     /// Precondition: equal counts, lower <= upper, all finite (the engine checks first).
-    public init(lower: [Double], upper: [Double], reserve: Int = 0) {
+    public init(lower: [Double], upper: [Double]) {
         var c = [Double](), sym = [Int32](), r = [Double]()
         c.reserveCapacity(lower.count); sym.reserveCapacity(lower.count)
         var sum = 0.0
@@ -39,15 +38,16 @@ public struct SymbolicSpace: Sendable {
             sum = Double.addUp(sum, rad)
         }
         inputSymbols = r.count
-        centre = c; symbolOf = sym; radius = r + [Double](repeating: 0, count: reserve); radiusSum = sum
+        centre = c; symbolOf = sym; radius = r; radiusSum = sum
     }
 
-    /// Gives the reserved symbol `s` the radius `r` (a fresh variable in [-r, r]).
-    /// Precondition: `s` is reserved and not yet introduced.
-    public mutating func introduce(_ s: Int, radius r: Double) {
-        precondition(s >= inputSymbols && radius[s] == 0, "SymbolicSpace: symbol \(s) is not a free reserved symbol")
-        radius[s] = r
+    /// A fresh symbol (a new variable in [-r, r]); returns its index. Existing symbols and
+    /// their radii never change, so every form built so far (narrower than the new
+    /// symbol count: its missing columns are zero) keeps its meaning and its masses.
+    public mutating func introduce(radius r: Double) -> Int {
+        radius.append(r)
         radiusSum = Double.addUp(radiusSum, r)
+        return radius.count - 1
     }
 
     /// Number of symbols.
@@ -75,12 +75,11 @@ public struct SymbolicSpace: Sendable {
         return Double.addUp(a, Double.mulUp(Double.mulUp(Double(terms), SymbolicSpace.eta), radiusSum))
     }
 
-    /// An upper bound of sum_j |a_j| r_j over `count` coefficients starting at `base`
+    /// An upper bound of sum_j |a_j| r_j over the `width` coefficients starting at `base`
     /// (error rule: the plain sum of n non-negative products is within gamma_n of the
     /// exact one, plus n eta / 2 for underflowing products).
     @inlinable
-    public func mass(_ a: UnsafeBufferPointer<Double>, _ base: Int) -> Double {
-        let n = radius.count
+    public func mass(_ a: UnsafeBufferPointer<Double>, _ base: Int, width n: Int) -> Double {
         // Four partial sums (vectorisable); the error rule holds for any order.
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
         radius.withUnsafeBufferPointer { r in

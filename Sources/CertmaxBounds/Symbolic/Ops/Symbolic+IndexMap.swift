@@ -10,14 +10,15 @@ extension SymbolicOp where Self: IndexMapOp {
         let (which, index) = indexMap(inputs.map(\.shape))
         let sources = inputs.map { $0.formsOrBox(space) }
         if sources.count == 1 { return sources[0].gathered(index) }
-        return AffineForms.gathered(from: sources, which: which, index: index, symbols: space.symbols)
+        return AffineForms.gathered(from: sources, which: which, index: index)
     }
 }
 
 extension AffineForms {
     /// Element k of the result is element index[k] of sources[which[k]] (exact copy).
-    static func gathered(from sources: [AffineForms], which: [Int], index: [Int], symbols n: Int) -> AffineForms {
+    static func gathered(from sources: [AffineForms], which: [Int], index: [Int]) -> AffineForms {
         let m = index.count
+        let n = sources.filter { !$0.isZero }.map(\.symbols).max() ?? 0
         let lo = (0..<m).map { sources[which[$0]].low[index[$0]] }
         let hi = (0..<m).map { sources[which[$0]].high[index[$0]] }
         if sources.allSatisfy(\.isZero) { return AffineForms(rows: m, symbols: n, slopes: .zero, low: lo, high: hi) }
@@ -34,7 +35,9 @@ extension AffineForms {
             switch sources[which[k]].slopes {
             case .zero: break
             case .unit(let u): if u[index[k]] >= 0 { a[k * n + Int(u[index[k]])] = 1 }
-            case .dense(let d): for j in 0..<n { a[k * n + j] = d[index[k] * n + j] }
+            case .dense(let d):
+                let ns = sources[which[k]].symbols
+                for j in 0..<ns { a[k * n + j] = d[index[k] * ns + j] }
             }
         }
         return AffineForms(rows: m, symbols: n, slopes: .dense(a), low: lo, high: hi)
