@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["Certmax", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(
             name: "CertmaxC",
-            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxSoftmax", "CertmaxRadius", "CertmaxAttention"],
+            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxSoftmax", "CertmaxRadius", "CertmaxAttention", "CertmaxVerifier"],
             exclude: ["include"]),
         .executableTarget(
             name: "CertmaxBenchmarks",

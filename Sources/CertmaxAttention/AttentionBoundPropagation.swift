@@ -61,11 +61,13 @@ public struct AttentionBoundPropagation: Sendable {
     /// Computes all bounds. Cost: O(T^2 H d_h n) for scores (n = perturbed entries per
     /// token), O(T^3 H n) more for `zone`, O(H T d^2) for values, O(H T^2 d log T) for
     /// output bounds.
-    public init(layer: AttentionLayer, region: InputRegion, method: BoundMethod) {
+    public init(layer: AttentionLayer, region: InputRegion, method requested: BoundMethod) {
+        // `symbolic` runs above this module (SymbolicSpecVerifier); here it is `zone`.
+        let method = requested == .symbolic ? BoundMethod.zone : requested
         precondition(region.dimension == layer.modelDimension, "region dimension differs from the layer's")
         self.layer = layer
         self.region = region
-        self.method = method == .symbolic ? .zone : method  // symbolic runs above this module
+        self.method = method
         T = region.tokens
         heads = layer.heads
         dh = layer.headDimension

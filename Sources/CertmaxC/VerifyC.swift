@@ -1,5 +1,6 @@
 import CertmaxAttention
 import CertmaxIO
+import CertmaxVerifier
 import Foundation
 
 #if canImport(Glibc)
@@ -14,7 +15,7 @@ enum VerifyC {
                     attack: Int32, seed: UInt64, attackSeconds: Double,
                     verdictOut: UnsafeMutablePointer<Int32>, jsonOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws {
         jsonOut.pointee = nil
-        let name = method.map { String(cString: $0) } ?? BoundMethod.vertex.rawValue
+        let name = method.map { String(cString: $0) } ?? BoundMethod.symbolic.rawValue
         guard let m = BoundMethod(rawValue: name) else {
             throw CallError.usage(function, "method must be one of \(BoundMethod.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(name)\"")
         }
@@ -25,7 +26,8 @@ enum VerifyC {
         var options = VerifierOptions(method: m, falsify: attack != 0)
         options.falsifier.seed = seed
         options.falsifier.timeBudget = attackSeconds
-        let report = try Verifier.run(spec: spec, options: options)
+        let report = m == .symbolic ? try SymbolicSpecVerifier.run(spec: spec, options: options)
+                                    : try Verifier.run(spec: spec, options: options)
         guard let text = strdup(report.json.serialized(pretty: true)) else {
             throw CertmaxFailure("\(function): out of memory for the result")
         }
@@ -37,7 +39,7 @@ enum VerifyC {
 /// `certmax_verify_file`: runs `certmax verify SPEC_PATH --format json` in process. On
 /// success writes the verdict (0 verified, 10 violated, 11 unknown: the CLI's exit codes)
 /// and a malloc'd NUL-terminated copy of the JSON the CLI prints to `*json_out` (free it
-/// with `certmax_string_free`). `method` is "interval", "vertex" (NULL) or "zone";
+/// with `certmax_string_free`). `method` is "interval", "vertex", "zone" or "symbolic" (NULL: the CLI's default);
 /// `attack` 0 is `--no-attack`; `seed` and `attack_seconds` as `--seed`, `--attack-seconds`
 /// (CLI defaults 0x5EED and 20). Input errors return 65/66 with the CLI's message.
 @c(certmax_verify_file)

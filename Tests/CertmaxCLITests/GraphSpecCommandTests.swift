@@ -14,7 +14,7 @@ struct GraphSpecCommandTests {
         #expect(r.status == code, "\(file): \(r.stderr)")
         let j = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:]
         #expect(j["verdict"] as? String == verdict)
-        #expect(j["method"] as? String == "interval")
+        #expect(j["method"] as? String == "symbolic")  // the default: the symbolic engine over the graph
         #expect(j["output_bounds"] is [String: Any])
         let text = try runCertmax(["verify", Self.spec(file), "--no-attack"])
         #expect(text.stdout.hasPrefix("verdict: \(verdict == "violated" ? "unknown" : verdict)"))

@@ -9,8 +9,13 @@ import Testing
     /// A scratch copy of specs/ (the suite refers to specs and models beside it), so tests
     /// can edit baselines and cases; returns its regression suite folder.
     static func scratchSuite() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("certmax-regress-\(UUID().uuidString)")
+        // <tmp>/certmax-regress-<id>/specs (the copy) beside a link to the model cache, so
+        // cases that name ../.cache (relative to specs/) resolve as in the repository.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("certmax-regress-\(UUID().uuidString)")
+        let dir = root.appendingPathComponent("specs")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try? FileManager.default.createSymbolicLink(at: root.appendingPathComponent(".cache"),
+                                                    withDestinationURL: packageRoot.appendingPathComponent(".cache"))
         // Entry by entry, skipping hidden files: other tests write (and delete) temporary
         // `.test-*` specs in specs/ concurrently, and copying the folder whole raced with them.
         let specs = packageRoot.appendingPathComponent("specs")

@@ -17,6 +17,7 @@ struct VerifyCommandTests {
         ("small-method-gain.json", "interval", "unknown", 11), ("small-method-gain.json", "vertex", "verified", 0),
         ("small-vnnlib.json", "interval", "unknown", 11), ("small-vnnlib.json", "vertex", "verified", 0),
         ("small-zone-gain.json", "vertex", "unknown", 11), ("small-zone-gain.json", "zone", "verified", 0),
+        ("small-zone-gain.json", "symbolic", "verified", 0), ("small-method-gain.json", "symbolic", "verified", 0),
         ("small-attention.json", "vertex", "verified", 0), ("small-largest.json", "interval", "verified", 0),
         ("small-linear-any.json", "vertex", "verified", 0),
         ("small-text.json", "zone", "verified", 0), ("small-token-ids.json", "vertex", "verified", 0),

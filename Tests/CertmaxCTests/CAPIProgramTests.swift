@@ -68,7 +68,7 @@ struct CAPIProgramTests {
             .filter { $0.hasSuffix(".swift") }.map { packageRoot.appendingPathComponent("Sources/CertmaxC/\($0)").path }
         let generated = tmp.appendingPathComponent("generated.h")
         var args = ["-parse-as-library", "-typecheck", "-module-name", "CertmaxC", "-I", build.appendingPathComponent("Modules").path]
-        for shim in ["CMPFR", "CGLPK", "CZlib"] {
+        for shim in ["CMPFR", "CGLPK", "CZlib", "COpenBLAS"] {
             args += ["-Xcc", "-I", "-Xcc", packageRoot.appendingPathComponent("Sources/\(shim)/include").path,
                      "-Xcc", "-fmodule-map-file=" + build.appendingPathComponent("\(shim).build/module.modulemap").path]
         }

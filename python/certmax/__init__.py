@@ -9,7 +9,7 @@ numbers are bit-identical to what `certmax ... --format json` prints. Bad input 
 - `vertex_objective(c, lower, upper, temperature=1.0) -> dict`
 - `zone_objective(c, lower, upper, diff_upper=None, temperature=1.0) -> dict`
 - `taylor_radius(logits, directions, temperature=1.0, exact=False) -> dict`
-- `verify(spec, method="vertex", ...) -> dict`; `Spec(spec)`: a loaded spec, verified many times
+- `verify(spec, method="symbolic", ...) -> dict`; `Spec(spec)`: a loaded spec, verified many times
 - `certmax.lirpa`: an optional auto_LiRPA bound operator for softmax (imports torch).
 """
 

@@ -7,13 +7,13 @@ import os
 from . import _native
 
 
-def verify(spec, method="vertex", attack=True, seed=0x5EED, attack_seconds=20.0, base_dir=None):
+def verify(spec, method="symbolic", attack=True, seed=0x5EED, attack_seconds=20.0, base_dir=None):
     """Runs `certmax verify SPEC --format json` in process and returns its JSON as a dict.
 
     `spec`: a path (str or os.PathLike) to a spec file, a dict with the spec itself, or a
     loaded `certmax.Spec`
     (specs/README.md; relative paths in a dict are resolved against `base_dir`, default
-    the current directory). `method`: "interval", "vertex" or "zone"; `attack=False` is
+    the current directory). `method`: "interval", "vertex", "zone" or "symbolic" (the CLI default); `attack=False` is
     `--no-attack`; `seed`, `attack_seconds` as `--seed`, `--attack-seconds`.
 
     The dict is the CLI's JSON: "verdict" ("verified", "violated" or "unknown"),
@@ -64,7 +64,7 @@ class Spec:
         _native.check(status)
         self._handle = h
 
-    def verify(self, method="vertex", attack=True, seed=0x5EED, attack_seconds=20.0):
+    def verify(self, method="symbolic", attack=True, seed=0x5EED, attack_seconds=20.0):
         """`certmax.verify` on the loaded spec: the CLI's JSON as a dict."""
         if self._handle is None:
             raise ValueError("certmax.Spec: the spec is closed")

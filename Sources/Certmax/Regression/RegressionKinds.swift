@@ -288,7 +288,8 @@ enum RegressionKinds {
         return (bounds, failures, checks)
     }
 
-    /// `{"kind": "verify", "spec": spec.json, "method": "vertex"}`: the certified margin
+    /// `{"kind": "verify", "spec": spec.json, "method": "vertex"}` (any `BoundMethod`;
+    /// `symbolic` runs `SymbolicSpecVerifier`): the certified margin
     /// `margin` = [lower, upper] and every output coordinate `y[t][m]` over the region.
     /// Checks: the exact outputs at the region's centre (MPFR at 256 bits,
     /// ``HighPrecisionAttention``) must lie in every output bound, and the library's sound
@@ -303,7 +304,9 @@ enum RegressionKinds {
         guard let method = BoundMethod(rawValue: methodName) else {
             throw c.options.error("method", "unknown method \"\(methodName)\" (expected \(BoundMethod.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let report = try Verifier.run(spec: spec, options: VerifierOptions(method: method, falsify: false))
+        let options = VerifierOptions(method: method, falsify: false)
+        let report = method == .symbolic ? try SymbolicSpecVerifier.run(spec: spec, options: options)
+                                         : try Verifier.run(spec: spec, options: options)
         var bounds = [NamedBound("margin", report.margin)]
         for (t, row) in report.outputBounds.enumerated() {
             for (m, y) in row.enumerated() { bounds.append(NamedBound("y[\(t)][\(m)]", y)) }

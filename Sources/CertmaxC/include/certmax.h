@@ -146,7 +146,7 @@ int32_t certmax_taylor_radius_exact(const double *logits, ptrdiff_t logits_strid
 /* Runs `certmax verify SPEC --format json` in process (spec format: specs/README.md).
  * On success *verdict_out is CERTMAX_VERIFIED, CERTMAX_VIOLATED or CERTMAX_UNKNOWN and
  * *json_out a malloc'd copy of the JSON text the CLI prints (free it with
- * certmax_string_free). method: "interval", "vertex" (or NULL) or "zone"; attack 0 skips
+ * certmax_string_free). method: "interval", "vertex", "zone" or "symbolic" (or NULL: the CLI default); attack 0 skips
  * the counterexample search (--no-attack); seed and attack_seconds as --seed and
  * --attack-seconds (CLI defaults 0x5EED and 20). The JSON's "stage_seconds" are wall-clock
  * times and differ from run to run; everything else is deterministic. */
