@@ -54,7 +54,12 @@ public enum VertexSoftmax {
     /// Indices of `c` sorted ascending (ties by index): the threshold order.
     @usableFromInline
     static func sortedOrder(_ c: [Double]) -> [Int] {
-        Array(c.indices).sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
+        // Insertion sort for K <= 64, else a stable radix sort of the Doubles' order-preserving
+        // keys (`_sortOrder`): the same order as sorting indices by (c, index), in O(K).
+        [Int](unsafeUninitializedCapacity: c.count) { b, n in
+            c.withUnsafeBufferPointer { _sortOrder($0, into: b) }
+            n = c.count
+        }
     }
 
     @usableFromInline

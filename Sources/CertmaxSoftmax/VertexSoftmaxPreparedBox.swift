@@ -264,7 +264,7 @@ extension VertexSoftmax {
             let dmax = Double.subUp(cmax, cmin)
             guard dmax >= 0x1p-900 else { return nil }
             return terms.withUnsafeBufferPointer { tb in
-                withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 2 * (K + 1)) { st in
+                withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 6 * K + 2) { st in
                     VertexSoftmax._tightSweep(c.baseAddress!, order.baseAddress!, K, cmin, cmax, dmax.exponent,
                                               tb.baseAddress!, stride, deep, st.baseAddress!)
                 }
@@ -285,6 +285,14 @@ extension VertexSoftmax {
         return box.objectives(coefficients, witnesses: witnesses)
     }
 
+    /// The routing `objective` had before issue 16 (the scalar sweep below
+    /// `simdKernelMinimumK`, the SIMD kernel from it), kept public as the reference the tight
+    /// kernel is checked and benchmarked against (certmax-bench's `sharedbox` group).
+    /// Same contract and preconditions as `objective`.
+    public static func referenceObjective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
+        _objective(c: c, lower: lower, upper: upper, temperature: temperature, allowSIMD: c.count >= simdKernelMinimumK).enclosure
+    }
+
     /// Indices of `c` sorted ascending, ties by index (as `sortedOrder`): insertion sort
     /// for K <= 64, else the library sort.
     @usableFromInline
@@ -298,13 +306,58 @@ extension VertexSoftmax {
                 ord[b] = a
             }
         } else {
-            let s = Array(c.indices).sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
-            for i in 0..<K { ord[i] = s[i] }
+            _radixOrder(c, into: ord)
         }
     }
 
+    /// Indices of `c` sorted ascending, ties by index, by an LSD radix sort of the
+    /// order-preserving 64-bit keys of the Doubles (6 stable passes of 11 bits; -0 is keyed
+    /// as +0 since they are equal coefficients). Stable, so the order is exactly
+    /// `sortedOrder`'s (ascending, ties by index). O(K); finite c (NaN is excluded by every
+    /// caller's preconditions).
+    @usableFromInline
+    static func _radixOrder(_ c: UnsafeBufferPointer<Double>, into ord: UnsafeMutableBufferPointer<Int>) {
+        let K = c.count
+        var keys = [UInt64](unsafeUninitializedCapacity: K) { b, n in
+            for i in 0..<K {
+                let x = (c[i] == 0 ? 0.0 : c[i]).bitPattern  // -0 and +0 are equal coefficients
+                b[i] = x & (1 << 63) != 0 ? ~x : x | (1 << 63)
+            }
+            n = K
+        }
+        var idx = [Int32](unsafeUninitializedCapacity: K) { b, n in for i in 0..<K { b[i] = Int32(i) }; n = K }
+        var keys2 = [UInt64](repeating: 0, count: K), idx2 = [Int32](repeating: 0, count: K)
+        var count = [Int](repeating: 0, count: 2048)
+        var shift: UInt64 = 0
+        while shift < 64 {
+            count.withUnsafeMutableBufferPointer { cnt in
+                for d in 0..<2048 { cnt[d] = 0 }
+                keys.withUnsafeBufferPointer { k in
+                    for i in 0..<K { cnt[Int((k[i] >> shift) & 2047)] += 1 }
+                    var sum = 0
+                    for d in 0..<2048 { let t = cnt[d]; cnt[d] = sum; sum += t }
+                    idx.withUnsafeBufferPointer { ix in
+                        keys2.withUnsafeMutableBufferPointer { k2 in
+                            idx2.withUnsafeMutableBufferPointer { i2 in
+                                for i in 0..<K {
+                                    let d = Int((k[i] >> shift) & 2047)
+                                    let p = cnt[d]; cnt[d] = p + 1
+                                    k2[p] = k[i]; i2[p] = ix[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &keys2); swap(&idx, &idx2)
+            shift += 11
+        }
+        for i in 0..<K { ord[i] = Int(idx[i]) }
+    }
+
     /// The tight kernel proper (proof at the top of this file). `terms` holds the prepared
-    /// columns, `st` room for 2 (K + 1) vectors. Returns nil when a candidate's denominator
+    /// columns, `st` room for 6 K + 2 vectors (prefix states, then each position's factors,
+    /// computed once in the forward pass and reused by the backward pass). Returns nil when a candidate's denominator
     /// is below 2^-900 (then the reference sweep answers).
     @usableFromInline
     static func _tightSweep(_ c: UnsafePointer<Double>, _ order: UnsafePointer<Int>, _ K: Int,
@@ -354,11 +407,13 @@ extension VertexSoftmax {
         }
 
         // Prefix states before each position: lanes [PU, PNU, PL, PN'L].
+        let fc = st + 2 * (K + 1)  // cached factors: 4 vectors per position
         var s = V4(repeating: 0), ee = V4(repeating: 0)
         for p in 0..<K {
             st[2 * p] = s; st[2 * p + 1] = ee
             let i = order[p]
             let f = factors(i)
+            fc[4 * p] = f.a; fc[4 * p + 1] = f.ah; fc[4 * p + 2] = f.al; fc[4 * p + 3] = f.ea
             let (x, cc) = product(f, yU[i], yL[i], cU[i], cL[i], yUh[i], yLh[i], yUl[i], yLl[i])
             accumulate(&s, &ee, x, cc)
         }
@@ -421,7 +476,7 @@ extension VertexSoftmax {
             if j == 0 { break }
             j -= 1
             let i = order[j]
-            let f = factors(i)
+            let f = (a: fc[4 * j], ah: fc[4 * j + 1], al: fc[4 * j + 2], ea: fc[4 * j + 3])
             let (x, cc) = product(f, yL[i], yU[i], cL[i], cU[i], yLh[i], yUh[i], yLl[i], yUl[i])
             accumulate(&bs, &be, x, cc)
         }
