@@ -1,5 +1,4 @@
 import CertmaxNumerics
-import CertmaxSoftmax
 
 /// Softmax bounds over one score box l <= s <= u (one attention row), prepared once and
 /// queried for many objectives: per-coordinate bounds and Vertex-Softmax bounds of
@@ -20,9 +19,6 @@ struct SoftmaxBoxKernel: Sendable {
     /// True when some score bound is not finite (an overflowed score enclosure); then
     /// only the trivial bounds are returned (p_j in [0, 1], c.p in [min c, max c]).
     let degenerate: Bool
-    /// The box prepared for the tight Vertex-Softmax kernel (issue 16; nil when degenerate):
-    /// its double-double exponentials are shared by every objective over this row.
-    let prepared: VertexSoftmax.PreparedBox?
 
     /// - Precondition: `lower.count == upper.count >= 1`, `lower[j] <= upper[j]`, all finite.
     init(lower: [Double], upper: [Double]) {
@@ -32,10 +28,8 @@ struct SoftmaxBoxKernel: Sendable {
         if degenerate {
             expLower = []
             expUpper = []
-            prepared = nil
             return
         }
-        prepared = VertexSoftmax.PreparedBox(lower: lower, upper: upper)
         let m = upper.max()!
         expLower = lower.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
         expUpper = upper.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
@@ -93,18 +87,12 @@ struct SoftmaxBoxKernel: Sendable {
         c.withUnsafeBufferPointer { minimum($0, negate: false) }
     }
 
-    /// `minimum` of c (or of -c when `negate`). The propagation calls this once per output
-    /// coordinate, head and query, so it runs the tight kernel over the prepared box
-    /// (`VertexSoftmax.PreparedBox`: no exponential per call, each candidate's ratio
-    /// enclosed in 1-2 ulps); where that kernel does not apply (score spread beyond 600,
-    /// coefficients spread below 2^-900) the directed-rounding sweep below answers, with
-    /// scratch space on the stack and an insertion sort for small K.
+    /// `minimum` of c (or of -c when `negate`), with scratch space on the stack and an
+    /// insertion sort for small K (the propagation calls this once per output
+    /// coordinate, head and query).
     func minimum(_ c: UnsafeBufferPointer<Double>, negate: Bool) -> Double {
         let K = count
         if degenerate { return negate ? -c.max()! : c.min()! }  // p is in the simplex
-        if let box = prepared, box.usesTightKernel, let b = box.tightBounds(c) {
-            return negate ? -b.maximum.upper : b.minimum.lower
-        }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: K) { order in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * (K + 1)) { scratch in
                 let sign: Double = negate ? -1 : 1
