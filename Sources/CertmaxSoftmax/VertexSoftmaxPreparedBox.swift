@@ -482,8 +482,19 @@ extension VertexSoftmax {
         }
         if bad || !(bestHi[0].isFinite && bestHi[1].isFinite) { return nil }
         let inv = Double(sign: .plus, exponent: dExp, significand: 1)
-        let gMinLo = Double.mulDown(bestLo[0], inv), gMinHi = Double.mulUp(bestHi[0], inv)
-        let gMaxLo = Double.mulDown(bestLo[1], inv), gMaxHi = Double.mulUp(bestHi[1], inv)
+        // Scaling by 2^dExp is exact unless the result is subnormal (g <= ~2 and
+        // dExp <= 1001, so it cannot overflow); only then the directed (fma-based, slow
+        // without hardware FMA) products are needed.
+        @inline(__always) func scaledDown(_ g: Double) -> Double {
+            let x = g * inv
+            return x >= Double.leastNormalMagnitude ? x : Double.mulDown(g, inv)
+        }
+        @inline(__always) func scaledUp(_ g: Double) -> Double {
+            let x = g * inv
+            return x >= Double.leastNormalMagnitude ? x : Double.mulUp(g, inv)
+        }
+        let gMinLo = scaledDown(bestLo[0]), gMinHi = scaledUp(bestHi[0])
+        let gMaxLo = scaledDown(bestLo[1]), gMaxHi = scaledUp(bestHi[1])
         let minLower = Double.addDown(cmin, gMinLo), minUpper = Double.addUp(cmin, gMinHi)
         // -F = -cmax + g': the max side in the sweep's negated form.
         let negMaxLower = Double.addDown(-cmax, gMaxLo), negMaxUpper = Double.addUp(-cmax, gMaxHi)
