@@ -35,7 +35,9 @@ public enum VertexSoftmax {
     /// ties in c are harmless (any tie order gives a threshold optimum); scores in the
     /// thousands, or spread beyond Double's exponent range, neither overflow nor divide 0 by 0.
     ///
-    /// Complexity: O(K log K) (one sort) plus O(K) SIMD work (4K exponentials, 8 at a time).
+    /// Complexity: one sort (insertion sort for K <= 64, radix sort from K = 2048, else
+    /// O(K log K)) plus O(K): for K <= 64, 2K double-double exponentials and one
+    /// exponential-free sweep; above, the SIMD kernel (4K exponentials, 8 at a time).
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
         _checkBox(lower, upper, temperature, "VertexSoftmax.objective")
         precondition(c.count == lower.count, "VertexSoftmax.objective: c and the box differ in length")
@@ -54,8 +56,9 @@ public enum VertexSoftmax {
     /// Indices of `c` sorted ascending (ties by index): the threshold order.
     @usableFromInline
     static func sortedOrder(_ c: [Double]) -> [Int] {
-        // Insertion sort for K <= 64, else a stable radix sort of the Doubles' order-preserving
-        // keys (`_sortOrder`): the same order as sorting indices by (c, index), in O(K).
+        // Insertion sort for K <= 64, a comparison sort, and from K = 2048 a stable radix
+        // sort of the Doubles' order-preserving keys (`_sortOrder`): always the order of
+        // sorting indices by (c, index).
         [Int](unsafeUninitializedCapacity: c.count) { b, n in
             c.withUnsafeBufferPointer { _sortOrder($0, into: b) }
             n = c.count
