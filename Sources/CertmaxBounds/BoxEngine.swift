@@ -13,7 +13,8 @@ import CertmaxSoftmax
 /// for output (i, j), min over s in the score box of row i and V in its box of
 /// sum_k softmax(s)_k V_kj >= min_s sum_k softmax(s)_k Vlo_kj (softmax >= 0), which is a
 /// linear objective of softmax over a box, bounded exactly (up to rounding) by
-/// `VertexSoftmax.objective` with c = Vlo[:, j]; likewise the maximum with Vhi. This is
+/// Vertex-Softmax with c = Vlo[:, j]; likewise the maximum with Vhi. Each score row is
+/// prepared once (`VertexSoftmax.PreparedBox`) and shared by its 2m objectives. This is
 /// the exact range of that expression over the two boxes, never looser than the interval
 /// product of the softmax box and the V box; the result is intersected with it.
 ///
@@ -82,13 +83,15 @@ public enum BoxEngine {
             for i in 0..<n {
                 let row = (b * n + i) * K
                 for k in 0..<K { lo[k] = scores.data[row + k].lower; hi[k] = scores.data[row + k].upper }
+                // One prepared box per row: its exponentials are shared by all 2m objectives.
+                let box = VertexSoftmax.PreparedBox(lower: lo, upper: hi)
                 for j in 0..<m {
                     for k in 0..<K {
                         let v = values.data[(b * K + k) * m + j]
                         cl[k] = v.lower; cu[k] = v.upper
                     }
-                    let low = VertexSoftmax.objective(c: cl, lower: lo, upper: hi).minimum.lower
-                    let high = VertexSoftmax.objective(c: cu, lower: lo, upper: hi).maximum.upper
+                    let low = box.bounds(cl).minimum.lower
+                    let high = box.bounds(cu).maximum.upper
                     out.append(Interval(uncheckedLower: low, upper: high))
                 }
             }

@@ -47,8 +47,9 @@ public enum BatchedSoftmax {
     /// Vertex-Softmax enclosures for every (row, objective): `result[r * objectives + o]`.
     ///
     /// `lower`, `upper` are row-major `rows x K`. Soundness exactly as
-    /// `VertexSoftmax.objective` for each row and objective (it runs the same sweep); the sort
-    /// of each objective is shared by all rows, and each worker reuses one workspace.
+    /// `VertexSoftmax.objective` for each row and objective; the sort of each objective is
+    /// shared by all rows, and (`usesPreparedBox`) each row's box is prepared once
+    /// (`VertexSoftmax.PreparedBox`) and shared by all objectives.
     /// With `witnesses == false` the minimizer/maximizer are nil (no per-result arrays).
     /// `parallelThreshold`: work (rows x K x objectives) from which rows run on all cores.
     public static func objectives(_ plan: ObjectivePlan, lower: [Double], upper: [Double], rows: Int,
@@ -58,6 +59,7 @@ public enum BatchedSoftmax {
         precondition(rows >= 0 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
         var out = [ObjectiveEnclosure](repeating: ObjectiveEnclosure(minimum: .zero, maximum: .zero), count: rows * nObj)
         let work = rows * K * nObj
+        let useTight = usesPreparedBox(K: K, objectives: nObj)
         out.withUnsafeMutableBufferPointer { outBuf in
             let o = outBuf  // captured for the concurrent workers; each writes its own rows
             func runRows(_ range: Range<Int>) {
@@ -66,6 +68,19 @@ public enum BatchedSoftmax {
                 for r in range {
                     let l = Array(lower[(r * K)..<((r + 1) * K)]), u = Array(upper[(r * K)..<((r + 1) * K)])
                     _checkBox(l, u, temperature, "BatchedSoftmax.objectives")
+                    if useTight {
+                        // One prepared box per row, shared by every objective (issue 16).
+                        let box = VertexSoftmax.PreparedBox(checkedLower: l, upper: u, temperature: temperature)
+                        for k in 0..<nObj {
+                            if witnesses {
+                                o[r * nObj + k] = box.objective(plan.coefficients[k], order: plan.orders[k]).enclosure
+                            } else {
+                                let b = box.bounds(plan.coefficients[k], order: plan.orders[k])
+                                o[r * nObj + k] = ObjectiveEnclosure(minimum: b.minimum, maximum: b.maximum)
+                            }
+                        }
+                        continue
+                    }
                     let sc = ScaledScores(lower: l, upper: u, temperature: 1)  // the sweep applies T
                     for k in 0..<nObj {
                         var e = VertexSoftmax.objective(c: plan.coefficients[k], order: plan.orders[k], scores: sc,
@@ -84,11 +99,13 @@ public enum BatchedSoftmax {
     /// `minimumOut[r * objectives + o]` encloses min F and `maximumOut[r * objectives + o]`
     /// max F of objective o over row r's box (`lower`, `upper` row-major `rows x K`).
     ///
-    /// Soundness exactly as `objectives` (the same kernel and fallback). Allocation-free in
-    /// the steady state wherever the SIMD kernel applies (K >= `simdKernelMinimumK`, score
-    /// spread within 600·T): workspaces are pooled (up to K = 16,384; larger rows allocate
-    /// one workspace per worker and call) and the rows are read in place; rows that
-    /// take the scalar sweep copy their scores. No witnesses (use `objectives` for them).
+    /// Soundness exactly as `objectives` (the same kernels and fallback). Rows that go through
+    /// a prepared box (`usesPreparedBox`) allocate the box (its score copy and term columns,
+    /// ~10 K doubles) once per row, shared by all objectives. A single objective of larger K
+    /// is allocation-free in the steady state wherever the SIMD kernel applies (score spread
+    /// within 600·T): workspaces are pooled (up to K = 16,384; larger rows allocate one
+    /// workspace per worker and call) and the rows are read in place; rows that take the
+    /// scalar sweep copy their scores. No witnesses (use `objectives` for them).
     ///
     /// Preconditions: buffer sizes as stated, every score finite with lower <= upper,
     /// `temperature` finite and > 0.
@@ -105,12 +122,23 @@ public enum BatchedSoftmax {
             precondition(lower[i].isFinite && upper[i].isFinite && lower[i] <= upper[i], "BatchedSoftmax: need finite lower <= upper")
         }
         let (mnOut, mxOut) = (minimumOut, maximumOut)
+        let useTight = usesPreparedBox(K: K, objectives: nObj)
         _forRowChunks(rows: rows, work: rows * K * nObj, threshold: parallelThreshold) { range in
             let ws = _WorkspacePool.shared.take()
             defer { _WorkspacePool.shared.give(ws, count: K) }
             for r in range {
                 let l = UnsafeBufferPointer(rebasing: lower[(r * K)..<((r + 1) * K)])
                 let u = UnsafeBufferPointer(rebasing: upper[(r * K)..<((r + 1) * K)])
+                if useTight {
+                    // One prepared box per row, shared by every objective (issue 16).
+                    let box = VertexSoftmax.PreparedBox(checkedLower: Array(l), upper: Array(u), temperature: temperature)
+                    for o in 0..<nObj {
+                        let b = box.bounds(plan.coefficients[o], order: plan.orders[o])
+                        mnOut[r * nObj + o] = b.minimum
+                        mxOut[r * nObj + o] = b.maximum
+                    }
+                    continue
+                }
                 for o in 0..<nObj {
                     let fast: (min: (lower: Double, upper: Double, k: Int), max: (lower: Double, upper: Double, k: Int))? =
                         K < VertexSoftmax.simdKernelMinimumK ? nil :
@@ -133,6 +161,13 @@ public enum BatchedSoftmax {
                 }
             }
         }
+    }
+
+    /// Whether rows go through `VertexSoftmax.PreparedBox` (the tight kernel, exponentials
+    /// shared by the row's objectives): for K <= `tightKernelMaximumK`, or whenever two or
+    /// more objectives share each row; a single objective of larger K takes the SIMD kernel.
+    static func usesPreparedBox(K: Int, objectives: Int) -> Bool {
+        K <= VertexSoftmax.tightKernelMaximumK || objectives >= 2
     }
 
     /// Per-coordinate softmax bounds for every row, into caller-provided buffers (row-major

@@ -21,7 +21,9 @@ public enum VertexSoftmax {
     /// `minimum` and `maximum` enclose the exact optima.
     ///
     /// Error rule: the enclosure widths are rounding-level: at most 34 ulps of max|c| over
-    /// 100,000 seeded boxes (SoundnessTests). For K >= `simdKernelMinimumK` the SIMD kernel
+    /// 100,000 seeded boxes (SoundnessTests). For K <= `tightKernelMaximumK` the tight kernel
+    /// over a prepared box (`PreparedBox`) encloses every candidate's N/D in 1-2 ulps (its
+    /// exponentials are double-double, 2^-64 relative). For larger K the SIMD kernel
     /// evaluates every candidate relative to the box's largest score with SoundExp's proven
     /// bounds; below that (and for spreads beyond 600·T or extreme T) the scalar reference
     /// sweep evaluates each candidate relative to its own largest score, a few ulps tighter.
@@ -33,14 +35,19 @@ public enum VertexSoftmax {
     /// ties in c are harmless (any tie order gives a threshold optimum); scores in the
     /// thousands, or spread beyond Double's exponent range, neither overflow nor divide 0 by 0.
     ///
-    /// Complexity: O(K log K) (one sort) plus O(K) SIMD work (4K exponentials, 8 at a time).
+    /// Complexity: one sort (insertion sort for K <= 64, radix sort from K = 2048, else
+    /// O(K log K)) plus O(K): for K <= 64, 2K double-double exponentials and one
+    /// exponential-free sweep; above, the SIMD kernel (4K exponentials, 8 at a time).
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
         _checkBox(lower, upper, temperature, "VertexSoftmax.objective")
         precondition(c.count == lower.count, "VertexSoftmax.objective: c and the box differ in length")
         for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "VertexSoftmax.objective: |c_i| must be finite and <= 2^1000") }
+        let order = sortedOrder(c)
+        if c.count <= tightKernelMaximumK {
+            return PreparedBox(checkedLower: lower, upper: upper, temperature: temperature).objective(c, order: order).enclosure
+        }
         // Exact scores; the sweep divides each score difference by T itself.
         let sc = ScaledScores(lower: lower, upper: upper, temperature: 1)
-        let order = sortedOrder(c)
         let ws = _WorkspacePool.shared.take()
         defer { _WorkspacePool.shared.give(ws, count: c.count) }
         return objective(c: c, order: order, scores: sc, temperature: temperature, lower: lower, upper: upper, workspace: ws)
@@ -49,7 +56,13 @@ public enum VertexSoftmax {
     /// Indices of `c` sorted ascending (ties by index): the threshold order.
     @usableFromInline
     static func sortedOrder(_ c: [Double]) -> [Int] {
-        Array(c.indices).sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
+        // Insertion sort for K <= 64, a comparison sort, and from K = 2048 a stable radix
+        // sort of the Doubles' order-preserving keys (`_sortOrder`): always the order of
+        // sorting indices by (c, index).
+        [Int](unsafeUninitializedCapacity: c.count) { b, n in
+            c.withUnsafeBufferPointer { _sortOrder($0, into: b) }
+            n = c.count
+        }
     }
 
     @usableFromInline
@@ -70,6 +83,11 @@ public enum VertexSoftmax {
     /// it keeps its few-ulp widths there (DESIGN.md's reference cases: width <= 4e-15). The
     /// scalar sweep is also the fallback (spreads beyond 600·T, extreme T, K > 2^20).
     @usableFromInline static let simdKernelMinimumK = 32
+
+    /// Up to this K, `objective` runs the tight kernel over a prepared box
+    /// (VertexSoftmaxPreparedBox.swift: double-double exponentials, 1-ulp quotients; issue 16),
+    /// which is both faster and tighter than the scalar sweep there; above it, the SIMD kernel.
+    @usableFromInline static let tightKernelMaximumK = 64
 
     /// Both sweeps: the SIMD kernel (`Workspace.simdSweep`, VertexSoftmaxSIMD.swift) when it
     /// applies and `allowSIMD`, else the scalar reference sweep; reports which one ran.

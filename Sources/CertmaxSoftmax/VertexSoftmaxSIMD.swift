@@ -79,7 +79,7 @@ import CertmaxNumerics
 extension VertexSoftmax {
     /// Which sweep computed an enclosure (tests use it to check that the SIMD kernel runs).
     @usableFromInline
-    enum _SweepPath: Sendable, Equatable { case scalar, simd }
+    enum _SweepPath: Sendable, Equatable { case scalar, simd, tight }
 
     /// `objective` with the sweep selectable (`allowSIMD == false`: the scalar reference
     /// sweep only) and the path taken reported. Same contract as `objective`.
@@ -169,14 +169,13 @@ extension VertexSoftmax.Workspace {
         unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & SIMD8(repeating: 0x7fff_ffff_ffff_ffff), to: SIMD8<Double>.self)
     }
 
-    /// Phase 1 for one vector of scores x: (tlo, thi, clo, chi) with
-    /// tlo + clo ≈ tlo (1 + δlo) <= e^{(x-M)/T} <= thi (1 + δhi) ≈ thi + chi (see the file
-    /// comment, steps 1 and 2).
+    /// Step 1's exponent argument for one vector of scores x: q̂ = RN((x - M)/T) and the
+    /// correction δ̂ with (x - M)/T = q̂ + δ, |δ - δ̂| <= 2.02u|δ̂| + 2^-1043 (δ̂ = δ exactly
+    /// when T == 1; see the file comment, step 1). Shared with the tight kernel
+    /// (VertexSoftmaxPreparedBox.swift).
     @inline(__always) @usableFromInline
-    static func _terms(_ x: SIMD8<Double>, negM: SIMD8<Double>, unitT: Bool, t: SIMD8<Double>,
-                       tHi: SIMD8<Double>, tLo: SIMD8<Double>)
-        -> (lo: SIMD8<Double>, hi: SIMD8<Double>, clo: SIMD8<Double>, chi: SIMD8<Double>)
-    {
+    static func _argument(_ x: SIMD8<Double>, negM: SIMD8<Double>, unitT: Bool, t: SIMD8<Double>,
+                          tHi: SIMD8<Double>, tLo: SIMD8<Double>) -> (q: SIMD8<Double>, dh: SIMD8<Double>) {
         // a + e = x - M exactly (TwoSum).
         let a = x + negM
         let bb = a - x
@@ -195,6 +194,18 @@ extension VertexSoftmax.Workspace {
             // Tiny arguments: δ̂ = 0, |δ| <= 2^-928.
             dh.replace(with: 0, where: .!(_abs(a) .>= SIMD8(repeating: 0x1p-960)))
         }
+        return (q, dh)
+    }
+
+    /// Phase 1 for one vector of scores x: (tlo, thi, clo, chi) with
+    /// tlo + clo ≈ tlo (1 + δlo) <= e^{(x-M)/T} <= thi (1 + δhi) ≈ thi + chi (see the file
+    /// comment, steps 1 and 2).
+    @inline(__always) @usableFromInline
+    static func _terms(_ x: SIMD8<Double>, negM: SIMD8<Double>, unitT: Bool, t: SIMD8<Double>,
+                       tHi: SIMD8<Double>, tLo: SIMD8<Double>)
+        -> (lo: SIMD8<Double>, hi: SIMD8<Double>, clo: SIMD8<Double>, chi: SIMD8<Double>)
+    {
+        let (q, dh) = _argument(x, negM: negM, unitT: unitT, t: t, tHi: tHi, tLo: tLo)
         var (lo, hi) = SoundExp.downUp(q)
         let mm = _abs(dh) * SIMD8(repeating: 0x1p-38)
         let dlo = (dh - mm) - SIMD8(repeating: 0x1p-800)

@@ -191,7 +191,8 @@ struct VertexSoftmaxSIMDTests {
     }
 
     /// The kernel runs on ordinary boxes (K = 2, 16, 32, 4096), and the public entry points
-    /// (`objective`, `BatchedSoftmax`) use it exactly from `simdKernelMinimumK` on.
+    /// (`objective`, `BatchedSoftmax` with one objective) use it exactly above
+    /// `tightKernelMaximumK` (below, the tight kernel over a prepared box).
     @Test func kernelIsTaken() {
         var g = SeededGenerator(seed: 99)
         for K in [2, 16, VertexSoftmax.simdKernelMinimumK, 4096] {
@@ -203,7 +204,10 @@ struct VertexSoftmaxSIMDTests {
             // The public entry points use the kernel exactly when it is enabled by default.
             let pub = VertexSoftmax.objective(c: c, lower: l, upper: u)
             let b = BatchedSoftmax.objectives(ObjectivePlan(coefficients: [c]), lower: l, upper: u, rows: 1, witnesses: true)
-            let expected = K >= VertexSoftmax.simdKernelMinimumK
+            // Up to tightKernelMaximumK the tight kernel over a prepared box answers (issue 16).
+            let expected = K <= VertexSoftmax.tightKernelMaximumK
+                ? VertexSoftmax.PreparedBox(lower: l, upper: u).objective(c)
+                : K >= VertexSoftmax.simdKernelMinimumK
                 ? r : VertexSoftmax._objective(c: c, lower: l, upper: u, allowSIMD: false).enclosure
             #expect(pub == expected && b[0] == expected)
             let bc = BoxCase(c: c, lower: l, upper: u, temperature: 1)

@@ -12,6 +12,7 @@ let benchmarkGroups: [(name: String, run: (BenchRunner) -> Void)] = [
     (name: "lp", run: runLPBenchmarks),
     (name: "verify", run: runVerifyBenchmarks),
     (name: "softmax", run: runSoftmaxBenchmarks),
+    (name: "sharedbox", run: runSharedBoxBenchmarks),
     (name: "vnnlib", run: runVNNLibBenchmarks),
     (name: "models", run: runModelsBenchmarks),
     (name: "capi", run: runCAPIBenchmarks),

@@ -1,0 +1,53 @@
+// Shared-box group (issue 16 items 1-3): m linear objectives over one score box. Three ways,
+// side by side in the same run, ns/element = ns per objective:
+//   "pre-16 objective"  m calls of the routing VertexSoftmax.objective had before issue 16
+//                       (scalar sweep below K = 32, SIMD kernel from it): the baseline;
+//   "objective"         m calls of today's VertexSoftmax.objective (tight kernel for K <= 64,
+//                       each call prepares the box again);
+//   "shared box"        one VertexSoftmax.PreparedBox and m `bounds` calls (the verifier's path).
+// Targets: K = 16 single objective <= 1 us; 384 objectives sharing a K = 16 box <= 150 ns each;
+// K = 4096 (one objective, including the sort) < 100 us.
+import CertmaxNumerics
+import CertmaxSoftmax
+import Foundation
+
+func runSharedBoxBenchmarks(_ runner: BenchRunner) {
+    let group = "sharedbox"
+    var rng = BenchRNG(seed: 16)
+    let ks = [5, 16, 17, 64]
+    let ms = runner.quick ? [1, 64] : [1, 8, 64, 384]
+    for K in ks {
+        let centre = (0..<K).map { _ in rng.uniform(-8, 8) }
+        let lower = centre.map { $0 - 0.25 }, upper = centre.map { $0 + 0.25 }
+        for m in ms {
+            let cs = (0..<m).map { _ in (0..<K).map { _ in rng.uniform(-1, 1) } }
+            let base = "pre-16 objective K=\(K) m=\(m)"
+            let ref = runner.measure(group: group, name: base, elements: m, minTime: 0.15) {
+                for c in cs { blackHole(VertexSoftmax.referenceObjective(c: c, lower: lower, upper: upper).minimum.lower) }
+            }
+            runner.measure(group: group, name: "objective K=\(K) m=\(m)", elements: m, minTime: 0.15,
+                           baseline: base, baselineNs: ref) {
+                for c in cs { blackHole(VertexSoftmax.objective(c: c, lower: lower, upper: upper).minimum.lower) }
+            }
+            runner.measure(group: group, name: "shared box K=\(K) m=\(m)", elements: m, minTime: 0.15,
+                           baseline: base, baselineNs: ref) {
+                let box = VertexSoftmax.PreparedBox(lower: lower, upper: upper)
+                for c in cs { blackHole(box.bounds(c).minimum.lower) }
+            }
+        }
+    }
+    // Large K, one objective, including the sort (item 3).
+    for K in [1024, 4096] {
+        let centre = (0..<K).map { _ in rng.uniform(-8, 8) }
+        let lower = centre.map { $0 - 0.05 }, upper = centre.map { $0 + 0.05 }
+        let c = (0..<K).map { _ in rng.uniform(-1, 1) }
+        let base = "pre-16 objective K=\(K) m=1"
+        let ref = runner.measure(group: group, name: base, elements: 1, minTime: 0.3) {
+            blackHole(VertexSoftmax.referenceObjective(c: c, lower: lower, upper: upper).minimum.lower)
+        }
+        runner.measure(group: group, name: "shared box K=\(K) m=1", elements: 1, minTime: 0.3,
+                       baseline: base, baselineNs: ref) {
+            blackHole(VertexSoftmax.PreparedBox(lower: lower, upper: upper).bounds(c).minimum.lower)
+        }
+    }
+}
