@@ -84,17 +84,37 @@ func intervalLogSumExp(_ xs: [Interval]) -> Interval {
 public func binaryTaylorRadius(logits z: [Double], directions a: [Double], temperature: Double = 1) -> Interval {
     let hiA = a.max()!, loA = a.min()!
     precondition(hiA > loA, "binaryTaylorRadius needs two distinct directions")
-    let t = Interval(temperature)
+    let gap = Interval(hiA) - Interval(loA)
+    if temperature != 1 {
+        // Scaled form: |tau| = sqrt((T log(A/B))^2 + (pi T)^2) / (alpha - beta) with
+        // T log A = m_A + T log sum e^{(z_j - m_A)/T}. Nothing overflows for any T > 0 (z/T
+        // did for subnormal T and made the closed form NaN or [lo, +inf]).
+        let t = Interval(temperature)
+        var za: [Double] = [], zb: [Double] = []
+        for (zj, aj) in zip(z, a) {
+            precondition(aj == hiA || aj == loA, "binaryTaylorRadius needs exactly two distinct directions")
+            if aj == hiA { za.append(zj) } else { zb.append(zj) }
+        }
+        let d = scaledLogSumExp(za, temperature: t) - scaledLogSumExp(zb, temperature: t)
+        return (d.squared() + (Interval.pi * t).squared()).squareRoot() / gap
+    }
     var ga: [Interval] = [], gb: [Interval] = []
     for (zj, aj) in zip(z, a) {
         precondition(aj == hiA || aj == loA, "binaryTaylorRadius needs exactly two distinct directions")
-        let x = temperature == 1 ? Interval(zj) : Interval(zj) / t
-        if aj == hiA { ga.append(x) } else { gb.append(x) }
+        if aj == hiA { ga.append(Interval(zj)) } else { gb.append(Interval(zj)) }
     }
     let delta = intervalLogSumExp(ga) - intervalLogSumExp(gb)
-    let gap = Interval(hiA) - Interval(loA)
-    let r = (delta.squared() + Interval.pi.squared()).squareRoot() / gap
-    return temperature == 1 ? r : r * t
+    return (delta.squared() + Interval.pi.squared()).squareRoot() / gap
+}
+
+/// T log(sum_j e^{z_j / T}) = m + T log(sum_j e^{(z_j - m)/T}), m = max z_j (outward
+/// rounded): every exponent is <= 0 and the sum lies in [1, n], so it stays finite for any
+/// T > 0, subnormal included.
+func scaledLogSumExp(_ zs: [Double], temperature t: Interval) -> Interval {
+    let m = Interval(zs.max()!)
+    var s = Interval.zero
+    for zj in zs { s += ((Interval(zj) - m) / t).exp() }
+    return s.log() * t + m
 }
 
 /// A certified enclosure of the exact Taylor radius of one sample (DESIGN.md §4).
@@ -134,8 +154,12 @@ public func exactTaylorRadius(
     let distinct = Set(a)
     if distinct.count == 2 {
         let r = binaryTaylorRadius(logits: z, directions: a, temperature: temperature)
-        return ExactRadius(status: .certified, method: .closedForm, lower: Swift.max(r.lower, lb.refined),
-                           upper: r.upper, zero: nil, arcEvaluations: 0)
+        // The radius is finite here (two distinct directions), so an unbounded or NaN upper
+        // end (only possible on overflow) is no upper bound and not certified.
+        let upper: Double? = r.upper.isFinite ? r.upper : nil
+        let lower = r.lower.isNaN ? lb.refined : Swift.max(r.lower, lb.refined)
+        return ExactRadius(status: upper == nil ? .notCertified : .certified, method: .closedForm, lower: lower,
+                           upper: upper, zero: nil, arcEvaluations: 0)
     }
     let t = temperature
     func toTau(_ s: Double, up: Bool) -> Double { t == 1 ? s : (up ? Double.mulUp(s, t) : Double.mulDown(s, t)) }

@@ -187,11 +187,15 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     if options.exact {
         // Skipped samples (bottleneck scope) contribute their refined bound as the lower bound.
         exLower = samples.map(\.bestLower).min()!
-        let uppers = samples.map { $0.exact?.upper ?? .infinity }
+        // A NaN end (never produced; kept out all the same) counts as no upper bound.
+        let uppers = samples.map { s -> Double in
+            guard let u = s.exact?.upper, !u.isNaN else { return .infinity }
+            return u
+        }
         let u = uppers.min()!
         let allInfinite = samples.allSatisfy { $0.exact?.upper == .infinity }
         exUpper = u.isFinite || allInfinite ? u : nil
-        let first = uppers.firstIndex(of: u)!
+        let first = uppers.firstIndex(of: u) ?? 0
         // Screened samples have radius > screenedLower >= u: they cannot attain the minimum.
         nEx = [first] + samples.indices.filter { $0 != first && samples[$0].screenedLower == nil && samples[$0].bestLower <= u }
     }
