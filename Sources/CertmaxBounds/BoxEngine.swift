@@ -87,8 +87,8 @@ public enum BoxEngine {
                         let v = values.data[(b * K + k) * m + j]
                         cl[k] = v.lower; cu[k] = v.upper
                     }
-                    let low = VertexSoftmax.objective(c: cl, lower: lo, upper: hi).minimum.lower
-                    let high = VertexSoftmax.objective(c: cu, lower: lo, upper: hi).maximum.upper
+                    let low = VertexSoftmax.uncheckedObjective(c: cl, lower: lo, upper: hi).minimum.lower
+                    let high = VertexSoftmax.uncheckedObjective(c: cu, lower: lo, upper: hi).maximum.upper
                     out.append(Interval(uncheckedLower: low, upper: high))
                 }
             }

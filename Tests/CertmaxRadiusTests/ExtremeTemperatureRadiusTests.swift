@@ -10,11 +10,11 @@ import TestSupport
     /// z = (0, 1), a = (1, 0): radius sqrt(1 + (pi T)^2), in [1, 1 + 5e-16] for T <= 1e-8.
     @Test(arguments: [5e-324, 1e-320, 2.2e-308, 1e-300, 1e-200, 1e-100, 1e-30, 1e-10])
     func binaryRadiusAtTinyTemperature(_ t: Double) {
-        let r = exactTaylorRadius(logits: [0, 1], directions: [1, 0], temperature: t)
+        let r = uncheckedExactTaylorRadius(logits: [0, 1], directions: [1, 0], temperature: t)
         let up = r.upper ?? .nan
         #expect(r.status == .certified && r.method == .closedForm, "T=\(t): \(r)")
         #expect(r.lower <= 1 && up >= 1 && up - r.lower < 1e-14, "T=\(t): [\(r.lower), \(up)]")
-        let b = binaryTaylorRadius(logits: [0, 1], directions: [1, 0], temperature: t)
+        let b = uncheckedBinaryTaylorRadius(logits: [0, 1], directions: [1, 0], temperature: t)
         #expect(!b.lower.isNaN && !b.upper.isNaN && b.contains(1), "T=\(t): \(b)")
     }
 
@@ -29,8 +29,8 @@ import TestSupport
             a[0] = 0.75; a[1] = -1.5
             let e = Int.random(in: -6...6, using: &rng)
             let t = Double(sign: .plus, exponent: e, significand: 1)
-            let scaled = binaryTaylorRadius(logits: z, directions: a, temperature: t)
-            let unit = binaryTaylorRadius(logits: z.map { $0 / t }, directions: a, temperature: 1)
+            let scaled = uncheckedBinaryTaylorRadius(logits: z, directions: a, temperature: t)
+            let unit = uncheckedBinaryTaylorRadius(logits: z.map { $0 / t }, directions: a, temperature: 1)
             let ref = Interval(uncheckedLower: Double.mulDown(unit.lower, t), upper: Double.mulUp(unit.upper, t))
             #expect(scaled.lower <= ref.upper && ref.lower <= scaled.upper && scaled.upper - scaled.lower <= 1e-13 * scaled.upper,
                     "case \(i): z=\(z) a=\(a) T=\(t): scaled \(scaled) vs unit \(ref)")
@@ -46,7 +46,7 @@ import TestSupport
             ([1.7e308, -1.7e308, 3], [1, 0, 1], 1e300),
         ]
         for (z, a, t) in cases {
-            let r = exactTaylorRadius(logits: z, directions: a, temperature: t)
+            let r = uncheckedExactTaylorRadius(logits: z, directions: a, temperature: t)
             #expect(!r.lower.isNaN && r.lower >= 0 && !(r.upper?.isNaN ?? false), "z=\(z) a=\(a) T=\(t): \(r)")
             if let u = r.upper { #expect(r.lower <= u, "z=\(z) a=\(a) T=\(t): \(r)") }
         }
