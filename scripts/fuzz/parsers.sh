@@ -92,7 +92,7 @@ esac
 
 # Inputs are cut to max_len: small for the text formats whose seeds are large (the ViT
 # VNN-LIB files are ~330 KB), so the mutants stay fast; large enough for the headers.
-if [[ -z "$MAXLEN" ]]; then case "$TARGET" in vnnlib) MAXLEN=16384 ;; onnx) MAXLEN=65536 ;; *) MAXLEN=65536 ;; esac; fi
+if [[ -z "$MAXLEN" ]]; then case "$TARGET" in json) MAXLEN=4096 ;; vnnlib) MAXLEN=8192 ;; *) MAXLEN=16384 ;; esac; fi
 ARGS=(-runs="$RUNS" -artifact_prefix="$WORK/crashes/" -print_final_stats=1 -rss_limit_mb=2048 -max_len="$MAXLEN" -timeout=20)
 [[ -n "$TIME" ]] && ARGS+=(-max_total_time="$TIME")
 export SWIFT_BACKTRACE=enable=no CERTMAX_FUZZ_TARGET="$TARGET"
