@@ -1,3 +1,5 @@
+import CertmaxBounds
+import CertmaxGraph
 import CertmaxNumerics
 import CertmaxRadius
 import CertmaxSoftmax
@@ -14,7 +16,11 @@ import Foundation
 /// - `log-softmax`: the log bounds over the same kind of box;
 /// - `objective`: Vertex-Softmax enclosures of min/max c . softmax(s/T) and their witnesses;
 /// - `radius`: the certified radius bounds (rho_a, refined, exact enclosure) of random
-///   two-direction samples, whose exact radius has a closed form.
+///   two-direction samples, whose exact radius has a closed form;
+/// - `attention`: the box engine's output bounds (with Vertex-Softmax for softmax(QK^T)V)
+///   of a random one-head attention graph X -> softmax(X Wq (X Wk)^T / sqrt(dh)) X Wv over
+///   an L-inf region around a random input, checked against the graph's outward-rounded
+///   forward pass at sample points (1/16 as many points as a box: each costs a graph pass).
 ///
 /// Checks: at `pointsPerBox` sample points of each box (box vertices and interior points)
 /// the value is enclosed by an outward-rounded Double forward pass (`Interval`
@@ -93,11 +99,12 @@ public enum SoundnessCampaign {
         var rng = SplitMix64(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15) &+ 0x5EED)
         var tally = Tally()
         for b in 0..<boxes {
-            switch (index &+ b) % 4 {
+            switch (index &+ b) % 5 {
             case 0: checkSoftmax(&rng, &tally, points: pointsPerBox, log: false)
             case 1: checkSoftmax(&rng, &tally, points: pointsPerBox, log: true)
             case 2: checkObjective(&rng, &tally, points: pointsPerBox)
-            default: checkRadius(&rng, &tally)
+            case 3: checkRadius(&rng, &tally)
+            default: checkAttention(&rng, &tally, points: Swift.max(1, pointsPerBox / 16))
             }
         }
         return tally
@@ -231,5 +238,53 @@ public enum SoundnessCampaign {
         tally.check(lb.refined - hi, "refined \(lb.refined); \(what)")
         tally.check(r.lower - hi, "exact lower \(r.lower); \(what)")
         if let up = r.upper { tally.check(lo - up, "exact upper \(up); \(what)") }
+    }
+
+    /// A one-head attention graph with random weights, its box bounds over a region, and
+    /// the outward-rounded forward pass at sample points of the region.
+    static func checkAttention(_ rng: inout SplitMix64, _ tally: inout Tally, points: Int) {
+        let tokens = Int(rng.next() % 3) + 2, d = Int(rng.next() % 3) + 2, dh = Int(rng.next() % 2) + 2
+        let ws = [0.5, 1.0, 2.0][Int(rng.next() % 3)], radius = [1e-3, 0.05, 0.3][Int(rng.next() % 3)]
+        tally.problems["attention", default: 0] += 1
+        func weights(_ name: String, _ g: inout Graph) -> Int {
+            g.addConstant(name: name, Tensor(shape: [d, dh], data: (0..<(d * dh)).map { _ in rng.uniform(-ws, ws) }))
+        }
+        var g = Graph()
+        let out: Int
+        do {
+            let x = try g.addInput(name: "X", shape: [tokens, d])
+            let q = try g.addNode(name: "Q", op: MatMul(), inputs: [x, weights("Wq", &g)])
+            let k = try g.addNode(name: "K", op: MatMul(), inputs: [x, weights("Wk", &g)])
+            let v = try g.addNode(name: "V", op: MatMul(), inputs: [x, weights("Wv", &g)])
+            let kt = try g.addNode(name: "Kt", op: Transpose(perm: [1, 0]), inputs: [k])
+            let raw = try g.addNode(name: "S_raw", op: MatMul(), inputs: [q, kt])
+            let scale = g.addConstant(name: "scale", Tensor(shape: [], data: [1 / Double(dh).squareRoot()]))
+            let sc = try g.addNode(name: "S", op: Mul(), inputs: [raw, scale])
+            let p = try g.addNode(name: "P", op: Softmax(axis: -1, flattened: false), inputs: [sc])
+            out = try g.addNode(name: "O", op: MatMul(), inputs: [p, v])
+            g.outputs = [out]
+        } catch {
+            tally.check(.nan, "attention graph construction failed: \(error)")
+            return
+        }
+        let centre = (0..<(tokens * d)).map { _ in rng.uniform(-1, 1) }
+        let box = Tensor(shape: [tokens, d], data: centre.map {
+            Interval(uncheckedLower: Double.subDown($0, radius), upper: Double.addUp($0, radius))
+        })
+        let bounds = BoxEngine.propagate(g, inputBoxes: [box])[0]
+        let what = "attention T=\(tokens) d=\(d) dh=\(dh) weights +-\(ws) centre \(centre) radius \(radius)"
+        for n in 0..<points {
+            let x = box.map { iv -> Interval in
+                let v = n % 2 == 0 ? (rng.next() & 1 == 0 ? iv.lower : iv.upper)
+                                   : Swift.min(Swift.max(iv.lower + (iv.upper - iv.lower) * rng.uniform(0, 1), iv.lower), iv.upper)
+                return Interval(uncheckedLower: v, upper: v)
+            }
+            let y = g.intervalAll([x])[out]
+            tally.points += 1
+            for i in 0..<y.data.count {
+                tally.check(bounds.data[i].lower - y.data[i].upper, "\(what): lower[\(i)] \(bounds.data[i]) vs \(y.data[i]) at \(x.data.map(\.lower))")
+                tally.check(y.data[i].lower - bounds.data[i].upper, "\(what): upper[\(i)] \(bounds.data[i]) vs \(y.data[i]) at \(x.data.map(\.lower))")
+            }
+        }
     }
 }
