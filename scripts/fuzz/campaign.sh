@@ -3,11 +3,19 @@
 # executions, one after the other (niced; they share the machine), each run's libFuzzer
 # log in .build/fuzz-campaign/TARGET.log, and a summary line per target on stdout:
 # executions, seconds, exec/s, coverage (cov / ft), corpus size, crash files.
-# Usage: scripts/fuzz/campaign.sh [--runs N] [TARGET ...]   (default: all, 1000000 runs)
+# Usage: scripts/fuzz/campaign.sh [--runs N] [--time SECONDS] [TARGET ...]
+#   default: all targets, 1000000 runs each, no time cap (--time caps each target's run).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 RUNS=1000000
-if [[ "${1:-}" == "--runs" ]]; then RUNS="$2"; shift 2; fi
+TIME=()
+while [[ "${1:-}" == --* ]]; do
+    case "$1" in
+        --runs) RUNS="$2"; shift 2 ;;
+        --time) TIME=(--time "$2"); shift 2 ;;
+        *) echo "campaign.sh: unknown option $1" >&2; exit 64 ;;
+    esac
+done
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -eq 0 ]] && TARGETS=(json vnnlib safetensors npy npz onnx)
 OUT="$ROOT/.build/fuzz-campaign"
@@ -15,7 +23,7 @@ mkdir -p "$OUT"
 printf '%-12s %12s %8s %8s %18s %7s %8s %s\n' target executions seconds exec/s "cov / ft" corpus crashes status
 for t in "${TARGETS[@]}"; do
     start=$(date +%s)
-    nice -n 10 "$ROOT/scripts/fuzz/parsers.sh" "$t" --runs "$RUNS" > "$OUT/$t.log" 2>&1
+    nice -n 10 "$ROOT/scripts/fuzz/parsers.sh" "$t" --runs "$RUNS" "${TIME[@]+"${TIME[@]}"}" > "$OUT/$t.log" 2>&1
     status=$?
     secs=$(( $(date +%s) - start ))
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$OUT/$t.log" | awk '{print $2}')
