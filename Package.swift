@@ -25,6 +25,7 @@
 //   CertmaxC            the C ABI (libCertmaxC.so, Sources/CertmaxC/include/certmax.h)
 //                       over the same library calls as the CLI; python/ loads it
 //   CertmaxBenchmarks   release-mode benchmark runner (benchmarks/)
+//   CertmaxSoundness    the release-mode soundness campaign (certmax-soundness)
 import PackageDescription
 
 let package = Package(
@@ -33,6 +34,7 @@ let package = Package(
         .library(name: "Certmax", targets: ["Certmax"]),
         .executable(name: "certmax", targets: ["certmax"]),
         .executable(name: "certmax-bench", targets: ["CertmaxBenchmarks"]),
+        .executable(name: "certmax-soundness", targets: ["CertmaxSoundness"]),
         .library(name: "CertmaxC", type: .dynamic, targets: ["CertmaxC"]),
     ],
     dependencies: [
@@ -96,6 +98,8 @@ let package = Package(
             dependencies: ["Certmax", "CertmaxC", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "benchmarks/Sources",
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+        // The soundness campaign (benchmarks/SOUNDNESS.md); -O, preconditions kept.
+        .executableTarget(name: "CertmaxSoundness", dependencies: ["Certmax"], path: "benchmarks/Soundness"),
 
         .target(name: "TestSupport", dependencies: ["Certmax"], path: "Tests/TestSupport"),
         .testTarget(name: "CertmaxNumericsTests", dependencies: ["CertmaxNumerics", "TestSupport"],

@@ -9,7 +9,7 @@ root="$PWD"
 venv="$(mktemp -d "${TMPDIR:-/tmp}/certmax-venv.XXXXXX")"
 trap 'rm -rf "$venv"' EXIT
 python3 -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check ./python pytest
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check ./python pytest jsonschema
 # Run from outside the source tree so the installed package (with its bundled library) is
 # the one imported, not python/certmax.
 cd "$venv"

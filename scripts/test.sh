@@ -15,6 +15,9 @@ swift build --product CertmaxC
 # table is in the CI log).
 .build/debug/certmax regress specs/regression
 swift test --skip-build "$@"
+# A smoke run of every parser fuzz target (libFuzzer; 3000 executions each, shipped seeds).
+# The campaign figures (>= 10^6 executions each) are in benchmarks/FUZZING.md.
+SWIFT_BACKTRACE=enable=no scripts/fuzz/smoke.sh
 # The Python package: pip install ./python into a throwaway venv (release build of
 # libCertmaxC.so), then pytest against the debug CLI built above.
 scripts/test-python.sh

@@ -16,10 +16,15 @@ enum ArgumentChecks {
         return p
     }
 
-    /// Batch shape: `rows >= 1`, `k >= 1`, and `rows * k` representable.
+    /// Largest `k` (CERTMAX_MAX_K in certmax.h): the per-row scratch (up to 6k doubles,
+    /// 3.2 GB at the cap) must be allocatable, or the allocation would trap the host.
+    static let maximumK = 1 << 26
+
+    /// Batch shape: `1 <= k <= maximumK`, `rows >= 1`, and `rows * k` representable.
     static func shape(rows: Int, k: Int, _ function: String) throws(CallError) {
         if rows < 1 { throw .invalid(function, "\"rows\" must be >= 1, got \(rows)") }
         if k < 1 { throw .invalid(function, "\"k\" must be >= 1, got \(k)") }
+        if k > maximumK { throw .invalid(function, "\"k\" must be <= \(maximumK) (CERTMAX_MAX_K), got \(k)") }
         if rows.multipliedReportingOverflow(by: k).overflow { throw .invalid(function, "rows x k = \(rows) x \(k) overflows") }
     }
 

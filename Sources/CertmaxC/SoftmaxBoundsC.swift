@@ -23,10 +23,10 @@ enum SoftmaxBoundsC {
                     let hi = UnsafeMutableBufferPointer(start: upperOut + r * k, count: k)
                     let l = lower.row(r, scratch: ls), u = upper.row(r, scratch: us)
                     if log {
-                        let b = SoftmaxBounds.logPerCoordinate(lower: Array(l), upper: Array(u), temperature: temperature)
+                        let b = SoftmaxBounds.uncheckedLogPerCoordinate(lower: Array(l), upper: Array(u), temperature: temperature)
                         for j in 0..<k { lo[j] = b[j].lower; hi[j] = b[j].upper }
                     } else {
-                        SoftmaxBounds.perCoordinate(lower: l, upper: u, temperature: temperature,
+                        SoftmaxBounds.uncheckedPerCoordinate(lower: l, upper: u, temperature: temperature,
                                                     lowerOut: lo, upperOut: hi, scratch: scratch)
                     }
                 }

@@ -137,7 +137,7 @@ public func certmax_taylor_radius_exact(
         TaylorRadiusC.lowerBounds(z: z, a: a, rows: rows, temperature: temperature, rhoA: ro, refined: fo)
         let options = ExactRadiusOptions(relativeWidth: relativeWidth, maxArcEvaluations: maxArcEvaluations)
         let enclose = { (r: Int) in
-            let e = exactTaylorRadius(logits: z.array(r), directions: a.array(r), temperature: temperature, options: options)
+            let e = uncheckedExactTaylorRadius(logits: z.array(r), directions: a.array(r), temperature: temperature, options: options)
             eo[2 * r] = e.lower
             eo[2 * r + 1] = e.upper ?? .infinity
             co[r] = e.status == .certified ? 1 : 0

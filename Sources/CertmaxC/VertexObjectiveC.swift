@@ -14,7 +14,7 @@ enum VertexObjectiveC {
         let k = lower.k
         RowChunks.run(rows: rows, work: rows * k) { range in
             for r in range {
-                let e = VertexSoftmax.objective(c: c.array(r), lower: lower.array(r), upper: upper.array(r),
+                let e = VertexSoftmax.uncheckedObjective(c: c.array(r), lower: lower.array(r), upper: upper.array(r),
                                                 temperature: temperature)
                 minOut[2 * r] = e.minimum.lower
                 minOut[2 * r + 1] = e.minimum.upper

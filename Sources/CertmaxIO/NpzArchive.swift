@@ -127,6 +127,12 @@ public struct NpzArchive: Sendable {
             out = raw
         case 8:
             guard e.size <= 1 << 31 else { throw bad("compressed member too large") }
+            // Deflate expands at most 1032:1, so a larger claimed size is corrupt; checked
+            // before the output is allocated (a 100-byte archive claiming 2 GB allocated
+            // and zeroed 2 GB: found by the npz fuzz target, out of memory).
+            guard e.size <= e.compressedSize * 1032 + 1024 else {
+                throw bad("corrupt zip: the member claims \(e.size) bytes from \(e.compressedSize) compressed bytes (deflate expands at most 1032:1)")
+            }
             var buf = [UInt8](repeating: 0, count: e.size)
             let rc = raw.withUnsafeBytes { rp in
                 buf.withUnsafeMutableBufferPointer { bp in

@@ -38,10 +38,13 @@ struct CircleZeroCounter {
     var arcEvaluations = 0
     /// Global cap on `arcEvaluations`.
     let maxArcEvaluations: Int
+    /// Progress and deadline of the whole run: counts fail (nil) once it has expired.
+    let monitor: RadiusRunMonitor?
 
-    init(_ g: ExponentialSum, maxArcEvaluations: Int) {
+    init(_ g: ExponentialSum, maxArcEvaluations: Int, monitor: RadiusRunMonitor? = nil) {
         self.g = g
         self.maxArcEvaluations = maxArcEvaluations
+        self.monitor = monitor
     }
 
     static let twoPiUp = Double.mulUp(2, .pi).nextUp  // 2 * Double.pi < 2 pi < this
@@ -101,6 +104,10 @@ struct CircleZeroCounter {
         var sum = 0.0, sumAbs = 0.0, err = 0.0, terms = 0
         while let (lo, hi, last) = stack.popLast() {
             if arcEvaluations >= maxArcEvaluations { return nil }
+            if let monitor {
+                if monitor.expired { return nil }
+                monitor.arcEvaluated()
+            }
             arcEvaluations += 1
             let box = arcBox(r, lo, last ? Self.twoPiUp : hi)
             // One positive scale e^{-M} per arc (arguments and zero exclusion are unchanged).

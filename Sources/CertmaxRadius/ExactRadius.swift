@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 
@@ -9,9 +10,28 @@ public struct ExactRadiusOptions: Sendable, Equatable {
     /// exponentials) for one sample. Default 200_000.
     public var maxArcEvaluations: Int
 
-    public init(relativeWidth: Double = 1e-6, maxArcEvaluations: Int = 200_000) {
+    /// Progress counter and time limit shared by the samples of a run (nil: none). Not
+    /// part of equality.
+    public var monitor: RadiusRunMonitor?
+
+    public init(relativeWidth: Double = 1e-6, maxArcEvaluations: Int = 200_000, monitor: RadiusRunMonitor? = nil) {
         self.relativeWidth = relativeWidth
         self.maxArcEvaluations = maxArcEvaluations
+        self.monitor = monitor
+    }
+
+    public static func == (a: ExactRadiusOptions, b: ExactRadiusOptions) -> Bool {
+        a.relativeWidth == b.relativeWidth && a.maxArcEvaluations == b.maxArcEvaluations && a.monitor === b.monitor
+    }
+
+    /// Relative width in (0, 1) and a budget >= 1, or an `InputError` naming `function`.
+    public func check(_ function: String) throws(InputError) {
+        if !(relativeWidth.isFinite && relativeWidth > 0 && relativeWidth < 1) {
+            throw InputError(source: function, location: "relativeWidth", problem: "must be in (0, 1), got \(relativeWidth)")
+        }
+        if maxArcEvaluations < 1 {
+            throw InputError(source: function, location: "maxArcEvaluations", problem: "must be >= 1, got \(maxArcEvaluations)")
+        }
     }
 }
 
@@ -81,20 +101,51 @@ func intervalLogSumExp(_ xs: [Interval]) -> Interval {
 /// Soundness: the returned interval contains that value (outward-rounded interval
 /// arithmetic throughout, pi enclosed by `Interval.pi`).
 /// Precondition: a has exactly two distinct values; finite inputs; T > 0.
-public func binaryTaylorRadius(logits z: [Double], directions a: [Double], temperature: Double = 1) -> Interval {
+/// Throws `InputError` on invalid arguments (including directions that do not take
+/// exactly two distinct values).
+public func binaryTaylorRadius(logits z: [Double], directions a: [Double], temperature: Double = 1) throws(InputError) -> Interval {
+    try ArgumentCheck.radiusSample(logits: z, directions: a, temperature: temperature, "binaryTaylorRadius")
+    if Set(a).count != 2 {
+        throw InputError(source: "binaryTaylorRadius", location: "directions", problem: "must take exactly two distinct values")
+    }
+    return uncheckedBinaryTaylorRadius(logits: z, directions: a, temperature: temperature)
+}
+
+/// Unchecked: `binaryTaylorRadius` without validation (traps on what it rejects).
+public func uncheckedBinaryTaylorRadius(logits z: [Double], directions a: [Double], temperature: Double = 1) -> Interval {
     let hiA = a.max()!, loA = a.min()!
     precondition(hiA > loA, "binaryTaylorRadius needs two distinct directions")
-    let t = Interval(temperature)
+    let gap = Interval(hiA) - Interval(loA)
+    if temperature != 1 {
+        // Scaled form: |tau| = sqrt((T log(A/B))^2 + (pi T)^2) / (alpha - beta) with
+        // T log A = m_A + T log sum e^{(z_j - m_A)/T}. Nothing overflows for any T > 0 (z/T
+        // did for subnormal T and made the closed form NaN or [lo, +inf]).
+        let t = Interval(temperature)
+        var za: [Double] = [], zb: [Double] = []
+        for (zj, aj) in zip(z, a) {
+            precondition(aj == hiA || aj == loA, "binaryTaylorRadius needs exactly two distinct directions")
+            if aj == hiA { za.append(zj) } else { zb.append(zj) }
+        }
+        let d = scaledLogSumExp(za, temperature: t) - scaledLogSumExp(zb, temperature: t)
+        return (d.squared() + (Interval.pi * t).squared()).squareRoot() / gap
+    }
     var ga: [Interval] = [], gb: [Interval] = []
     for (zj, aj) in zip(z, a) {
         precondition(aj == hiA || aj == loA, "binaryTaylorRadius needs exactly two distinct directions")
-        let x = temperature == 1 ? Interval(zj) : Interval(zj) / t
-        if aj == hiA { ga.append(x) } else { gb.append(x) }
+        if aj == hiA { ga.append(Interval(zj)) } else { gb.append(Interval(zj)) }
     }
     let delta = intervalLogSumExp(ga) - intervalLogSumExp(gb)
-    let gap = Interval(hiA) - Interval(loA)
-    let r = (delta.squared() + Interval.pi.squared()).squareRoot() / gap
-    return temperature == 1 ? r : r * t
+    return (delta.squared() + Interval.pi.squared()).squareRoot() / gap
+}
+
+/// T log(sum_j e^{z_j / T}) = m + T log(sum_j e^{(z_j - m)/T}), m = max z_j (outward
+/// rounded): every exponent is <= 0 and the sum lies in [1, n], so it stays finite for any
+/// T > 0, subnormal included.
+func scaledLogSumExp(_ zs: [Double], temperature t: Interval) -> Interval {
+    let m = Interval(zs.max()!)
+    var s = Interval.zero
+    for zj in zs { s += ((Interval(zj) - m) / t).exp() }
+    return s.log() * t + m
 }
 
 /// A certified enclosure of the exact Taylor radius of one sample (DESIGN.md §4).
@@ -120,7 +171,20 @@ public func binaryTaylorRadius(logits z: [Double], directions a: [Double], tempe
 ///
 /// Preconditions: same non-zero length, finite entries, finite T > 0.
 /// Complexity: O(K) per arc evaluation; typically a few hundred to a few thousand arcs.
+///
+/// Throws `InputError` on invalid arguments (and options: relative width in (0, 1),
+/// budget >= 1).
 public func exactTaylorRadius(
+    logits z: [Double], directions a: [Double], temperature: Double = 1,
+    options: ExactRadiusOptions = ExactRadiusOptions()
+) throws(InputError) -> ExactRadius {
+    try ArgumentCheck.radiusSample(logits: z, directions: a, temperature: temperature, "exactTaylorRadius")
+    try options.check("exactTaylorRadius")
+    return uncheckedExactTaylorRadius(logits: z, directions: a, temperature: temperature, options: options)
+}
+
+/// Unchecked: `exactTaylorRadius` without validation (traps on what it rejects).
+public func uncheckedExactTaylorRadius(
     logits z: [Double], directions a: [Double], temperature: Double = 1,
     options: ExactRadiusOptions = ExactRadiusOptions()
 ) -> ExactRadius {
@@ -133,9 +197,13 @@ public func exactTaylorRadius(
     }
     let distinct = Set(a)
     if distinct.count == 2 {
-        let r = binaryTaylorRadius(logits: z, directions: a, temperature: temperature)
-        return ExactRadius(status: .certified, method: .closedForm, lower: Swift.max(r.lower, lb.refined),
-                           upper: r.upper, zero: nil, arcEvaluations: 0)
+        let r = uncheckedBinaryTaylorRadius(logits: z, directions: a, temperature: temperature)
+        // The radius is finite here (two distinct directions), so an unbounded or NaN upper
+        // end (only possible on overflow) is no upper bound and not certified.
+        let upper: Double? = r.upper.isFinite ? r.upper : nil
+        let lower = r.lower.isNaN ? lb.refined : Swift.max(r.lower, lb.refined)
+        return ExactRadius(status: upper == nil ? .notCertified : .certified, method: .closedForm, lower: lower,
+                           upper: upper, zero: nil, arcEvaluations: 0)
     }
     let t = temperature
     func toTau(_ s: Double, up: Bool) -> Double { t == 1 ? s : (up ? Double.mulUp(s, t) : Double.mulDown(s, t)) }
@@ -143,21 +211,22 @@ public func exactTaylorRadius(
     var hi = Double.infinity
     var zero: (Double, Double)?
     let g = ExponentialSum(logits: z, directions: a, temperature: t)
-    var counter = CircleZeroCounter(g, maxArcEvaluations: options.maxArcEvaluations)
+    var counter = CircleZeroCounter(g, maxArcEvaluations: options.maxArcEvaluations, monitor: options.monitor)
+    let expired = { options.monitor?.expired ?? false }
     func result(_ status: ExactRadius.Status) -> ExactRadius {
         ExactRadius(status: status, method: .argumentPrinciple, lower: toTau(lo, up: false),
                     upper: hi.isFinite ? toTau(hi, up: true) : nil,
                     zero: zero.map { (toTau($0.0, up: false), toTau($0.1, up: false)) },
                     arcEvaluations: counter.arcEvaluations)
     }
-    guard lo > 0, lo.isFinite, lo.isNormal else { return result(.notCertified) }
+    guard lo > 0, lo.isFinite, lo.isNormal, !expired() else { return result(.notCertified) }
     let target = Swift.max(options.relativeWidth, 4e-15)
 
     // 2. Bracket from above.
     var r = lo * 1.25
     var failures = 0
     while hi == .infinity {
-        guard r.isFinite, counter.arcEvaluations < counter.maxArcEvaluations else { return result(.notCertified) }
+        guard r.isFinite, counter.arcEvaluations < counter.maxArcEvaluations, !expired() else { return result(.notCertified) }
         switch counter.count(radius: r) {
         case nil:
             failures += 1
@@ -179,7 +248,7 @@ public func exactTaylorRadius(
     var lastKrawczykWidth = Double.infinity
     failures = 0
     while (hi - lo) > target * lo {
-        if counter.arcEvaluations >= counter.maxArcEvaluations { return result(.notCertified) }
+        if counter.arcEvaluations >= counter.maxArcEvaluations || expired() { return result(.notCertified) }
         if krawczykAttempts < 6 && (hi - lo) <= 1e-2 * lo && (hi - lo) * 8 <= lastKrawczykWidth {
             krawczykAttempts += 1
             lastKrawczykWidth = hi - lo
@@ -222,14 +291,25 @@ public func exactTaylorRadius(
 /// count could not be certified within `maxArcEvaluations`.
 ///
 /// Soundness: the count is on |s| < R_s with R_s = radius / T rounded up, so T R_s >= radius.
+///
+/// Throws `InputError` on invalid logits, directions or temperature.
 public func taylorRadiusExceeds(logits z: [Double], directions a: [Double], temperature: Double = 1,
-                                radius: Double, maxArcEvaluations: Int = 200_000) -> Bool? {
+                                radius: Double, maxArcEvaluations: Int = 200_000) throws(InputError) -> Bool? {
+    try ArgumentCheck.radiusSample(logits: z, directions: a, temperature: temperature, "taylorRadiusExceeds")
+    return uncheckedTaylorRadiusExceeds(logits: z, directions: a, temperature: temperature, radius: radius,
+                                        maxArcEvaluations: maxArcEvaluations)
+}
+
+/// Unchecked: `taylorRadiusExceeds` without validation (traps on what it rejects).
+public func uncheckedTaylorRadiusExceeds(logits z: [Double], directions a: [Double], temperature: Double = 1,
+                                         radius: Double, maxArcEvaluations: Int = 200_000,
+                                         monitor: RadiusRunMonitor? = nil) -> Bool? {
     precondition(z.count == a.count && !z.isEmpty)
     guard radius.isFinite, radius > 0 else { return nil }
     if Set(a).count == 1 { return true }
     let rs = temperature == 1 ? radius : Double.divUp(radius, temperature)
     var counter = CircleZeroCounter(ExponentialSum(logits: z, directions: a, temperature: temperature),
-                                    maxArcEvaluations: maxArcEvaluations)
+                                    maxArcEvaluations: maxArcEvaluations, monitor: monitor)
     guard let n = counter.count(radius: rs) else { return nil }
     return n == 0
 }

@@ -125,7 +125,9 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     var screened: [Double?] = Array(repeating: nil, count: b)
     func enclose(_ i: Int) -> ExactRadius {
         let (z, a) = batch.sample(i)
-        return exactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
+        let e = uncheckedExactTaylorRadius(logits: Array(z), directions: Array(a), temperature: t, options: options.exactOptions)
+        options.exactOptions.monitor?.sampleFinished()
+        return e
     }
     if options.exact && options.exactScope == .all {
         exact.withUnsafeMutableBufferPointer { ep in
@@ -142,7 +144,7 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         // upper bound of the batch radius), so parallelism only costs extra work.
         let wave = Swift.max(1, System.activeProcessorCount * 2)
         var next = 0
-        while next < order.count && ref[order[next]] < bestUpper {
+        while next < order.count && ref[order[next]] < bestUpper && !(options.exactOptions.monitor?.expired ?? false) {
             let u = bestUpper
             let chunk = Array(order[next..<Swift.min(order.count, next + (u.isFinite ? wave : 1))]).filter { ref[$0] < u }
             next += u.isFinite ? wave : 1
@@ -155,8 +157,9 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
                         let i = chunk[j]
                         if u.isFinite {
                             let (z, a) = batch.sample(i)
-                            if taylorRadiusExceeds(logits: Array(z), directions: Array(a), temperature: t, radius: u,
-                                                   maxArcEvaluations: options.exactOptions.maxArcEvaluations) == true {
+                            if uncheckedTaylorRadiusExceeds(logits: Array(z), directions: Array(a), temperature: t, radius: u,
+                                                   maxArcEvaluations: options.exactOptions.maxArcEvaluations,
+                                                   monitor: options.exactOptions.monitor) == true {
                                 so[j] = true
                                 return
                             }
@@ -187,11 +190,15 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
     if options.exact {
         // Skipped samples (bottleneck scope) contribute their refined bound as the lower bound.
         exLower = samples.map(\.bestLower).min()!
-        let uppers = samples.map { $0.exact?.upper ?? .infinity }
+        // A NaN end (never produced; kept out all the same) counts as no upper bound.
+        let uppers = samples.map { s -> Double in
+            guard let u = s.exact?.upper, !u.isNaN else { return .infinity }
+            return u
+        }
         let u = uppers.min()!
         let allInfinite = samples.allSatisfy { $0.exact?.upper == .infinity }
         exUpper = u.isFinite || allInfinite ? u : nil
-        let first = uppers.firstIndex(of: u)!
+        let first = uppers.firstIndex(of: u) ?? 0
         // Screened samples have radius > screenedLower >= u: they cannot attain the minimum.
         nEx = [first] + samples.indices.filter { $0 != first && samples[$0].screenedLower == nil && samples[$0].bestLower <= u }
     }

@@ -17,7 +17,7 @@ extension ExactRadius {
     /// not certified.
     var jsonStatus: [(String, JSONOutput)] {
         if status == .certified && upper != nil { return [("exact_status", "certified")] }
-        return [("exact_status", "not-certified"), ("exact_reason", "not certified within budget")]
+        return [("exact_status", "not-certified"), ("exact_reason", "not certified within the budget or time limit")]
     }
 }
 
@@ -56,7 +56,7 @@ extension RadiusReport {
                 batch.append(("exact_status", "certified"))
             } else {
                 batch.append(("exact_status", "not-certified"))
-                batch.append(("exact_reason", "not certified within budget"))
+                batch.append(("exact_reason", "not certified within the budget or time limit"))
             }
             batch.append(("bottleneck_exact", .array(bottleneckExact.map { .int($0) })))
         }
@@ -96,7 +96,7 @@ extension RadiusReport {
             var line = String(format: "%6d", i) + "  " + f(s.rhoA).leftPad(11) + "  " + f(s.refined).leftPad(11)
             if let e = s.exact {
                 if e.status == .certified, let u = e.upper { line += "   [\(f(e.lower)), \(up(u))]" }
-                else { line += "   not certified within budget (lower \(f(e.lower))" + (e.upper.map { ", upper \(up($0))" } ?? "") + ")" }
+                else { line += "   not certified within the budget or time limit (lower \(f(e.lower))" + (e.upper.map { ", upper \(up($0))" } ?? "") + ")" }
             } else if let lower = s.screenedLower {
                 line += "   screened: radius > \(f(lower)) (zero count)"
             } else if hasExact {

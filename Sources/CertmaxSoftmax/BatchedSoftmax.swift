@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 import Dispatch
 
@@ -11,8 +12,24 @@ public struct ObjectivePlan: Sendable {
     public let coefficients: [[Double]]
     let orders: [[Int]]
 
-    /// Prepares `coefficients` (objectives x K, all rows of length K >= 1, finite, |c| <= 2^1000).
-    public init(coefficients: [[Double]]) {
+    /// Prepares `coefficients` (objectives x K, all rows of length K >= 1, finite, |c| <= 2^1000);
+    /// throws `InputError` otherwise.
+    public init(coefficients: [[Double]]) throws(InputError) {
+        let f = "ObjectivePlan"
+        guard let first = coefficients.first else { throw InputError(source: f, location: "coefficients", problem: "needs at least one objective") }
+        if first.isEmpty { throw InputError(source: f, location: "coefficients[0]", problem: "needs K >= 1 entries") }
+        for (r, c) in coefficients.enumerated() {
+            do throws(InputError) {
+                try ArgumentCheck.coefficients(c, count: first.count, f)
+            } catch {
+                throw InputError(source: f, location: "coefficients[\(r)]: \(error.location ?? "")", problem: error.problem)
+            }
+        }
+        self.init(uncheckedCoefficients: coefficients)
+    }
+
+    /// Unchecked: `init(coefficients:)` without validation (traps on what it rejects).
+    public init(uncheckedCoefficients coefficients: [[Double]]) {
         precondition(!coefficients.isEmpty, "ObjectivePlan: need at least one objective")
         let K = coefficients[0].count
         precondition(K >= 1 && coefficients.allSatisfy { $0.count == K }, "ObjectivePlan: every objective needs K entries")
@@ -52,9 +69,35 @@ public enum BatchedSoftmax {
     /// (`VertexSoftmax.PreparedBox`) and shared by all objectives.
     /// With `witnesses == false` the minimizer/maximizer are nil (no per-result arrays).
     /// `parallelThreshold`: work (rows x K x objectives) from which rows run on all cores.
+    /// Throws `InputError` on invalid arguments (shape, non-finite entries, lower > upper, T).
     public static func objectives(_ plan: ObjectivePlan, lower: [Double], upper: [Double], rows: Int,
                                   temperature: Double = 1, witnesses: Bool = false,
-                                  parallelThreshold: Int = defaultParallelThreshold) -> [ObjectiveEnclosure] {
+                                  parallelThreshold: Int = defaultParallelThreshold) throws(InputError) -> [ObjectiveEnclosure] {
+        try checkRows(lower: lower, upper: upper, rows: rows, count: plan.count, temperature: temperature, "BatchedSoftmax.objectives")
+        return uncheckedObjectives(plan, lower: lower, upper: upper, rows: rows, temperature: temperature, witnesses: witnesses,
+                                   parallelThreshold: parallelThreshold)
+    }
+
+    /// `rows x K` boxes: shapes, finite entries, lower <= upper, temperature finite and > 0.
+    static func checkRows(lower: [Double], upper: [Double], rows: Int, count K: Int, temperature: Double,
+                          _ f: String) throws(InputError) {
+        try ArgumentCheck.temperature(temperature, f)
+        let (n, overflow) = rows.multipliedReportingOverflow(by: K)
+        if rows < 0 || K < 1 || overflow || lower.count != n || upper.count != n {
+            throw InputError(source: f, location: "lower/upper",
+                             problem: "must be rows x K = \(rows) x \(K), got \(lower.count) and \(upper.count) entries")
+        }
+        for i in lower.indices where !(lower[i].isFinite && upper[i].isFinite && lower[i] <= upper[i]) {
+            throw InputError(source: f, location: "row \(i / K) entry \(i % K)",
+                             problem: "needs finite lower <= upper, got [\(lower[i]), \(upper[i])]")
+        }
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedObjectives(_ plan: ObjectivePlan, lower: [Double], upper: [Double], rows: Int,
+                                           temperature: Double = 1, witnesses: Bool = false,
+                                           parallelThreshold: Int = defaultParallelThreshold) -> [ObjectiveEnclosure] {
         let K = plan.count, nObj = plan.coefficients.count
         precondition(rows >= 0 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
         var out = [ObjectiveEnclosure](repeating: ObjectiveEnclosure(minimum: .zero, maximum: .zero), count: rows * nObj)
@@ -109,7 +152,7 @@ public enum BatchedSoftmax {
     ///
     /// Preconditions: buffer sizes as stated, every score finite with lower <= upper,
     /// `temperature` finite and > 0.
-    public static func objectives(_ plan: ObjectivePlan, lower: UnsafeBufferPointer<Double>,
+    public static func uncheckedObjectives(_ plan: ObjectivePlan, lower: UnsafeBufferPointer<Double>,
                                   upper: UnsafeBufferPointer<Double>, rows: Int, temperature: Double = 1,
                                   minimumOut: UnsafeMutableBufferPointer<Interval>,
                                   maximumOut: UnsafeMutableBufferPointer<Interval>,
@@ -174,9 +217,22 @@ public enum BatchedSoftmax {
     /// rows x K): `lowerOut[r*K + j] <= min p_j` and `upperOut[r*K + j] >= max p_j` for row r.
     /// Soundness as `SoftmaxBounds.perCoordinate`. Allocation-free apart from one scratch
     /// buffer per worker.
+    /// Throws `InputError` on invalid arguments (output arrays are resized to rows x K).
     public static func perCoordinate(lower: [Double], upper: [Double], rows: Int, count K: Int, temperature: Double = 1,
                                      lowerOut: inout [Double], upperOut: inout [Double],
-                                     parallelThreshold: Int = defaultParallelThreshold) {
+                                     parallelThreshold: Int = defaultParallelThreshold) throws(InputError) {
+        try checkRows(lower: lower, upper: upper, rows: rows, count: K, temperature: temperature, "BatchedSoftmax.perCoordinate")
+        if lowerOut.count < rows * K { lowerOut = [Double](repeating: 0, count: rows * K) }
+        if upperOut.count < rows * K { upperOut = [Double](repeating: 0, count: rows * K) }
+        uncheckedPerCoordinate(lower: lower, upper: upper, rows: rows, count: K, temperature: temperature,
+                               lowerOut: &lowerOut, upperOut: &upperOut, parallelThreshold: parallelThreshold)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedPerCoordinate(lower: [Double], upper: [Double], rows: Int, count K: Int, temperature: Double = 1,
+                                              lowerOut: inout [Double], upperOut: inout [Double],
+                                              parallelThreshold: Int = defaultParallelThreshold) {
         precondition(K >= 1 && lower.count == rows * K && upper.count == rows * K, "BatchedSoftmax: lower/upper must be rows x K")
         precondition(lowerOut.count >= rows * K && upperOut.count >= rows * K, "BatchedSoftmax: output buffers too small")
         for i in lower.indices {
@@ -192,7 +248,7 @@ public enum BatchedSoftmax {
                             defer { scratch.deallocate() }
                             for r in range {
                                 let s = r * K, e = s + K
-                                SoftmaxBounds.perCoordinate(
+                                SoftmaxBounds.uncheckedPerCoordinate(
                                     lower: UnsafeBufferPointer(rebasing: lb[s..<e]), upper: UnsafeBufferPointer(rebasing: ub[s..<e]),
                                     temperature: temperature,
                                     lowerOut: UnsafeMutableBufferPointer(rebasing: lo[s..<e]),

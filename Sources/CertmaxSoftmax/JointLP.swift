@@ -91,7 +91,7 @@ public enum JointLP {
         }
         // s/T overflows (tiny T, issue 15: this trapped on an infinite interval): the value at
         // x lies in the vertex enclosure over the (narrow) box of its rounded scores.
-        let v = VertexSoftmax.objective(c: c, lower: scores.map(\.lower), upper: scores.map(\.upper), temperature: T)
+        let v = VertexSoftmax.uncheckedObjective(c: c, lower: scores.map(\.lower), upper: scores.map(\.upper), temperature: T)
         return (x, Interval(uncheckedLower: v.minimum.lower, upper: v.maximum.upper))
     }
 

@@ -38,7 +38,7 @@ extension JointLP {
         }
         let K = A.count
         let box = ScoreDifferenceBounds.scoreBox(A: A, b: b, xLower: xLower, xUpper: xUpper)
-        let vertex = VertexSoftmax.objective(c: c, lower: box.lower, upper: box.upper, temperature: temperature)
+        let vertex = VertexSoftmax.uncheckedObjective(c: c, lower: box.lower, upper: box.upper, temperature: temperature)
         var minLower = vertex.minimum.lower, maxUpper = vertex.maximum.upper
         // The box centre: an attained value even if no LP solves.
         let centre = xLower.indices.map { xLower[$0] + (xUpper[$0] - xLower[$0]) / 2 }

@@ -77,7 +77,7 @@ public enum LinearRelaxations {
         let star = point ?? (0..<K).map { Interval(uncheckedLower: lower[$0], upper: upper[$0]).midpoint }
         precondition(star.count == K && star.indices.allSatisfy { lower[$0] <= star[$0] && star[$0] <= upper[$0] },
                      "LinearRelaxations: the linearization point must lie in the box")
-        let pc = SoftmaxBounds.perCoordinate(lower: lower, upper: upper, temperature: temperature)
+        let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: lower, upper: upper, temperature: temperature)
         // Degenerate scaling (issue 15): scaled spread (max u - min l)/T beyond 2^32, or
         // overflowing, or T < 2^-500 (gradients divided by T overflow). The tangent planes
         // would need infinite intervals there; the constant per-coordinate bounds are sound.

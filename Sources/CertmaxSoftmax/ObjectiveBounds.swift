@@ -19,9 +19,9 @@ public enum ObjectiveBounds {
         let b = input.box
         switch method {
         case .vertex:
-            return VertexSoftmax.objective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature)
+            return VertexSoftmax.uncheckedObjective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature)
         case .ibp:
-            return IntervalObjective.objective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature)
+            return IntervalObjective.uncheckedObjective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature)
         case .er, .lse, .shi:
             return try RelaxedObjective.objective(c: input.c, lower: b.lower, upper: b.upper,
                                                   temperature: b.temperature, method: method)
@@ -39,8 +39,17 @@ public enum IntervalObjective {
     /// the box centre rounded outward (attained values). Witnesses are nil.
     ///
     /// Preconditions as `VertexSoftmax.objective`.
-    public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
-        let pc = SoftmaxBounds.perCoordinate(lower: lower, upper: upper, temperature: temperature)
+    /// Throws `InputError` on invalid arguments.
+    public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) throws(InputError) -> ObjectiveEnclosure {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "IntervalObjective.objective")
+        try ArgumentCheck.coefficients(c, count: lower.count, "IntervalObjective.objective")
+        return uncheckedObjective(c: c, lower: lower, upper: upper, temperature: temperature)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedObjective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
+        let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: lower, upper: upper, temperature: temperature)
         var lo = 0.0, hi = 0.0
         for j in c.indices {
             let cj = c[j]
@@ -55,7 +64,7 @@ public enum IntervalObjective {
     static func withCentreValues(lower lo: Double, upper hi: Double, c: [Double], boxLower: [Double], boxUpper: [Double],
                                  temperature: Double) -> ObjectiveEnclosure {
         let mid = boxLower.indices.map { Interval(uncheckedLower: boxLower[$0], upper: boxUpper[$0]).midpoint }
-        let at = VertexSoftmax.objective(c: c, lower: mid, upper: mid, temperature: temperature)
+        let at = VertexSoftmax.uncheckedObjective(c: c, lower: mid, upper: mid, temperature: temperature)
         // F(mid) lies in at.minimum (a point box: min = max = F(mid)).
         return ObjectiveEnclosure(
             minimum: Interval(uncheckedLower: Swift.min(lo, at.minimum.upper), upper: at.minimum.upper),

@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 
 /// The MPFR (`BigFloat`) path: the same bounds as `SoftmaxBounds` and `VertexSoftmax` at a
@@ -26,7 +27,16 @@ public enum PreciseSoftmax {
     ///
     /// Preconditions as `SoftmaxBounds.perCoordinate`; `precision >= 53`.
     /// Complexity: O(K) MPFR operations (about 3K exponentials).
-    public static func perCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) -> [BigInterval] {
+    /// Throws `InputError` on invalid arguments (precision outside 53...100000 included).
+    public static func perCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) throws(InputError) -> [BigInterval] {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "PreciseSoftmax.perCoordinate")
+        try ArgumentCheck.precision(precision, "PreciseSoftmax.perCoordinate")
+        return uncheckedPerCoordinate(lower: lower, upper: upper, temperature: temperature, precision: precision)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) -> [BigInterval] {
         _checkBox(lower, upper, temperature, "PreciseSoftmax.perCoordinate")
         precondition(precision >= 53, "PreciseSoftmax: precision must be >= 53 bits")
         let K = lower.count
@@ -50,7 +60,16 @@ public enum PreciseSoftmax {
     /// down, `log max p_j` rounded up (and <= 0). Never NaN; a lower end below -DBL_MAX
     /// becomes -inf in `interval` (the exact value is then below e^{-DBL_MAX}, so no finite
     /// Double is a sound lower bound). Preconditions as `perCoordinate`.
-    public static func logPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) -> [BigInterval] {
+    /// Throws `InputError` on invalid arguments (precision outside 53...100000 included).
+    public static func logPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) throws(InputError) -> [BigInterval] {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "PreciseSoftmax.logPerCoordinate")
+        try ArgumentCheck.precision(precision, "PreciseSoftmax.logPerCoordinate")
+        return uncheckedLogPerCoordinate(lower: lower, upper: upper, temperature: temperature, precision: precision)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedLogPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1, precision: Int) -> [BigInterval] {
         _checkBox(lower, upper, temperature, "PreciseSoftmax.logPerCoordinate")
         precondition(precision >= 53, "PreciseSoftmax: precision must be >= 53 bits")
         let K = lower.count
@@ -113,8 +132,19 @@ public enum PreciseSoftmax {
     /// value is then clamped to [min c, max c] and the enclosure can be as wide as that (the
     /// witness is then not a minimizer). The Double `VertexSoftmax.objective` has no such
     /// limit there; use it on such boxes.
+    /// Throws `InputError` on invalid arguments (precision outside 53...100000 included).
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1,
-                                 precision: Int) -> PreciseObjectiveEnclosure {
+                                 precision: Int) throws(InputError) -> PreciseObjectiveEnclosure {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "PreciseSoftmax.objective")
+        try ArgumentCheck.coefficients(c, count: lower.count, "PreciseSoftmax.objective")
+        try ArgumentCheck.precision(precision, "PreciseSoftmax.objective")
+        return uncheckedObjective(c: c, lower: lower, upper: upper, temperature: temperature, precision: precision)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedObjective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1,
+                                          precision: Int) -> PreciseObjectiveEnclosure {
         _checkBox(lower, upper, temperature, "PreciseSoftmax.objective")
         precondition(precision >= 53 && c.count == lower.count, "PreciseSoftmax.objective: bad arguments")
         let y = ShiftedScores(lower: lower, upper: upper, temperature: temperature, precision: precision)

@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 
 /// Linear relaxations (`er`, `lse`, `shi`) concretized against a coefficient vector.
@@ -21,15 +22,19 @@ public enum RelaxedObjective {
     /// O(K); it can be looser than the relaxation would have been).
     public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1,
                                  method: ObjectiveMethod) throws -> ObjectiveEnclosure {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "RelaxedObjective.objective")
+        try ArgumentCheck.coefficients(c, count: lower.count, "RelaxedObjective.objective")
         let kind: RelaxationKind
         switch method {
         case .er: kind = .er
         case .lse: kind = .lse
         case .shi: kind = .shi
-        default: preconditionFailure("RelaxedObjective handles er, lse and shi")
+        default:
+            throw InputError(source: "RelaxedObjective.objective", location: "method",
+                             problem: "must be er, lse or shi, got \(method.rawValue)")
         }
         if lower.count > maximumDimension {
-            return IntervalObjective.objective(c: c, lower: lower, upper: upper, temperature: temperature)
+            return IntervalObjective.uncheckedObjective(c: c, lower: lower, upper: upper, temperature: temperature)
         }
         let rel = LinearRelaxations.relaxation(kind, lower: lower, upper: upper, temperature: temperature)
         let (lo, hi) = concretize(c: c, relaxation: rel, lower: lower, upper: upper)

@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 
 /// Per-coordinate bounds of softmax and log-softmax over a box of scores.
@@ -33,13 +34,22 @@ public enum SoftmaxBounds {
     /// result stays finite, never NaN, and exact up to rounding.
     ///
     /// Complexity: O(K) time, 2K exponentials.
-    public static func perCoordinate(lower: [Double], upper: [Double], temperature: Double = 1) -> [Interval] {
+    ///
+    /// Throws `InputError` (source "SoftmaxBounds.perCoordinate") on invalid arguments.
+    public static func perCoordinate(lower: [Double], upper: [Double], temperature: Double = 1) throws(InputError) -> [Interval] {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "SoftmaxBounds.perCoordinate")
+        return uncheckedPerCoordinate(lower: lower, upper: upper, temperature: temperature)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1) -> [Interval] {
         _checkBox(lower, upper, temperature, "SoftmaxBounds.perCoordinate")
         let K = lower.count
         if K == 1 { return [.one] }
         let sc = ScaledScores(lower: lower, upper: upper, temperature: temperature)
         if !sc.isRaw && !sc.lowerDown.withUnsafeBufferPointer(_scaledBoxIsAccurate) {
-            return PreciseSoftmax.perCoordinate(lower: lower, upper: upper, temperature: temperature,
+            return PreciseSoftmax.uncheckedPerCoordinate(lower: lower, upper: upper, temperature: temperature,
                                                 precision: _fallbackPrecision).map(\.interval)
         }
         var lo = [Double](repeating: 0, count: K)
@@ -68,7 +78,7 @@ public enum SoftmaxBounds {
     /// Writes `lowerOut[j] <= min p_j` and `upperOut[j] >= max p_j` (same contract as
     /// `perCoordinate`). `scratch` must hold at least 2K Doubles (4K when `temperature != 1`).
     /// Preconditions as `perCoordinate`; all buffers of length K (scratch as stated).
-    public static func perCoordinate(
+    public static func uncheckedPerCoordinate(
         lower: UnsafeBufferPointer<Double>, upper: UnsafeBufferPointer<Double>, temperature: Double = 1,
         lowerOut: UnsafeMutableBufferPointer<Double>, upperOut: UnsafeMutableBufferPointer<Double>,
         scratch: UnsafeMutableBufferPointer<Double>
@@ -94,7 +104,7 @@ public enum SoftmaxBounds {
                 us[i] = Double.divUp(Double.subUp(upper[i], m), temperature)
             }
             if !_scaledBoxIsAccurate(UnsafeBufferPointer(ls)) {
-                let r = PreciseSoftmax.perCoordinate(lower: Array(lower), upper: Array(upper), temperature: temperature,
+                let r = PreciseSoftmax.uncheckedPerCoordinate(lower: Array(lower), upper: Array(upper), temperature: temperature,
                                                      precision: _fallbackPrecision)
                 for j in 0..<K { lo[j] = r[j].interval.lower; hi[j] = r[j].interval.upper }
                 return
@@ -112,13 +122,21 @@ public enum SoftmaxBounds {
     ///
     /// Preconditions and edge cases as `perCoordinate`; K = 1 gives [0, 0].
     /// Complexity: O(K) time, about 6K elementary function calls.
-    public static func logPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1) -> [Interval] {
+    /// Throws `InputError` on invalid arguments.
+    public static func logPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1) throws(InputError) -> [Interval] {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "SoftmaxBounds.logPerCoordinate")
+        return uncheckedLogPerCoordinate(lower: lower, upper: upper, temperature: temperature)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedLogPerCoordinate(lower: [Double], upper: [Double], temperature: Double = 1) -> [Interval] {
         _checkBox(lower, upper, temperature, "SoftmaxBounds.logPerCoordinate")
         let K = lower.count
         if K == 1 { return [.zero] }
         let sc = ScaledScores(lower: lower, upper: upper, temperature: temperature)
         if !sc.isRaw && !sc.lowerDown.withUnsafeBufferPointer(_scaledBoxIsAccurate) {
-            return PreciseSoftmax.logPerCoordinate(lower: lower, upper: upper, temperature: temperature,
+            return PreciseSoftmax.uncheckedLogPerCoordinate(lower: lower, upper: upper, temperature: temperature,
                                                    precision: _fallbackPrecision).map(\.interval)
         }
         let lseU = _logSumExpExcluding(sc.upperUp, up: true)

@@ -18,15 +18,15 @@ public struct SoftmaxReport: Sendable {
         isLog = log
         self.precision = precision
         if let precision, !log {
-            let big = PreciseSoftmax.perCoordinate(lower: box.lower, upper: box.upper, temperature: box.temperature,
+            let big = PreciseSoftmax.uncheckedPerCoordinate(lower: box.lower, upper: box.upper, temperature: box.temperature,
                                                    precision: precision)
             bounds = big.map(\.interval)
             let digits = Swift.max(17, precision * 30103 / 100000 + 2)
             decimals = big.map { ($0.lower.text(digits: digits, rounding: .down), $0.upper.text(digits: digits, rounding: .up)) }
         } else if log {
-            bounds = SoftmaxBounds.logPerCoordinate(lower: box.lower, upper: box.upper, temperature: box.temperature)
+            bounds = SoftmaxBounds.uncheckedLogPerCoordinate(lower: box.lower, upper: box.upper, temperature: box.temperature)
         } else {
-            bounds = SoftmaxBounds.perCoordinate(lower: box.lower, upper: box.upper, temperature: box.temperature)
+            bounds = SoftmaxBounds.uncheckedPerCoordinate(lower: box.lower, upper: box.upper, temperature: box.temperature)
         }
         // Defence in depth (issue 15): a NaN end never reaches the output; it becomes the
         // trivially sound bound (0 / 1 for probabilities, -inf / 0 for log-probabilities).
@@ -83,7 +83,7 @@ public struct ObjectiveReport: Sendable {
         if let precision {
             precondition(method == .vertex, "--precision applies to the vertex method")
             let b = input.box
-            let r = PreciseSoftmax.objective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature,
+            let r = PreciseSoftmax.uncheckedObjective(c: input.c, lower: b.lower, upper: b.upper, temperature: b.temperature,
                                              precision: precision)
             enclosure = r.doubleEnclosure.replacingNaN(c: input.c)
             let digits = Swift.max(17, precision * 30103 / 100000 + 2)

@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 
 /// Softmax alternatives bounded with the same machinery.
@@ -18,24 +19,42 @@ public enum SoftmaxVariant: String, CaseIterable, Sendable {
 public enum SoftmaxVariants {
     /// Enclosures of min/max of `variant(s/T)_j` over the box (contract of
     /// `SoftmaxBounds.perCoordinate`). Preconditions as there.
-    public static func perCoordinate(_ variant: SoftmaxVariant, lower: [Double], upper: [Double], temperature: Double = 1) -> [Interval] {
+    /// Throws `InputError` on invalid arguments.
+    public static func perCoordinate(_ variant: SoftmaxVariant, lower: [Double], upper: [Double], temperature: Double = 1) throws(InputError) -> [Interval] {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "SoftmaxVariants.perCoordinate")
+        return uncheckedPerCoordinate(variant, lower: lower, upper: upper, temperature: temperature)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedPerCoordinate(_ variant: SoftmaxVariant, lower: [Double], upper: [Double], temperature: Double = 1) -> [Interval] {
         switch variant {
         case .softmax:
-            return SoftmaxBounds.perCoordinate(lower: lower, upper: upper, temperature: temperature)
+            return SoftmaxBounds.uncheckedPerCoordinate(lower: lower, upper: upper, temperature: temperature)
         case .sigsoftmax:
             _checkBox(lower, upper, temperature, "SoftmaxVariants.perCoordinate")
             let s = phiScores(lower: lower, upper: upper, temperature: temperature)
-            return SoftmaxBounds.perCoordinate(lower: s.lowerDown, upper: s.upperUp)
+            return SoftmaxBounds.uncheckedPerCoordinate(lower: s.lowerDown, upper: s.upperUp)
         }
     }
 
     /// Enclosures of min/max of `c · variant(s/T)` over the box, with witness vertices
     /// (contract of `VertexSoftmax.objective`).
+    /// Throws `InputError` on invalid arguments.
     public static func objective(_ variant: SoftmaxVariant, c: [Double], lower: [Double], upper: [Double],
-                                 temperature: Double = 1) -> ObjectiveEnclosure {
+                                 temperature: Double = 1) throws(InputError) -> ObjectiveEnclosure {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "SoftmaxVariants.objective")
+        try ArgumentCheck.coefficients(c, count: lower.count, "SoftmaxVariants.objective")
+        return uncheckedObjective(variant, c: c, lower: lower, upper: upper, temperature: temperature)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedObjective(_ variant: SoftmaxVariant, c: [Double], lower: [Double], upper: [Double],
+                                          temperature: Double = 1) -> ObjectiveEnclosure {
         switch variant {
         case .softmax:
-            return VertexSoftmax.objective(c: c, lower: lower, upper: upper, temperature: temperature)
+            return VertexSoftmax.uncheckedObjective(c: c, lower: lower, upper: upper, temperature: temperature)
         case .sigsoftmax:
             _checkBox(lower, upper, temperature, "SoftmaxVariants.objective")
             precondition(c.count == lower.count, "SoftmaxVariants.objective: c and the box differ in length")

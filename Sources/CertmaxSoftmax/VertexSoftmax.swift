@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 
@@ -38,7 +39,16 @@ public enum VertexSoftmax {
     /// Complexity: one sort (insertion sort for K <= 64, radix sort from K = 2048, else
     /// O(K log K)) plus O(K): for K <= 64, 2K double-double exponentials and one
     /// exponential-free sweep; above, the SIMD kernel (4K exponentials, 8 at a time).
-    public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
+    /// Throws `InputError` (source "VertexSoftmax.objective") on invalid arguments.
+    public static func objective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) throws(InputError) -> ObjectiveEnclosure {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "VertexSoftmax.objective")
+        try ArgumentCheck.coefficients(c, count: lower.count, "VertexSoftmax.objective")
+        return uncheckedObjective(c: c, lower: lower, upper: upper, temperature: temperature)
+    }
+
+    /// Unchecked: the same without argument validation (traps on arguments the checked
+    /// form rejects); for callers that validated already.
+    public static func uncheckedObjective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
         _checkBox(lower, upper, temperature, "VertexSoftmax.objective")
         precondition(c.count == lower.count, "VertexSoftmax.objective: c and the box differ in length")
         for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "VertexSoftmax.objective: |c_i| must be finite and <= 2^1000") }

@@ -35,7 +35,7 @@ extension ZoneLP {
         temperature: Double = 1, options: Options = Options()
     ) throws(SoftmaxLPInputError) -> ObjectiveEnclosure {
         try validate(c: c, lower: lower, upper: upper, diffUpper: diffUpper, temperature: temperature)
-        let vertex = VertexSoftmax.objective(c: c, lower: lower, upper: upper, temperature: temperature)
+        let vertex = VertexSoftmax.uncheckedObjective(c: c, lower: lower, upper: upper, temperature: temperature)
         guard let D = diffUpper, cutsIntoBox(lower: lower, upper: upper, diffUpper: D) else { return vertex }
         let K = c.count
 

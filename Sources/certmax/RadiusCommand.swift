@@ -61,6 +61,10 @@ struct RadiusCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Budget: maximal arc evaluations per sample for --exact.")
     var budget: Int = 200_000
 
+    @Option(name: .customLong("time-limit"), parsing: .unconditional,
+            help: "With --exact: seconds for the exact enclosures after the input is read; then print the certified bounds found so far (unfinished samples are not-certified; the check is per arc evaluation, so one arc may overrun).")
+    var timeLimit: Double?
+
     func validate() throws {
         if input != nil && (logits != nil || directions != nil) {
             throw ValidationError("give either --input or --logits/--directions, not both")
@@ -73,18 +77,35 @@ struct RadiusCommand: ParsableCommand {
         if !(theta.isFinite && theta > 0) { throw ValidationError("--theta must be a finite number > 0") }
         if !(relWidth.isFinite && relWidth > 0 && relWidth < 1) { throw ValidationError("--rel-width must be in (0, 1)") }
         if budget < 1 { throw ValidationError("--budget must be >= 1") }
+        if let timeLimit, !(timeLimit.isFinite && timeLimit >= 0) { throw ValidationError("--time-limit must be a finite number of seconds >= 0") }
         if RadiusOptions.ExactScope(rawValue: exactScope) == nil { throw ValidationError("--exact-scope must be all or bottleneck") }
     }
 
     func run() throws {
         try reportingErrors {
+            let stage = StageClock()
+            stage.enter("reading the input")
+            let reading = ProgressPrinter(command: "radius") { let (w, t) = stage.current; return "\(w) (\(formatSeconds(t)) so far)" }
+            defer { reading.stop() }
             let batch = try RadiusBatch.load(input: input, logitsPath: logits, directionsPath: directions,
                                              temperature: temperature, step: step,
                                              logitsTensor: logitsTensor, directionsTensor: directionsTensor)
+            reading.stop()
+            let monitor = RadiusRunMonitor(timeLimit: timeLimit)
+            let samples = batch.rows, limit = timeLimit
+            let progress = exact ? ProgressPrinter(command: "radius") {
+                let p = monitor.snapshot
+                return "exact radius: \(p.samplesFinished) of \(samples) samples enclosed, \(p.arcEvaluations) arc evaluations, "
+                    + "\(formatSeconds(p.seconds)) elapsed" + (limit.map { ", time limit \(formatSeconds($0))" } ?? "")
+            } : nil
             let report = analyzeTaylorRadius(batch, options: RadiusOptions(
                 exact: exact, theta: theta,
-                exactOptions: ExactRadiusOptions(relativeWidth: relWidth, maxArcEvaluations: budget),
+                exactOptions: ExactRadiusOptions(relativeWidth: relWidth, maxArcEvaluations: budget, monitor: monitor),
                 exactScope: RadiusOptions.ExactScope(rawValue: exactScope) ?? .all))
+            progress?.stop()
+            if monitor.snapshot.timeLimitReached {
+                FileHandle.standardError.write(Data("certmax radius: time limit of \(formatSeconds(timeLimit ?? 0)) reached: printing the certified bounds found so far (unfinished samples are not-certified)\n".utf8))
+            }
             switch common.format {
             case .json: printJSON(report.json(temperature: batch.temperature))
             case .text: print(report.text(temperature: batch.temperature), terminator: "")

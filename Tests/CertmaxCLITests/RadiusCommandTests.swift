@@ -35,6 +35,17 @@ import TestSupport
         #expect(step["largest_safe_step"] as? Double == 1.0)
     }
 
+    /// Subnormal and tiny temperatures: the closed form overflowed (z/T) and the CLI trapped
+    /// on the NaN end (T = 1e-320) or printed a "certified" [lo, inf] (T = 1e-300).
+    @Test(arguments: ["1e-320", "1e-300"]) func tinyTemperatureExactRadius(_ t: String) throws {
+        let path = try temporaryFile(#"{"logits": [[0, 1]], "directions": [[1, 0]], "temperature": \#(t)}"#)
+        let r = try runCertmax(["radius", "--input", path, "--exact", "--format", "json"])
+        #expect(r.status == 0, "T=\(t): \(r.stderr)")
+        let samples = try #require(try json(r)["samples"] as? [[String: Any]])
+        let ex = try #require(samples.first?["rho_exact"] as? [Double], "T=\(t): \(r.stdout)")
+        #expect(ex[0] <= 1 && ex[1] >= 1 && ex[1] - ex[0] < 1e-14, "T=\(t): \(ex)")
+    }
+
     @Test func npzAndNpyPairAgree() throws {
         let a = try runCertmax(["radius", "--input", Self.fx("radius_small.npz"), "--format", "json", "--step", "0.3"])
         let b = try runCertmax(["radius", "--logits", Self.fx("logits_f64.npy"), "--directions", Self.fx("directions_f64.npy"),

@@ -6,10 +6,10 @@ import Testing
 /// The library example in README.md, compiled and checked, so the README cannot drift.
 @Suite struct ReadmeExampleTests {
     @Test func readmeLibraryExample() throws {
-        let p = SoftmaxBounds.perCoordinate(lower: [-2, -1.5, -3, -0.2], upper: [0.5, 1, -0.5, 0.7])
+        let p = SoftmaxBounds.uncheckedPerCoordinate(lower: [-2, -1.5, -3, -0.2], upper: [0.5, 1, -0.5, 0.7])
         #expect(p.count == 4 && p.allSatisfy { 0 <= $0.lower && $0.lower <= $0.upper && $0.upper <= 1 })
 
-        let e = VertexSoftmax.objective(c: [0.4, -1, 2, 0.1],
+        let e = VertexSoftmax.uncheckedObjective(c: [0.4, -1, 2, 0.1],
                                         lower: [-2, -1.5, -3, -0.2], upper: [0.5, 1, -0.5, 0.7])
         // DESIGN.md reference: min = -0.6670098069296645006612...
         let exactMin = BigFloat("-0.6670098069296645006612", precision: 256)!

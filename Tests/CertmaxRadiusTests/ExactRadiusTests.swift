@@ -36,13 +36,13 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
         for i in 0..<8 {
             let z = (0..<3).map { _ in Double.random(in: -3...3, using: &rng) * (i < 4 ? 1 : 3) }
             let exact = quadraticNearestZero(z)
-            let r = exactTaylorRadius(logits: z, directions: [0, 1, 2])
+            let r = uncheckedExactTaylorRadius(logits: z, directions: [0, 1, 2])
             #expect(r.status == .certified && r.method == .argumentPrinciple, "z=\(z): \(r)")
             guard let hi = r.upper else { continue }
             #expect(exact >= r.lower && exact <= hi, "z=\(z): exact \(exact) not in [\(r.lower), \(hi)]")
             #expect(r.relativeWidth <= 1e-6, "z=\(z): width \(r.relativeWidth)")
             // Permuting classes and shifting a must not change the radius.
-            let r2 = exactTaylorRadius(logits: [z[2], z[0], z[1]], directions: [7, 5, 6])
+            let r2 = uncheckedExactTaylorRadius(logits: [z[2], z[0], z[1]], directions: [7, 5, 6])
             #expect(exact >= r2.lower && exact <= (r2.upper ?? 0), "shifted: z=\(z) \(r2)")
         }
     }
@@ -67,7 +67,7 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
             let a = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) * as_ }
             let t = i % 5 == 4 ? 2.5 : 1
             let seedText = "seed 0x5eed0011 case \(i) K=\(k) T=\(t) z=\(z) a=\(a)"
-            let r = exactTaylorRadius(logits: z, directions: a, temperature: t)
+            let r = uncheckedExactTaylorRadius(logits: z, directions: a, temperature: t)
             let lb = lowerBounds(z, a, t)
             #expect(r.status == .certified, "\(seedText): \(r)")
             guard let hi = r.upper else { continue }
@@ -89,17 +89,17 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
 
     @Test func budgetExhaustionIsReportedWithLowerBound() {
         let z = [0.3, -0.2, 0.9, 0.1], a = [0.0, 1.0, 2.5, -0.7]
-        let r = exactTaylorRadius(logits: z, directions: a, options: ExactRadiusOptions(maxArcEvaluations: 20))
+        let r = uncheckedExactTaylorRadius(logits: z, directions: a, options: ExactRadiusOptions(maxArcEvaluations: 20))
         #expect(r.status == .notCertified)
         let lb = lowerBounds(z, a)
         #expect(r.lower >= lb.refined)
-        let full = exactTaylorRadius(logits: z, directions: a)
+        let full = uncheckedExactTaylorRadius(logits: z, directions: a)
         #expect(full.status == .certified)
         #expect(r.lower <= full.upper!)
     }
 
     @Test func infiniteWhenDirectionsEqual() {
-        let r = exactTaylorRadius(logits: [1, 2, 3], directions: [4, 4, 4])
+        let r = uncheckedExactTaylorRadius(logits: [1, 2, 3], directions: [4, 4, 4])
         #expect(r.lower == .infinity && r.upper == .infinity && r.status == .certified && r.method == .noZeros)
     }
 
@@ -147,13 +147,13 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
     @Test func hugeLogitGapsAreCertified() {
         for gap in [40.0, 1000, 3000] {
             let exact = quadraticNearestZero([gap, 0, 0])
-            let r = exactTaylorRadius(logits: [gap, 0, 0], directions: [0, 1, 2])
+            let r = uncheckedExactTaylorRadius(logits: [gap, 0, 0], directions: [0, 1, 2])
             #expect(r.status == .certified, "gap \(gap): \(r)")
             #expect(exact >= r.lower && exact <= (r.upper ?? 0), "gap \(gap): exact \(exact) not in \(r)")
         }
         // Low temperature has the same effect: T = 0.02 on a gap of 20 is an effective gap of 1000.
         let exactT = quadraticNearestZero([1000, 0, 0])  // radius in s-units; tau = T s
-        let r = exactTaylorRadius(logits: [20, 0, 0], directions: [0, 1, 2], temperature: 0.02)
+        let r = uncheckedExactTaylorRadius(logits: [20, 0, 0], directions: [0, 1, 2], temperature: 0.02)
         let scaled = exactT * BigFloat(0.02, precision: 256)
         #expect(r.status == .certified && scaled >= r.lower && scaled <= (r.upper ?? 0), "T=0.02: \(r) vs \(scaled)")
     }

@@ -82,10 +82,10 @@ import TestSupport
     @Test func exceedsAgreesWithKnownZero() {
         // a = (0,1,2), z = 0: nearest zeros at modulus 2 pi / 3 = 2.0943951...; with T = 2
         // the radius doubles.
-        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], radius: 2.09) == true)
-        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], radius: 2.1) == false)
-        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], temperature: 2, radius: 4.18) == true)
-        #expect(taylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], temperature: 2, radius: 4.2) == false)
-        #expect(taylorRadiusExceeds(logits: [1, 2], directions: [3, 3], radius: 1e6) == true)
+        #expect(uncheckedTaylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], radius: 2.09) == true)
+        #expect(uncheckedTaylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], radius: 2.1) == false)
+        #expect(uncheckedTaylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], temperature: 2, radius: 4.18) == true)
+        #expect(uncheckedTaylorRadiusExceeds(logits: [0, 0, 0], directions: [0, 1, 2], temperature: 2, radius: 4.2) == false)
+        #expect(uncheckedTaylorRadiusExceeds(logits: [1, 2], directions: [3, 3], radius: 1e6) == true)
     }
 }

@@ -58,14 +58,14 @@ struct ExtremeBoxTests {
 
     @Test func doublePathOnExtremeBoxes() {
         for c in Self.cases {
-            let b = SoftmaxBounds.perCoordinate(lower: c.l, upper: c.u, temperature: c.t)
+            let b = SoftmaxBounds.uncheckedPerCoordinate(lower: c.l, upper: c.u, temperature: c.t)
             Self.check(b, c.l, c.u, c.t, "Double " + c.name)
         }
     }
 
     @Test func mpfrPathOnExtremeBoxes() {
         for c in Self.cases {
-            let b = PreciseSoftmax.perCoordinate(lower: c.l, upper: c.u, temperature: c.t, precision: 200).map(\.interval)
+            let b = PreciseSoftmax.uncheckedPerCoordinate(lower: c.l, upper: c.u, temperature: c.t, precision: 200).map(\.interval)
             Self.check(b, c.l, c.u, c.t, "MPFR " + c.name)
         }
     }
@@ -74,7 +74,7 @@ struct ExtremeBoxTests {
     /// (-inf only where that minimum is below e^{-DBL_MAX}), never NaN.
     @Test func logPathOnExtremeBoxes() {
         for c in Self.cases {
-            let b = SoftmaxBounds.logPerCoordinate(lower: c.l, upper: c.u, temperature: c.t)
+            let b = SoftmaxBounds.uncheckedLogPerCoordinate(lower: c.l, upper: c.u, temperature: c.t)
             let o = Self.exact(c.l, c.u, c.t)
             for j in b.indices {
                 #expect(!b[j].lower.isNaN && !b[j].upper.isNaN && b[j].upper <= 0 && b[j].upper.isFinite, "\(c.name) j=\(j): \(b[j])")
@@ -107,7 +107,7 @@ struct ExtremeBoxTests {
     /// The MPFR objective where every lower-end weight underflows MPFR's range: equal
     /// coefficients make every candidate 0/0; the exact optimum is 0.5 both ways.
     @Test func preciseObjectiveNeverNaN() {
-        let r = PreciseSoftmax.objective(c: [0.5, 0.5, 0.5], lower: [-Self.big, -Self.big, -Self.big], upper: [Self.big, 0, 1],
+        let r = PreciseSoftmax.uncheckedObjective(c: [0.5, 0.5, 0.5], lower: [-Self.big, -Self.big, -Self.big], upper: [Self.big, 0, 1],
                                          temperature: 1e-320, precision: 200)
         for iv in [r.minimum, r.maximum] {
             let ok = !iv.lower.isNaN && !iv.upper.isNaN && iv.lower <= BigFloat(0.5) && iv.upper >= BigFloat(0.5)
@@ -135,7 +135,7 @@ struct ExtremeBoxTests {
         let K = RelaxedObjective.maximumDimension + 1
         let lower = (0..<K).map { Double($0 % 7) * 0.25 - 1 }, upper = lower.map { $0 + 0.5 }
         let c = (0..<K).map { Double(($0 * 5) % 11) / 10 - 0.5 }
-        let ibp = IntervalObjective.objective(c: c, lower: lower, upper: upper, temperature: 0.7)
+        let ibp = IntervalObjective.uncheckedObjective(c: c, lower: lower, upper: upper, temperature: 0.7)
         for m in [ObjectiveMethod.er, .lse, .shi] {
             let r = try RelaxedObjective.objective(c: c, lower: lower, upper: upper, temperature: 0.7, method: m)
             #expect(r == ibp, "\(m)")

@@ -45,10 +45,10 @@ import Testing
             let tag = "trial \(trial) K \(K) n \(n) seed \(rng.seed)"
             let box = inst.scoreBox
             let D = inst.diffUpper
-            let p = SoftmaxBounds.perCoordinate(lower: box.lower, upper: box.upper)
+            let p = SoftmaxBounds.uncheckedPerCoordinate(lower: box.lower, upper: box.upper)
             var ibp = Interval.zero
             for i in 0..<K { ibp += Interval(inst.c[i]) * p[i] }
-            let vertex = VertexSoftmax.objective(c: inst.c, lower: box.lower, upper: box.upper)
+            let vertex = VertexSoftmax.uncheckedObjective(c: inst.c, lower: box.lower, upper: box.upper)
             let zone = try ZoneLP.objective(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D)
             let lp = try JointLP.objective(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
 

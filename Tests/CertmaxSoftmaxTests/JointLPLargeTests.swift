@@ -22,7 +22,7 @@ import Testing
         #expect(zoneRaw.statuses == [.optimal, .optimal], "\(zoneRaw.statuses)")
         let jointRaw = try JointLP.lpBounds(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
         #expect(jointRaw.statuses == [.optimal, .optimal], "\(jointRaw.statuses)")
-        let vertex = VertexSoftmax.objective(c: inst.c, lower: box.lower, upper: box.upper)
+        let vertex = VertexSoftmax.uncheckedObjective(c: inst.c, lower: box.lower, upper: box.upper)
         let lp = try JointLP.objective(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
         #expect(lp.minimum.lower >= zoneRaw.minimum.lower && lp.minimum.lower >= vertex.minimum.lower)
         #expect(lp.maximum.upper <= zoneRaw.maximum.upper && lp.maximum.upper <= vertex.maximum.upper)
@@ -39,7 +39,7 @@ import Testing
     @Test func aboveTheLimitFallsBackToVertex() throws {
         let inst = Self.instance(K: 513, n: 4, seed: 513)
         let box = inst.scoreBox
-        let vertex = VertexSoftmax.objective(c: inst.c, lower: box.lower, upper: box.upper)
+        let vertex = VertexSoftmax.uncheckedObjective(c: inst.c, lower: box.lower, upper: box.upper)
         let lp = try JointLP.objective(c: inst.c, A: inst.A, b: inst.b, xLower: inst.xLower, xUpper: inst.xUpper)
         #expect(lp.minimum.lower == vertex.minimum.lower && lp.maximum.upper == vertex.maximum.upper)
         #expect(lp.minimum.lower <= lp.minimum.upper && lp.maximum.lower <= lp.maximum.upper)

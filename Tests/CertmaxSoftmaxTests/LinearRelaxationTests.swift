@@ -53,7 +53,7 @@ struct LinearRelaxationTests {
     /// p_j (attained at a vertex) and an upper plane just below the maximum are rejected.
     @Test func gapCheckerRejectsUnsoundBounds() {
         let l = [-1.0, 0.5, 2], u = [0.0, 1.5, 2.5]
-        let pc = SoftmaxBounds.perCoordinate(lower: l, upper: u)
+        let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: l, upper: u)
         for j in 0..<3 {
             let tooHigh = AffineFunction(coefficients: [0, 0, 0], intercept: pc[j].lower + 1e-9)
             #expect(!GapChecker(j: j, f: tooHigh, isLower: true, temperature: 1).check(lower: l, upper: u).verified)
@@ -67,7 +67,7 @@ struct LinearRelaxationTests {
         var g = SeededGenerator(seed: 5150)
         for caseIndex in 0..<400 {
             let bc = g.boxCase(k: 1...12)
-            let v = VertexSoftmax.objective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let v = VertexSoftmax.uncheckedObjective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let input = ObjectiveInput(box: SoftmaxBoxInput(lower: bc.lower, upper: bc.upper, temperature: bc.temperature), c: bc.c)
             for m in [ObjectiveMethod.ibp, .er, .lse] {
                 let r = try ObjectiveBounds.enclosure(input, method: m)
@@ -94,10 +94,10 @@ struct GapChecker {
     func gap(_ lo: [Double], _ hi: [Double]) -> (Interval, [Double]) {
         let K = lo.count
         let mid = (0..<K).map { Interval(uncheckedLower: lo[$0], upper: hi[$0]).midpoint }
-        let pMid = SoftmaxBounds.perCoordinate(lower: mid, upper: mid, temperature: temperature)[j]
+        let pMid = SoftmaxBounds.uncheckedPerCoordinate(lower: mid, upper: mid, temperature: temperature)[j]
         let fMid = f.value(at: mid)
         var gapMid = isLower ? pMid - fMid : fMid - pMid
-        let pc = SoftmaxBounds.perCoordinate(lower: lo, upper: hi, temperature: temperature)
+        let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: lo, upper: hi, temperature: temperature)
         let tt = Interval(temperature)
         for k in 0..<K {
             // ∂p_j/∂s_k = p_j (δ_jk - p_k) / T over the box.
@@ -117,7 +117,7 @@ struct GapChecker {
             let (gp, mid) = gap(lo, hi)
             if gp.lower >= 0 { continue }
             // Provably negative at the centre: a counterexample.
-            let pMid = SoftmaxBounds.perCoordinate(lower: mid, upper: mid, temperature: temperature)[j]
+            let pMid = SoftmaxBounds.uncheckedPerCoordinate(lower: mid, upper: mid, temperature: temperature)[j]
             let fMid = f.value(at: mid)
             let atMid = isLower ? pMid - fMid : fMid - pMid
             if atMid.upper < 0 { return (false, boxes, "gap < 0 at s = \(mid): p in \(pMid), f in \(fMid)") }

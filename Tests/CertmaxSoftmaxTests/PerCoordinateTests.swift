@@ -12,10 +12,10 @@ struct PerCoordinateTests {
         var g = SeededGenerator(seed: 314)
         for caseIndex in 0..<1500 {
             let bc = g.boxCase(k: 1...24)
-            let pc = SoftmaxBounds.perCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             for j in pc.indices {
                 var e = [Double](repeating: 0, count: pc.count); e[j] = 1
-                let v = VertexSoftmax.objective(c: e, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+                let v = VertexSoftmax.uncheckedObjective(c: e, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
                 func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 0x1p-40 * max(abs(a), abs(b), 1) }
                 #expect(close(pc[j].lower, v.minimum.lower) && close(pc[j].upper, v.maximum.upper),
                         "case \(caseIndex) j=\(j): \(bc) per-coordinate \(pc[j]) vertex min \(v.minimum) max \(v.maximum)")
@@ -32,7 +32,7 @@ struct PerCoordinateTests {
         let oracle = MPFROracle(bits: 256)
         for caseIndex in 0..<1500 {
             let bc = g.boxCase(k: 1...32)
-            let lp = SoftmaxBounds.logPerCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let lp = SoftmaxBounds.uncheckedLogPerCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             if bc.c.count == 1 { #expect(lp == [.zero]); continue }
             let o = oracle.perCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature, logDomain: true)
             var fine: [(min: (BigFloat, BigFloat), max: (BigFloat, BigFloat))]? = nil
@@ -49,7 +49,7 @@ struct PerCoordinateTests {
             }
         }
         // A coordinate whose probability is e^-2000 (far below Double's range).
-        let far = SoftmaxBounds.logPerCoordinate(lower: [0, -2000], upper: [0, -2000])
+        let far = SoftmaxBounds.uncheckedLogPerCoordinate(lower: [0, -2000], upper: [0, -2000])
         #expect(far[1].contains(-2000) && far[1].width < 1e-9, "\(far)")
     }
 
@@ -59,15 +59,15 @@ struct PerCoordinateTests {
         let oracle = MPFROracle(bits: 512)
         for caseIndex in 0..<300 {
             let bc = g.boxCase(k: 1...16)
-            let p = PreciseSoftmax.objective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature, precision: 200)
+            let p = PreciseSoftmax.uncheckedObjective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature, precision: 200)
             let o = oracle.optimaByCandidates(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             // Not provably excluding the 512-bit enclosure of the exact optimum.
             #expect(p.minimum.lower <= o.min.1 && p.minimum.upper >= o.min.0 && p.maximum.lower <= o.max.1 && p.maximum.upper >= o.max.0,
                     "case \(caseIndex): \(bc) -> \(p.minimum) \(p.maximum)")
-            let d = VertexSoftmax.objective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let d = VertexSoftmax.uncheckedObjective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let pw = p.minimum.upper.subtracting(p.minimum.lower, rounding: .up)
             #expect(pw <= BigFloat(d.minimum.width), "case \(caseIndex): precise width \(pw) vs double \(d.minimum.width)")
-            let pc = PreciseSoftmax.perCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature, precision: 200)
+            let pc = PreciseSoftmax.uncheckedPerCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature, precision: 200)
             let opc = bc.c.count == 1 ? nil : oracle.perCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             for j in pc.indices {
                 if let opc { #expect(pc[j].lower <= opc[j].min.1 && pc[j].upper >= opc[j].max.0, "case \(caseIndex) j=\(j)") }
@@ -82,8 +82,8 @@ struct PerCoordinateTests {
         for caseIndex in 0..<300 {
             let bc = g.boxCase(k: 1...6)
             let K = bc.c.count
-            let pc = SoftmaxVariants.perCoordinate(.sigsoftmax, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
-            let ob = SoftmaxVariants.objective(.sigsoftmax, c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let pc = SoftmaxVariants.uncheckedPerCoordinate(.sigsoftmax, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let ob = SoftmaxVariants.uncheckedObjective(.sigsoftmax, c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             // Enumerate vertices with 300-bit nearest arithmetic (values far inside the bounds'
             // rounding slack; each check allows 2^-280 relative for the oracle's own error).
             var minP = [BigFloat?](repeating: nil, count: K), maxP = [BigFloat?](repeating: nil, count: K)
@@ -128,19 +128,19 @@ struct PerCoordinateTests {
         let objs = (0..<3).map { _ in (0..<K).map { _ in g.uniform(-1, 1) } }
         var l = [Double](), u = [Double]()
         for _ in 0..<(rows * K) { let x = g.uniform(-30, 30); l.append(x); u.append(x + g.uniform(0, 4)) }
-        let plan = ObjectivePlan(coefficients: objs)
+        let plan = ObjectivePlan(uncheckedCoefficients: objs)
         let threshold = parallel ? 1 : Int.max
-        let res = BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, temperature: 0.7, witnesses: true,
+        let res = BatchedSoftmax.uncheckedObjectives(plan, lower: l, upper: u, rows: rows, temperature: 0.7, witnesses: true,
                                             parallelThreshold: threshold)
         var lo = [Double](repeating: 0, count: rows * K), hi = lo
-        BatchedSoftmax.perCoordinate(lower: l, upper: u, rows: rows, count: K, temperature: 0.7, lowerOut: &lo, upperOut: &hi,
+        BatchedSoftmax.uncheckedPerCoordinate(lower: l, upper: u, rows: rows, count: K, temperature: 0.7, lowerOut: &lo, upperOut: &hi,
                                      parallelThreshold: threshold)
         for r in 0..<rows {
             let lr = Array(l[(r * K)..<((r + 1) * K)]), ur = Array(u[(r * K)..<((r + 1) * K)])
             for (k, c) in objs.enumerated() {
-                #expect(res[r * objs.count + k] == VertexSoftmax.objective(c: c, lower: lr, upper: ur, temperature: 0.7))
+                #expect(res[r * objs.count + k] == VertexSoftmax.uncheckedObjective(c: c, lower: lr, upper: ur, temperature: 0.7))
             }
-            let pc = SoftmaxBounds.perCoordinate(lower: lr, upper: ur, temperature: 0.7)
+            let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: lr, upper: ur, temperature: 0.7)
             #expect(pc.map(\.lower) == Array(lo[(r * K)..<((r + 1) * K)]) && pc.map(\.upper) == Array(hi[(r * K)..<((r + 1) * K)]))
         }
     }

@@ -63,7 +63,7 @@ struct ShiRelaxationTests {
                 var minLowGap = Double.infinity, minHighGap = Double.infinity
                 for mask in 0..<(1 << K) {
                     let v = (0..<K).map { mask & (1 << $0) != 0 ? u[$0] : l[$0] }
-                    let p = SoftmaxBounds.perCoordinate(lower: v, upper: v, temperature: t)[j].midpoint
+                    let p = SoftmaxBounds.uncheckedPerCoordinate(lower: v, upper: v, temperature: t)[j].midpoint
                     minLowGap = min(minLowGap, p - rel[j].lower.value(at: v).midpoint)
                     minHighGap = min(minHighGap, rel[j].upper.value(at: v).midpoint - p)
                 }

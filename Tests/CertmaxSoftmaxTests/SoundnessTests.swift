@@ -31,7 +31,7 @@ struct SoundnessTests {
         }
         for caseIndex in 0..<n {
             let bc = g.boxCase()
-            let r = VertexSoftmax.objective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let r = VertexSoftmax.uncheckedObjective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let o = oracle.optimaByCandidates(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let ok = encloses(r, o) || encloses(r, MPFROracle(bits: 2048).optimaByCandidates(
                 c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature), undecidedPasses: true)
@@ -52,7 +52,7 @@ struct SoundnessTests {
                         "witness values: \(bc) -> \(r)")
             }
             if caseIndex % 4 == 0 {
-                let pc = SoftmaxBounds.perCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+                let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
                 if bc.c.count == 1 {
                     #expect(pc == [Interval.one])
                     continue
@@ -110,7 +110,7 @@ struct SoundnessTests {
         for caseIndex in 0..<2400 {
             let kMax = caseIndex < 2000 ? 6 : (caseIndex < 2392 ? 9 : 12)
             let bc = g.boxCase(k: 1...kMax)
-            let r = VertexSoftmax.objective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let r = VertexSoftmax.uncheckedObjective(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let o = oracle.optimaByEnumeration(c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let ok = encloses(r, o) || encloses(r, MPFROracle(bits: 2048).optimaByEnumeration(
                 c: bc.c, lower: bc.lower, upper: bc.upper, temperature: bc.temperature), undecidedPasses: true)

@@ -186,12 +186,12 @@ struct VertexSoftmaxPreparedBoxTests {
             let u = l.map { $0 + g.uniform(0, 2) }
             var cs = (0..<m).map { _ in (0..<K).map { _ in g.uniform(-3, 3) } }
             if m >= 2 { cs[1] = [Double](repeating: 0.25, count: K) }  // a constant objective
-            let plan = ObjectivePlan(coefficients: cs)
-            let batched = BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, temperature: t)
+            let plan = ObjectivePlan(uncheckedCoefficients: cs)
+            let batched = BatchedSoftmax.uncheckedObjectives(plan, lower: l, upper: u, rows: rows, temperature: t)
             var mn = [Interval](repeating: .zero, count: rows * m), mx = mn
             l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
                 mn.withUnsafeMutableBufferPointer { a in mx.withUnsafeMutableBufferPointer { b in
-                    BatchedSoftmax.objectives(plan, lower: lb, upper: ub, rows: rows, temperature: t, minimumOut: a, maximumOut: b)
+                    BatchedSoftmax.uncheckedObjectives(plan, lower: lb, upper: ub, rows: rows, temperature: t, minimumOut: a, maximumOut: b)
                 } }
             } }
             for r in 0..<rows {
@@ -214,7 +214,7 @@ struct VertexSoftmaxPreparedBoxTests {
                     #expect(mn[r * m + o] == want.minimum && mx[r * m + o] == want.maximum || !BatchedSoftmax.usesPreparedBox(K: K, objectives: m),
                             "\(ctx) (batched buffers)")
                     if K <= VertexSoftmax.tightKernelMaximumK {
-                        #expect(VertexSoftmax.objective(c: cs[o], lower: lr, upper: ur, temperature: t) == want, "\(ctx) (objective)")
+                        #expect(VertexSoftmax.uncheckedObjective(c: cs[o], lower: lr, upper: ur, temperature: t) == want, "\(ctx) (objective)")
                     }
                     if o == 1 && m >= 2 {
                         #expect(want.minimum == Interval(0.25) && want.maximum == Interval(0.25), "\(ctx): constant objective")

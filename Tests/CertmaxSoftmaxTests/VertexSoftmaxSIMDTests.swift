@@ -202,8 +202,8 @@ struct VertexSoftmaxSIMDTests {
             let (r, path) = VertexSoftmax._objective(c: c, lower: l, upper: u, allowSIMD: true)
             #expect(path == .simd, "K = \(K)")
             // The public entry points use the kernel exactly when it is enabled by default.
-            let pub = VertexSoftmax.objective(c: c, lower: l, upper: u)
-            let b = BatchedSoftmax.objectives(ObjectivePlan(coefficients: [c]), lower: l, upper: u, rows: 1, witnesses: true)
+            let pub = VertexSoftmax.uncheckedObjective(c: c, lower: l, upper: u)
+            let b = BatchedSoftmax.uncheckedObjectives(ObjectivePlan(uncheckedCoefficients: [c]), lower: l, upper: u, rows: 1, witnesses: true)
             // Up to tightKernelMaximumK the tight kernel over a prepared box answers (issue 16).
             let expected = K <= VertexSoftmax.tightKernelMaximumK
                 ? VertexSoftmax.PreparedBox(lower: l, upper: u).objective(c)
@@ -232,15 +232,15 @@ struct VertexSoftmaxSIMDTests {
                     l.append(x); u.append(x + g.uniform(0, 4))
                 }
             }
-            let plan = ObjectivePlan(coefficients: objs)
+            let plan = ObjectivePlan(uncheckedCoefficients: objs)
             for t in [1.0, 0.7] {
                 let threshold = parallel ? 1 : Int.max
-                let arrays = BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, temperature: t,
+                let arrays = BatchedSoftmax.uncheckedObjectives(plan, lower: l, upper: u, rows: rows, temperature: t,
                                                        parallelThreshold: threshold)
                 var mn = [Interval](repeating: .empty, count: rows * nObj), mx = mn
                 l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
                     mn.withUnsafeMutableBufferPointer { mnb in mx.withUnsafeMutableBufferPointer { mxb in
-                        BatchedSoftmax.objectives(plan, lower: lb, upper: ub, rows: rows, temperature: t,
+                        BatchedSoftmax.uncheckedObjectives(plan, lower: lb, upper: ub, rows: rows, temperature: t,
                                                   minimumOut: mnb, maximumOut: mxb, parallelThreshold: threshold)
                     } }
                 } }

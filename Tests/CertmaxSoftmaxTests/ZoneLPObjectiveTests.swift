@@ -19,7 +19,7 @@ import Testing
         for trial in 0..<40 {
             let K = Int.random(in: 2...16, using: &rng)
             let (c, l, u) = Self.randomBox(&rng, K: K)
-            let v = VertexSoftmax.objective(c: c, lower: l, upper: u)
+            let v = VertexSoftmax.uncheckedObjective(c: c, lower: l, upper: u)
             let D = (0..<K).map { i in (0..<K).map { j in Double.subUp(u[i], l[j]) } }
             let z = try ZoneLP.objective(c: c, lower: l, upper: u, diffUpper: D)
             #expect(z == v, "trial \(trial)")
@@ -47,7 +47,7 @@ import Testing
             let D = inst.diffUpper
             let T = [1.0, 0.5, 2.0][trial % 3]
             let z = try ZoneLP.objective(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D, temperature: T)
-            let v = VertexSoftmax.objective(c: inst.c, lower: box.lower, upper: box.upper, temperature: T)
+            let v = VertexSoftmax.uncheckedObjective(c: inst.c, lower: box.lower, upper: box.upper, temperature: T)
             let tag = "trial \(trial) K \(K) T \(T)"
             #expect(z.minimum.lower >= v.minimum.lower && z.maximum.upper <= v.maximum.upper, "\(tag)")
             #expect(z.minimum.lower <= z.minimum.upper && z.maximum.lower <= z.maximum.upper, "\(tag): \(z)")
@@ -82,7 +82,7 @@ import Testing
         var options = ZoneLP.Options()
         options.maximumDimension = 3
         let z = try ZoneLP.objective(c: inst.c, lower: box.lower, upper: box.upper, diffUpper: D, options: options)
-        let v = VertexSoftmax.objective(c: inst.c, lower: box.lower, upper: box.upper)
+        let v = VertexSoftmax.uncheckedObjective(c: inst.c, lower: box.lower, upper: box.upper)
         #expect(z.minimum.lower == v.minimum.lower && z.maximum.upper == v.maximum.upper)
         #expect(z.minimum.lower <= z.minimum.upper && z.maximum.lower <= z.maximum.upper)
     }
@@ -93,7 +93,7 @@ import Testing
         var D = [[0.0, 0.1, 1], [0.1, 0, 1], [1, 1, 0]]
         D[0][1] = -0.5; D[1][0] = -0.5  // s0 - s1 <= -0.5 and s1 - s0 <= -0.5: empty
         let z = try ZoneLP.objective(c: c, lower: l, upper: u, diffUpper: D)
-        let v = VertexSoftmax.objective(c: c, lower: l, upper: u)
+        let v = VertexSoftmax.uncheckedObjective(c: c, lower: l, upper: u)
         #expect(z.minimum.lower == v.minimum.lower && z.maximum.upper == v.maximum.upper)
     }
 

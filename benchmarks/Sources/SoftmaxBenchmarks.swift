@@ -39,26 +39,26 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
             upper.withUnsafeBufferPointer { u in
                 runner.measure(group: group, name: "sound per-coordinate K=\(K)", elements: K, minTime: minTime,
                                baseline: base, baselineNs: plain) {
-                    SoftmaxBounds.perCoordinate(lower: l, upper: u, lowerOut: lo, upperOut: hi, scratch: scratch)
+                    SoftmaxBounds.uncheckedPerCoordinate(lower: l, upper: u, lowerOut: lo, upperOut: hi, scratch: scratch)
                     blackHole(lo[K - 1])
                 }
             }
         }
-        let plan = ObjectivePlan(coefficients: [c])
+        let plan = ObjectivePlan(uncheckedCoefficients: [c])
         runner.measure(group: group, name: "vertex objective, sorted plan K=\(K)", elements: K, minTime: minTime,
                        baseline: base, baselineNs: plain) {
-            let r = BatchedSoftmax.objectives(plan, lower: lower, upper: upper, rows: 1)
+            let r = BatchedSoftmax.uncheckedObjectives(plan, lower: lower, upper: upper, rows: 1)
             blackHole(r[0].minimum.lower)
         }
         runner.measure(group: group, name: "vertex objective incl. sort K=\(K)", elements: K, minTime: minTime,
                        baseline: base, baselineNs: plain) {
-            let r = VertexSoftmax.objective(c: c, lower: lower, upper: upper)
+            let r = VertexSoftmax.uncheckedObjective(c: c, lower: lower, upper: upper)
             blackHole(r.minimum.lower)
         }
         if K <= 1024 {
             runner.measure(group: group, name: "MPFR 128-bit per-coordinate K=\(K)", elements: K, minTime: minTime,
                            baseline: base, baselineNs: plain) {
-                let r = PreciseSoftmax.perCoordinate(lower: lower, upper: upper, precision: 128)
+                let r = PreciseSoftmax.uncheckedPerCoordinate(lower: lower, upper: upper, precision: 128)
                 blackHole(r.count)
             }
         }
@@ -67,13 +67,13 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
     let rows = runner.quick ? 64 : 512, K = 256
     let l = (0..<(rows * K)).map { _ in rng.uniform(-8, 8) }
     let u = l.map { $0 + 0.1 }
-    let plan = ObjectivePlan(coefficients: (0..<4).map { _ in (0..<K).map { _ in rng.uniform(-1, 1) } })
+    let plan = ObjectivePlan(uncheckedCoefficients: (0..<4).map { _ in (0..<K).map { _ in rng.uniform(-1, 1) } })
     let one = runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4, 1 thread", elements: rows * K * 4) {
-        blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: Int.max).count)
+        blackHole(BatchedSoftmax.uncheckedObjectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: Int.max).count)
     }
     runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4, all cores", elements: rows * K * 4,
                    baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {
-        blackHole(BatchedSoftmax.objectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: 1).count)
+        blackHole(BatchedSoftmax.uncheckedObjectives(plan, lower: l, upper: u, rows: rows, parallelThreshold: 1).count)
     }
     // The same batch into caller buffers (no witnesses, rows read in place).
     var mnOut = [Interval](repeating: .zero, count: rows * 4), mxOut = mnOut
@@ -81,7 +81,7 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
         mnOut.withUnsafeMutableBufferPointer { mnb in mxOut.withUnsafeMutableBufferPointer { mxb in
             runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4 into buffers, 1 thread", elements: rows * K * 4,
                            baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {
-                BatchedSoftmax.objectives(plan, lower: lb, upper: ub, rows: rows, minimumOut: mnb, maximumOut: mxb,
+                BatchedSoftmax.uncheckedObjectives(plan, lower: lb, upper: ub, rows: rows, minimumOut: mnb, maximumOut: mxb,
                                           parallelThreshold: Int.max)
                 blackHole(mnb[0].lower)
             }
@@ -93,13 +93,13 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
     let pu = pl.map { $0 + 0.1 }
     var plo = [Double](repeating: 0, count: pcRows * pcK), phi = plo
     let pcOne = runner.measure(group: group, name: "batched per-coordinate \(pcRows)x\(pcK), 1 thread", elements: pcRows * pcK) {
-        BatchedSoftmax.perCoordinate(lower: pl, upper: pu, rows: pcRows, count: pcK, lowerOut: &plo, upperOut: &phi,
+        BatchedSoftmax.uncheckedPerCoordinate(lower: pl, upper: pu, rows: pcRows, count: pcK, lowerOut: &plo, upperOut: &phi,
                                      parallelThreshold: Int.max)
         blackHole(plo[0])
     }
     runner.measure(group: group, name: "batched per-coordinate \(pcRows)x\(pcK), all cores", elements: pcRows * pcK,
                    baseline: "batched per-coordinate \(pcRows)x\(pcK), 1 thread", baselineNs: pcOne) {
-        BatchedSoftmax.perCoordinate(lower: pl, upper: pu, rows: pcRows, count: pcK, lowerOut: &plo, upperOut: &phi,
+        BatchedSoftmax.uncheckedPerCoordinate(lower: pl, upper: pu, rows: pcRows, count: pcK, lowerOut: &plo, upperOut: &phi,
                                      parallelThreshold: 1)
         blackHole(phi[0])
     }

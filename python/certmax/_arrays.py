@@ -41,6 +41,8 @@ class Rows:
 def as_rows(name: str, x, function: str, allow_f32: bool = False) -> Rows:
     """`x` as `rows x k` (1-D: one row) of float64, or float32 when `allow_f32`."""
     a = np.asarray(x)
+    if np.iscomplexobj(a):
+        raise ValueError(f"{function}: \"{name}\" must be real, got complex values")
     if a.dtype != np.float64 and not (allow_f32 and a.dtype == np.float32):
         a = np.asarray(a, dtype=np.float64)
     if a.ndim == 1:

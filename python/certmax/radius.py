@@ -7,6 +7,7 @@ from ._arrays import address, as_rows, common_dtype, same_shape, to_f64
 
 _ndarray = np.ndarray
 _F64 = np.dtype(np.float64)
+_PTRDIFF_MAX = 2**63 - 1
 
 
 def taylor_radius(logits, directions, temperature=1.0, exact=False, relative_width=1e-6, budget=200_000):
@@ -49,11 +50,15 @@ def taylor_radius(logits, directions, temperature=1.0, exact=False, relative_wid
     rows, k = z.rows, z.k
     rho, ref = np.empty(rows), np.empty(rows)
     if exact:
+        arcs = int(budget)
+        if not 1 <= arcs <= _PTRDIFF_MAX:
+            # ctypes would wrap an out-of-range int silently (2**70 became 0).
+            raise ValueError(f"{fn}: budget must be an integer in [1, 2^63 - 1], got {budget}")
         z, a = to_f64(z), to_f64(a)
         ex = np.empty((rows, 2))
         cert = np.empty(rows, dtype=np.int32)
         _native.check(_native.taylor_radius_exact(z.address, z.stride, a.address, a.stride, rows, k, t,
-                                                  float(relative_width), int(budget), address(rho),
+                                                  float(relative_width), arcs, address(rho),
                                                   address(ref), address(ex), address(cert)))
     else:
         if common_dtype(z, a) is np.float32:

@@ -7,6 +7,21 @@ import os
 from . import _native
 
 
+def _c_string(function, name, value):
+    """`value` as the bytes of a C string; a NUL inside would silently cut it short."""
+    b = value if isinstance(value, bytes) else (os.fsencode(value) if name in ("spec", "base_dir") else str(value).encode())
+    if b"\0" in b:
+        raise ValueError(f"{function}: \"{name}\" contains a NUL character")
+    return b
+
+
+def _seed(function, seed):
+    s = int(seed)
+    if not 0 <= s < 2**64:
+        raise ValueError(f"{function}: seed must be an integer in [0, 2^64 - 1], got {seed}")
+    return s
+
+
 def verify(spec, method="symbolic", attack=True, seed=0x5EED, attack_seconds=20.0, base_dir=None):
     """Runs `certmax verify SPEC --format json` in process and returns its JSON as a dict.
 
@@ -24,16 +39,18 @@ def verify(spec, method="symbolic", attack=True, seed=0x5EED, attack_seconds=20.
     """
     verdict = ctypes.c_int32(-1)
     out = ctypes.c_void_p()
-    m = None if method is None else str(method).encode()
     if isinstance(spec, Spec):
         return spec.verify(method=method, attack=attack, seed=seed, attack_seconds=attack_seconds)
+    fn = "verify"
+    m = None if method is None else _c_string(fn, "method", method)
+    s = _seed(fn, seed)
     if isinstance(spec, dict):
-        text = json.dumps(spec).encode()
-        base = None if base_dir is None else os.fsencode(base_dir)
-        status = _native.verify_json(text, base, m, int(bool(attack)), int(seed), float(attack_seconds),
+        text = _c_string(fn, "spec", json.dumps(spec).encode())
+        base = None if base_dir is None else _c_string(fn, "base_dir", base_dir)
+        status = _native.verify_json(text, base, m, int(bool(attack)), s, float(attack_seconds),
                                      ctypes.byref(verdict), ctypes.byref(out))
     else:
-        status = _native.verify_file(os.fsencode(spec), m, int(bool(attack)), int(seed), float(attack_seconds),
+        status = _native.verify_file(_c_string(fn, "spec", spec), m, int(bool(attack)), s, float(attack_seconds),
                                      ctypes.byref(verdict), ctypes.byref(out))
     return _report(status, out)
 
@@ -56,11 +73,12 @@ class Spec:
     def __init__(self, spec, base_dir=None):
         self._handle = None
         h = ctypes.c_void_p()
+        fn = "Spec"
         if isinstance(spec, dict):
-            base = None if base_dir is None else os.fsencode(base_dir)
-            status = _native.spec_load_json(json.dumps(spec).encode(), base, ctypes.byref(h))
+            base = None if base_dir is None else _c_string(fn, "base_dir", base_dir)
+            status = _native.spec_load_json(_c_string(fn, "spec", json.dumps(spec).encode()), base, ctypes.byref(h))
         else:
-            status = _native.spec_load_file(os.fsencode(spec), ctypes.byref(h))
+            status = _native.spec_load_file(_c_string(fn, "spec", spec), ctypes.byref(h))
         _native.check(status)
         self._handle = h
 
@@ -70,8 +88,8 @@ class Spec:
             raise ValueError("certmax.Spec: the spec is closed")
         verdict = ctypes.c_int32(-1)
         out = ctypes.c_void_p()
-        m = None if method is None else str(method).encode()
-        status = _native.spec_verify(self._handle, m, int(bool(attack)), int(seed), float(attack_seconds),
+        m = None if method is None else _c_string("Spec.verify", "method", method)
+        status = _native.spec_verify(self._handle, m, int(bool(attack)), _seed("Spec.verify", seed), float(attack_seconds),
                                      ctypes.byref(verdict), ctypes.byref(out))
         return _report(status, out)
 

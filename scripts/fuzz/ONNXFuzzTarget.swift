@@ -1,12 +1,12 @@
-// libFuzzer entry point for the ONNX file layer (compiled by scripts/fuzz/onnx.sh together
+// The ONNX file layer target (compiled by scripts/fuzz/onnx.sh, with ONNXFuzzMain.swift, and
+// by parsers.sh onnx; in both cases together
 // with the CertmaxIO sources, in one module, so no `import CertmaxIO`).
 //
 // Every input must end in a decoded model or an InputError; a trap, a sanitizer report or
 // a broken postcondition (checked below) is a crash that libFuzzer records.
 import Foundation
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func certmaxONNXFuzz(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzONNX(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var data = Data(bytes: bytes, count: size)
     if isGzip(data) {
         // Cap low: the fuzzer must not spend its time (or memory) on huge outputs.

@@ -46,7 +46,7 @@ clang -O1 -g $CSAN -c "$ROOT/Sources/CZlib/shim.c" -I "$WORK/include" -o "$WORK/
 swiftc -O -g -sanitize="$SANITIZE" -parse-as-library -module-name CertmaxIOFuzz \
     -I "$WORK/include" \
     "$ROOT"/Sources/CertmaxIO/*.swift "$ROOT"/Sources/CertmaxIO/ONNX/*.swift \
-    "$ROOT/scripts/fuzz/ONNXFuzzTarget.swift" "$WORK/czlib-$BIN.o" -lz \
+    "$ROOT/scripts/fuzz/ONNXFuzzTarget.swift" "$ROOT/scripts/fuzz/ONNXFuzzMain.swift" "$WORK/czlib-$BIN.o" -lz \
     -o "$WORK/$BIN"
 
 # Seeds.

@@ -24,8 +24,8 @@ enum RegressionKinds {
     static let softmax: RegressionEvaluator = { c in
         let box = try SoftmaxBoxInput(document: JSONDocument(path: c.path("input")))
         let T = box.temperature
-        let p = SoftmaxBounds.perCoordinate(lower: box.lower, upper: box.upper, temperature: T)
-        let logp = SoftmaxBounds.logPerCoordinate(lower: box.lower, upper: box.upper, temperature: T)
+        let p = SoftmaxBounds.uncheckedPerCoordinate(lower: box.lower, upper: box.upper, temperature: T)
+        let logp = SoftmaxBounds.uncheckedLogPerCoordinate(lower: box.lower, upper: box.upper, temperature: T)
         let attn: [Interval]? = T == 1 ? AttentionSoftmaxKernel.perCoordinate(lower: box.lower, upper: box.upper) : nil
         var bounds: [NamedBound] = []
         for j in p.indices { bounds.append(NamedBound("p[\(j)]", p[j]).checked()) }
@@ -270,7 +270,7 @@ enum RegressionKinds {
                     .checked(lower: lowerChecked, upper: Set(a).count == 2))
             }
             if Set(a).count == 2 {
-                let closed = binaryTaylorRadius(logits: Array(z), directions: Array(a), temperature: batch.temperature)
+                let closed = uncheckedBinaryTaylorRadius(logits: Array(z), directions: Array(a), temperature: batch.temperature)
                 checks += 1
                 for (name, v) in [("rho_a", s.rhoA), ("refined", s.refined), ("exact.lower", s.exact?.lower ?? 0)] where v > closed.upper {
                     failures.append("sample \(i): \(name) = \(v) exceeds the binary closed form \(closed)")

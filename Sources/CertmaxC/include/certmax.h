@@ -9,7 +9,8 @@
  * Conventions
  *  - Every computing function returns an int32_t status: CERTMAX_OK (0) or the CLI's exit
  *    code for the same problem (CERTMAX_E_USAGE 64: an option value out of range;
- *    CERTMAX_E_INVALID 65: invalid input such as a NULL pointer, a size < 1, a stride < k,
+ *    CERTMAX_E_INVALID 65: invalid input such as a NULL pointer, a size < 1, k > CERTMAX_MAX_K,
+ *    a stride < k,
  *    NaN or infinite values, lower > upper, temperature not finite and > 0;
  *    CERTMAX_E_UNREADABLE 66: a file cannot be read; CERTMAX_E_INTERNAL 70). On failure
  *    nothing is promised about the output buffers and certmax_last_error() returns a
@@ -42,6 +43,10 @@ extern "C" {
 #define CERTMAX_E_INVALID 65
 #define CERTMAX_E_UNREADABLE 66
 #define CERTMAX_E_INTERNAL 70
+
+/* Largest k (scores per row) any function accepts (2^26); a larger k is CERTMAX_E_INVALID
+ * before any buffer is read. */
+#define CERTMAX_MAX_K ((ptrdiff_t)1 << 26)
 
 /* Verdicts of certmax_verify_* (the CLI's exit codes for `certmax verify`). */
 #define CERTMAX_VERIFIED 0

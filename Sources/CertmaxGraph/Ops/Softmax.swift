@@ -54,7 +54,7 @@ public struct Softmax: GraphOp {
         for row in rows(x[0].shape) where !row.isEmpty {  // an empty axis has nothing to bound
             let lo = row.map { x[0].data[$0].lower }, hi = row.map { x[0].data[$0].upper }
             guard lo.allSatisfy(\.isFinite), hi.allSatisfy(\.isFinite), zip(lo, hi).allSatisfy({ $0 <= $1 }) else { continue }
-            let b = SoftmaxBounds.perCoordinate(lower: lo, upper: hi)
+            let b = SoftmaxBounds.uncheckedPerCoordinate(lower: lo, upper: hi)
             for (j, i) in row.enumerated() { out[i] = b[j] }
         }
         return Tensor(shape: x[0].shape, data: out)

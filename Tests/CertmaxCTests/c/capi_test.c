@@ -219,6 +219,152 @@ static void test_radius(void) {
                  "max_arc_evaluations", "budget");
 }
 
+/* ---- Hostile arguments: every class of bad value on every entry point returns a status
+ * (never a trap), and extreme but valid values give finite, sound results. ------------ */
+
+static void test_hostile_pointers(void) {
+    double L[2] = {0, 1}, U[2] = {1, 2}, C[2] = {1, -1}, o1[4], o2[4], ex[2];
+    int32_t cert[1], verdict;
+    char *json = NULL;
+    certmax_spec *spec = NULL;
+    /* Each pointer argument NULL in turn (outputs the functions may not skip). */
+    expect_error(certmax_softmax_bounds(L, 2, NULL, 2, 1, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "\"upper\" is NULL", "sm upper");
+    expect_error(certmax_softmax_bounds(L, 2, U, 2, 1, 2, 1.0, o1, NULL), CERTMAX_E_INVALID, "\"upper_out\" is NULL", "sm upper_out");
+    expect_error(certmax_softmax_bounds_f32(NULL, 2, NULL, 2, 1, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "NULL", "sm f32");
+    expect_error(certmax_log_softmax_bounds(NULL, 2, U, 2, 1, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "NULL", "log lower");
+    expect_error(certmax_log_softmax_bounds_f32(NULL, 2, NULL, 2, 1, 2, 1.0, NULL, NULL), CERTMAX_E_INVALID, "NULL", "log f32");
+    expect_error(certmax_vertex_objective(C, 2, NULL, 2, U, 2, 1, 2, 1.0, o1, o2, NULL, NULL), CERTMAX_E_INVALID, "NULL", "vx lower");
+    expect_error(certmax_vertex_objective(C, 2, L, 2, NULL, 2, 1, 2, 1.0, o1, o2, NULL, NULL), CERTMAX_E_INVALID, "NULL", "vx upper");
+    expect_error(certmax_vertex_objective(C, 2, L, 2, U, 2, 1, 2, 1.0, NULL, o2, NULL, NULL), CERTMAX_E_INVALID, "NULL", "vx min");
+    expect_error(certmax_vertex_objective(C, 2, L, 2, U, 2, 1, 2, 1.0, o1, NULL, NULL, NULL), CERTMAX_E_INVALID, "NULL", "vx max");
+    expect_error(certmax_zone_objective(NULL, L, U, 2, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "NULL", "zone c");
+    expect_error(certmax_zone_objective(C, NULL, U, 2, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "NULL", "zone l");
+    expect_error(certmax_zone_objective(C, L, NULL, 2, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "NULL", "zone u");
+    expect_error(certmax_zone_objective(C, L, U, 2, NULL, 1.0, NULL, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "NULL", "zone min");
+    expect_error(certmax_zone_objective(C, L, U, 2, NULL, 1.0, o1, NULL, NULL, NULL, NULL), CERTMAX_E_INVALID, "NULL", "zone max");
+    expect_error(certmax_taylor_radius(NULL, 2, U, 2, 1, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "NULL", "radius logits");
+    expect_error(certmax_taylor_radius(L, 2, NULL, 2, 1, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "NULL", "radius dirs");
+    expect_error(certmax_taylor_radius(L, 2, U, 2, 1, 2, 1.0, NULL, o2), CERTMAX_E_INVALID, "NULL", "radius rho");
+    expect_error(certmax_taylor_radius_f32(NULL, 2, NULL, 2, 1, 2, 1.0, o1, NULL), CERTMAX_E_INVALID, "NULL", "radius f32");
+    expect_error(certmax_taylor_radius_exact(L, 2, U, 2, 1, 2, 1.0, 1e-6, 100, o1, o2, NULL, cert), CERTMAX_E_INVALID, "NULL", "exact out");
+    expect_error(certmax_taylor_radius_exact(L, 2, U, 2, 1, 2, 1.0, 1e-6, 100, o1, o2, ex, NULL), CERTMAX_E_INVALID, "NULL", "exact cert");
+    expect_error(certmax_taylor_radius_exact(NULL, 2, U, 2, 1, 2, 1.0, 1e-6, 100, o1, o2, ex, cert), CERTMAX_E_INVALID, "NULL", "exact z");
+    expect_error(certmax_verify_file(NULL, NULL, 0, 1, 1.0, &verdict, &json), CERTMAX_E_INVALID, "NULL", "verify path");
+    expect_error(certmax_verify_file("specs/small-verified.json", NULL, 0, 1, 1.0, NULL, &json), CERTMAX_E_INVALID, "NULL", "verdict");
+    expect_error(certmax_verify_file("specs/small-verified.json", NULL, 0, 1, 1.0, &verdict, NULL), CERTMAX_E_INVALID, "NULL", "json");
+    expect_error(certmax_verify_json("{}", NULL, NULL, 0, 1, 1.0, &verdict, NULL), CERTMAX_E_INVALID, "NULL", "verify_json out");
+    expect_error(certmax_spec_load_file(NULL, &spec), CERTMAX_E_INVALID, "NULL", "load NULL path");
+    expect_error(certmax_spec_load_file("specs/small-verified.json", NULL), CERTMAX_E_INVALID, "NULL", "load NULL out");
+    expect_error(certmax_spec_load_json(NULL, NULL, &spec), CERTMAX_E_INVALID, "NULL", "load_json NULL");
+    expect_error(certmax_spec_load_file("/dev/null", &spec), CERTMAX_E_INVALID, "", "load empty file");
+    expect_error(certmax_spec_load_file("specs", &spec), CERTMAX_E_UNREADABLE, "directory", "load a directory");
+    expect_error(certmax_verify_file("specs/small-verified.json", "vertex", 0, 1, NAN, &verdict, &json), CERTMAX_E_USAGE,
+                 "attack_seconds", "NaN attack seconds");
+    expect_error(certmax_verify_file("specs/small-verified.json", "vertex", 0, 1, -1.0, &verdict, &json), CERTMAX_E_USAGE,
+                 "attack_seconds", "negative attack seconds");
+}
+
+static void test_hostile_sizes(void) {
+    double L[2] = {0, 1}, U[2] = {1, 2}, C[2] = {1, -1}, o1[4], o2[4], ex[2];
+    int32_t cert[1];
+    const ptrdiff_t big = PTRDIFF_MAX / 2 + 1;
+    /* Sizes and strides that overflow or exceed CERTMAX_MAX_K are refused before any read. */
+    expect_error(certmax_softmax_bounds(L, 2, U, 2, 1, -7, 1.0, o1, o2), CERTMAX_E_INVALID, "\"k\" must be >= 1", "k < 0");
+    expect_error(certmax_softmax_bounds(L, 2, U, 2, 0, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "\"rows\" must be >= 1", "rows 0");
+    expect_error(certmax_softmax_bounds(L, CERTMAX_MAX_K + 1, U, CERTMAX_MAX_K + 1, 1, CERTMAX_MAX_K + 1, 1.0, o1, o2),
+                 CERTMAX_E_INVALID, "CERTMAX_MAX_K", "k too large");
+    expect_error(certmax_softmax_bounds(L, PTRDIFF_MAX, U, PTRDIFF_MAX, 1, PTRDIFF_MAX, 1.0, o1, o2), CERTMAX_E_INVALID,
+                 "CERTMAX_MAX_K", "k = PTRDIFF_MAX");
+    expect_error(certmax_softmax_bounds(L, 2, U, 2, big, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "overflows", "rows x k");
+    expect_error(certmax_softmax_bounds(L, big, U, 2, 3, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "overflows", "stride x rows");
+    expect_error(certmax_softmax_bounds(L, -2, U, 2, 1, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "lower_stride", "negative stride");
+    expect_error(certmax_vertex_objective(C, -1, L, 2, U, 2, 1, 2, 1.0, o1, o2, NULL, NULL), CERTMAX_E_INVALID, "c_stride", "c stride");
+    expect_error(certmax_vertex_objective(C, 2, L, 2, U, 2, 1, CERTMAX_MAX_K * 2, 1.0, o1, o2, NULL, NULL), CERTMAX_E_INVALID,
+                 "", "vertex k");
+    expect_error(certmax_zone_objective(C, L, U, 0, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "\"k\"", "zone k 0");
+    expect_error(certmax_zone_objective(C, L, U, PTRDIFF_MAX, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "",
+                 "zone huge k");
+    expect_error(certmax_taylor_radius(L, 2, U, 2, big, 2, 1.0, o1, o2), CERTMAX_E_INVALID, "overflows", "radius rows");
+    expect_error(certmax_taylor_radius_exact(L, 2, U, 2, 1, -3, 1.0, 1e-6, 100, o1, o2, ex, cert), CERTMAX_E_INVALID, "\"k\"",
+                 "exact k");
+    expect_error(certmax_taylor_radius_exact(L, 2, U, 2, 1, 2, 1.0, 1e-6, -5, o1, o2, ex, cert), CERTMAX_E_USAGE,
+                 "max_arc_evaluations", "negative budget");
+    expect_error(certmax_taylor_radius_exact(L, 2, U, 2, 1, 2, 1.0, 0.0, 5, o1, o2, ex, cert), CERTMAX_E_USAGE,
+                 "relative_width", "zero width");
+    expect_error(certmax_taylor_radius_exact(L, 2, U, 2, 1, 2, 1.0, NAN, 5, o1, o2, ex, cert), CERTMAX_E_USAGE,
+                 "relative_width", "NaN width");
+}
+
+/* Non-finite and out-of-range values on every computing entry point. */
+static void test_hostile_values(void) {
+    double L[2] = {0, 1}, U[2] = {1, 2}, C[2] = {1, -1}, o1[4], o2[4], ex[2];
+    int32_t cert[1];
+    const double temps[5] = {0.0, -0.0, -1.0, INFINITY, NAN};
+    for (int i = 0; i < 5; i++) {
+        double t = temps[i];
+        expect_error(certmax_softmax_bounds(L, 2, U, 2, 1, 2, t, o1, o2), CERTMAX_E_INVALID, "temperature", "sm T");
+        expect_error(certmax_log_softmax_bounds(L, 2, U, 2, 1, 2, t, o1, o2), CERTMAX_E_INVALID, "temperature", "log T");
+        expect_error(certmax_vertex_objective(C, 2, L, 2, U, 2, 1, 2, t, o1, o2, NULL, NULL), CERTMAX_E_INVALID, "temperature", "vx T");
+        expect_error(certmax_zone_objective(C, L, U, 2, NULL, t, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "temperature", "zone T");
+        expect_error(certmax_taylor_radius(L, 2, U, 2, 1, 2, t, o1, o2), CERTMAX_E_INVALID, "temperature", "radius T");
+        expect_error(certmax_taylor_radius_exact(L, 2, U, 2, 1, 2, t, 1e-6, 100, o1, o2, ex, cert), CERTMAX_E_INVALID,
+                     "temperature", "exact T");
+    }
+    const double bad[3] = {NAN, INFINITY, -INFINITY};
+    for (int i = 0; i < 3; i++) {
+        double Lb[2] = {0, bad[i]}, Cb[2] = {bad[i], 0};
+        expect_error(certmax_vertex_objective(C, 2, Lb, 2, U, 2, 1, 2, 1.0, o1, o2, NULL, NULL), CERTMAX_E_INVALID, "\"lower\"[1]",
+                     "vx bad lower");
+        expect_error(certmax_vertex_objective(Cb, 2, L, 2, U, 2, 1, 2, 1.0, o1, o2, NULL, NULL), CERTMAX_E_INVALID, "\"c\"[0]",
+                     "vx bad c");
+        expect_error(certmax_zone_objective(Cb, L, U, 2, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "\"c\"[0]",
+                     "zone bad c");
+        expect_error(certmax_zone_objective(C, Lb, U, 2, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "\"lower\"[1]",
+                     "zone bad lower");
+        expect_error(certmax_taylor_radius_exact(L, 2, Lb, 2, 1, 2, 1.0, 1e-6, 100, o1, o2, ex, cert), CERTMAX_E_INVALID,
+                     "directions[0][1]", "exact bad direction");
+    }
+    /* lower > upper on the objective entry points. */
+    expect_error(certmax_vertex_objective(C, 2, U, 2, L, 2, 1, 2, 1.0, o1, o2, NULL, NULL), CERTMAX_E_INVALID, "is greater than", "vx l>u");
+    expect_error(certmax_zone_objective(C, U, L, 2, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "is greater than", "zone l>u");
+    double Cbig[2] = {1e301, 0};
+    expect_error(certmax_zone_objective(Cbig, L, U, 2, NULL, 1.0, o1, o2, NULL, NULL, NULL), CERTMAX_E_INVALID, "\"c\"[0]", "zone |c|");
+}
+
+/* Extreme but valid inputs: finite, ordered, sound results (no NaN reaches the caller). */
+static void test_hostile_extremes(void) {
+    const double M = 1.7976931348623157e308;
+    double L[2] = {-M, M}, U[2] = {M, M}, C[2] = {1, -1}, lo[2], hi[2], mn[2], mx[2];
+    const double temps[5] = {1e-3, 1.0, 1e300, 1e-320, 4.9406564584124654e-324};
+    for (int i = 0; i < 5; i++) {
+        double t = temps[i];
+        CHECK(certmax_softmax_bounds(L, 2, U, 2, 1, 2, t, lo, hi) == CERTMAX_OK, "extreme box T=%g: %s", t, certmax_last_error());
+        for (int j = 0; j < 2; j++)
+            CHECK(0 <= lo[j] && lo[j] <= hi[j] && hi[j] <= 1, "extreme box T=%g j=%d: [%g, %g]", t, j, lo[j], hi[j]);
+        CHECK(certmax_log_softmax_bounds(L, 2, U, 2, 1, 2, t, lo, hi) == CERTMAX_OK, "log extreme T=%g: %s", t, certmax_last_error());
+        for (int j = 0; j < 2; j++) CHECK(!isnan(lo[j]) && lo[j] <= hi[j] && hi[j] <= 0, "log T=%g j=%d: [%g, %g]", t, j, lo[j], hi[j]);
+        CHECK(certmax_vertex_objective(C, 2, L, 2, U, 2, 1, 2, t, mn, mx, NULL, NULL) == CERTMAX_OK, "vertex extreme T=%g: %s", t,
+              certmax_last_error());
+        CHECK(-1 - 1e-12 <= mn[0] && mn[0] <= mn[1] && mx[0] <= mx[1] && mx[1] <= 1 + 1e-12, "vertex T=%g: [%g, %g] [%g, %g]", t, mn[0], mn[1],
+              mx[0], mx[1]);
+        CHECK(certmax_zone_objective(C, L, U, 2, NULL, t, mn, mx, NULL, NULL, NULL) == CERTMAX_OK, "zone extreme T=%g: %s", t,
+              certmax_last_error());
+        CHECK(-1 - 1e-12 <= mn[0] && mn[0] <= mn[1] && mx[0] <= mx[1] && mx[1] <= 1 + 1e-12, "zone T=%g: [%g, %g] [%g, %g]", t, mn[0], mn[1], mx[0],
+              mx[1]);
+    }
+    /* Subnormal temperatures in the radius: z = (0, 1), a = (1, 0) has radius sqrt(1 + (pi T)^2) ~ 1
+     * (the closed form was NaN at T = 1e-320 before). */
+    double z[2] = {0, 1}, a[2] = {1, 0}, rho[1], ref[1], ex[2];
+    int32_t cert[1];
+    const double rt[3] = {1e-320, 1e-300, 4.9406564584124654e-324};
+    for (int i = 0; i < 3; i++) {
+        CHECK(certmax_taylor_radius_exact(z, 2, a, 2, 1, 2, rt[i], 1e-6, 1000, rho, ref, ex, cert) == CERTMAX_OK,
+              "radius T=%g: %s", rt[i], certmax_last_error());
+        CHECK(cert[0] == 1 && ex[0] <= 1 && ex[1] >= 1 && ex[1] - ex[0] < 1e-14 && rho[0] <= ref[0] && ref[0] <= ex[0],
+              "radius T=%g: rho_a %g refined %g [%.17g, %.17g] certified %d", rt[i], rho[0], ref[0], ex[0], ex[1], cert[0]);
+    }
+}
+
 static void test_verify(void) {
     int32_t verdict = -1;
     char *json = NULL;
@@ -281,6 +427,10 @@ int main(void) {
     test_zone();
     test_radius();
     test_verify();
+    test_hostile_pointers();
+    test_hostile_sizes();
+    test_hostile_values();
+    test_hostile_extremes();
     printf("certmax C API test: %d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

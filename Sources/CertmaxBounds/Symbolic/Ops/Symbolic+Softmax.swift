@@ -41,7 +41,7 @@ extension Softmax: SymbolicOp {
                 c.append(cr.c); r.append(cr.r)
             }
             guard finite else { for i in row { extraOf[i] = pBox[i] }; continue }
-            let pc = SoftmaxBounds.perCoordinate(lower: c, upper: c)
+            let pc = SoftmaxBounds.uncheckedPerCoordinate(lower: c, upper: c)
             let pd = pc.map { min(max($0.midpoint, 0), 1) }
             let P = row.map { pBox[$0] }
             let S = row.map { sBox[$0] }
