@@ -167,6 +167,11 @@ enum RegressionKinds {
             // safe bounds must lie on the right side of it, which is closer to them than
             // the softmax optimum (a few ulps), so this is the stricter check.
             let f = ZoneLP.boxRelaxationFactors(lower: box.lower, upper: box.upper, temperature: T)
+            // The relaxation contains the softmax image only if L_j <= e^{l_j/T - m} and
+            // U_i >= e^{u_i/T - m} hold exactly: a factor rounded the wrong way moves the
+            // optimum by less than the safe bound's slack, so it is checked directly.
+            checks += 1
+            failures += ExactLPOracle.boxFactorViolations(lower: box.lower, upper: box.upper, temperature: T, factors: f)
             if box.count <= bruteForceMaxK, let lp = ExactLPOracle.linearFractionalOptima(c: input.c, lo: f.lower, hi: f.upper) {
                 checks += 2
                 if lp.min.upper < r.minimum.lower { failures.append("lp_min.lower = \(r.minimum.lower) is above the exact optimum \(lp.min) of the LP the solver sees") }
@@ -247,10 +252,12 @@ enum RegressionKinds {
 
     /// `{"kind": "radius", "input": steps.json, "exact": true}`: per sample `rho_a[i]` and
     /// `refined[i]` as [lower, +inf], `exact[i]` as [lower, upper] (upper +inf when not
-    /// certified within budget), and `batch` as [lower, +inf]. Checks: for samples whose
-    /// directions take two values, the closed-form binary radius (interval arithmetic)
-    /// must not lie below any lower bound; every lower bound must not exceed a certified
-    /// exact upper end.
+    /// certified within budget), and `batch` as [lower, +inf]. Checks, all in MPFR at 256
+    /// bits (``HighPrecisionRadius``): `rho_a` and `refined` must not exceed their defining
+    /// values (pi T / Delta_a and the dominance-refined formula, so a bound rounded past
+    /// its formula by one ulp fails); for samples whose directions take two values, the
+    /// closed-form exact radius must not lie below any lower bound nor above a certified
+    /// upper end; every lower bound must not exceed a certified exact upper end.
     static let radius: RegressionEvaluator = { c in
         let batch = try RadiusBatch.load(input: c.path("input"), logitsPath: nil, directionsPath: nil)
         let exact = try c.options.has("exact") ? c.options.bool("exact") : false
@@ -260,23 +267,32 @@ enum RegressionKinds {
         var checks = 0
         for (i, s) in report.samples.enumerated() {
             let (z, a) = batch.sample(i)
-            // The lower ends are checked when a closed form or a certified exact upper end
-            // could prove them wrong; the upper ends only by `contains` references.
-            let lowerChecked = Set(a).count == 2 || s.exact?.upper != nil
-            bounds.append(NamedBound("rho_a[\(i)]", lower: s.rhoA, upper: .infinity).checked(lower: lowerChecked, upper: false))
-            bounds.append(NamedBound("refined[\(i)]", lower: s.refined, upper: .infinity).checked(lower: lowerChecked, upper: false))
+            let (zs, as_) = (Array(z), Array(a))
+            let T = batch.temperature
+            let binary = HighPrecisionRadius.binaryRadius(logits: zs, directions: as_, temperature: T)
+            let rhoValue = HighPrecisionRadius.rhoA(directions: as_, temperature: T)
+            let refinedValue = HighPrecisionRadius.refined(logits: zs, directions: as_, temperature: T)
+            bounds.append(NamedBound("rho_a[\(i)]", lower: s.rhoA, upper: .infinity).checked(lower: rhoValue != nil || binary != nil, upper: false))
+            bounds.append(NamedBound("refined[\(i)]", lower: s.refined, upper: .infinity).checked(lower: refinedValue != nil || binary != nil, upper: false))
             if let e = s.exact {
                 bounds.append(NamedBound("exact[\(i)]", lower: e.lower, upper: e.upper ?? .infinity)
-                    .checked(lower: lowerChecked, upper: Set(a).count == 2))
+                    .checked(lower: binary != nil || e.upper != nil, upper: binary != nil))
             }
-            if Set(a).count == 2 {
-                let closed = binaryTaylorRadius(logits: Array(z), directions: Array(a), temperature: batch.temperature)
+            if let rho = rhoValue {
                 checks += 1
-                for (name, v) in [("rho_a", s.rhoA), ("refined", s.refined), ("exact.lower", s.exact?.lower ?? 0)] where v > closed.upper {
-                    failures.append("sample \(i): \(name) = \(v) exceeds the binary closed form \(closed)")
+                if BigFloat(s.rhoA) > rho.upper { failures.append("sample \(i): rho_a = \(s.rhoA) exceeds pi T / Delta_a = \(rho)") }
+            }
+            if let r = refinedValue {
+                checks += 1
+                if BigFloat(s.refined) > r.upper { failures.append("sample \(i): refined = \(s.refined) exceeds its defining value \(r)") }
+            }
+            if let closed = binary {
+                checks += 1
+                for (name, v) in [("rho_a", s.rhoA), ("refined", s.refined), ("exact.lower", s.exact?.lower ?? 0)] where BigFloat(v) > closed.upper {
+                    failures.append("sample \(i): \(name) = \(v) exceeds the exact binary radius \(closed)")
                 }
-                if let hi = s.exact?.upper, hi < closed.lower {
-                    failures.append("sample \(i): exact.upper = \(hi) is below the binary closed form \(closed)")
+                if let hi = s.exact?.upper, BigFloat(hi) < closed.lower {
+                    failures.append("sample \(i): exact.upper = \(hi) is below the exact binary radius \(closed)")
                 }
             }
             if let hi = s.exact?.upper {
