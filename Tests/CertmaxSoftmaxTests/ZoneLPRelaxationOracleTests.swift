@@ -59,7 +59,9 @@ struct ZoneLPRelaxationOracleTests {
             let K = Int.random(in: 2...5, using: &g)
             let T = [1.0, 1.0, 0.5, 2.0][caseIndex % 4]  // powers of two: s/T is exact
             let l = (0..<K).map { _ in Double(Int.random(in: -40...40, using: &g)) / 8 }
-            let u = l.map { $0 + Double(Int.random(in: 0...24, using: &g)) / 8 }
+            // Zero widths are frequent: a point coordinate makes the rows p_j >= L_j t tight
+            // at the all-lower vertex, where a factor L_j rounded up is a proven violation.
+            let u = l.map { $0 + Double(Swift.max(0, Int.random(in: -8...24, using: &g))) / 8 }
             let c = (0..<K).map { _ in Double(Int.random(in: -8...8, using: &g)) / 4 }
             let r = try ZoneLP.lpBounds(c: c, lower: l, upper: u, diffUpper: nil, temperature: T)
             let lp = try #require(r.program)
