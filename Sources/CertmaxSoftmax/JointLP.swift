@@ -57,8 +57,8 @@ public enum JointLP {
         /// The final LP (every tangent and zone row added by the refinement) and the shift
         /// m of its weights, for independent checks: rows only grew during the solves, so
         /// both safe bounds lie on the right side of its exact optimum.
-        var program: LinearProgram? = nil
-        var shift: Double = 0
+        public internal(set) var program: LinearProgram? = nil
+        public internal(set) var shift: Double = 0
     }
 
     struct Layout {

@@ -69,8 +69,8 @@ public enum ZoneLP {
         /// The final LP (box rows and every pair row added by constraint generation) and
         /// the shift m of its factors, for independent checks: its rows only grew during
         /// the solves, so both safe bounds lie on the right side of its exact optimum.
-        var program: LinearProgram? = nil
-        var shift: Double = 0
+        public internal(set) var program: LinearProgram? = nil
+        public internal(set) var shift: Double = 0
     }
 
     /// Scaled data of a zone problem: outer (relaxation) and inner (witness) roundings.

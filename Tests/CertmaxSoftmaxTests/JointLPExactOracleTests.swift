@@ -1,3 +1,4 @@
+import Certmax
 import CertmaxLP
 import CertmaxNumerics
 @testable import CertmaxSoftmax
@@ -16,16 +17,6 @@ import TestSupport
 ///    LP (``ExactLPOptimum``) lies on the right side of both safe bounds, no slack.
 @Suite("Joint LP against exact oracles of its relaxation")
 struct JointLPExactOracleTests {
-    static func point(_ ac: ZoneLPRelaxationOracleTests.AffineCase, x: [Double], temperature T: Double, shift m: Double) -> [BigInterval] {
-        let s = LPMembership.scores(A: ac.A, b: ac.b, x: x)
-        let z = s.map { T == 1 ? $0 : ($0 / BigInterval(T))! }
-        let y = z.map { ($0 - BigInterval(m)).exp() }
-        var sum = BigInterval(0)
-        for v in y { sum = sum + v }
-        let tau = (BigInterval(1) / sum)!
-        return y.map { $0 * tau } + z.map { $0 * tau } + x.map { BigInterval($0) * tau } + [tau]
-    }
-
     @Test func finalLPContainsTheExactImage() throws {
         var g = SeededGenerator(seed: 0x17C0)
         var points = 0
@@ -38,7 +29,7 @@ struct JointLPExactOracleTests {
             var xs = LPMembership.vertices(ac.xLower, ac.xUpper)
             xs.append(zip(ac.xLower, ac.xUpper).map { ($0 + $1) / 2 })
             for x in xs {
-                let bad = LPMembership.violations(lp, at: Self.point(ac, x: x, temperature: T, shift: r.shift),
+                let bad = LPMembership.violations(lp, at: LPMembership.jointPoint(A: ac.A, b: ac.b, x: x, temperature: T, shift: r.shift),
                                                   what: "case \(caseIndex) \(ac) T=\(T) at x=\(x)")
                 #expect(bad.isEmpty, "\(bad.prefix(3))")
                 points += 1

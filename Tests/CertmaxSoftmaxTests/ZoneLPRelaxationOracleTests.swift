@@ -1,3 +1,4 @@
+import Certmax
 import CertmaxLP
 import CertmaxNumerics
 @testable import CertmaxSoftmax
@@ -34,22 +35,6 @@ struct ZoneLPRelaxationOracleTests {
         return AffineCase(c: c, A: A, b: b, xLower: xl, xUpper: xu)
     }
 
-    /// The exact zone-LP point of scores s: p = softmax(s/T) and t = max_i p_i / e^{u_i/T - m}
-    /// (the t that makes the tightest box row hold with equality).
-    static func point(_ s: [BigInterval], upper: [Double], temperature T: Double, shift m: Double) -> [BigInterval] {
-        let w = LPMembership.weights(s, temperature: T, shift: m)
-        var sum = BigInterval(0)
-        for x in w { sum = sum + x }
-        let p = w.map { ($0 / sum)! }
-        let ue = LPMembership.weights(upper.map { BigInterval($0) }, temperature: T, shift: m)
-        let ts = zip(p, ue).map { ($0 / $1)! }
-        var t = ts[0]
-        for x in ts.dropFirst() {
-            t = BigInterval(lower: x.lower > t.lower ? x.lower : t.lower, upper: x.upper > t.upper ? x.upper : t.upper)
-        }
-        return p + [t]
-    }
-
     /// Box instances (D absent) at every vertex, and affine instances with cutting D at
     /// every vertex of the x-box: the exact point satisfies every row of the final LP.
     @Test func finalLPContainsTheExactSoftmaxImage() throws {
@@ -66,7 +51,7 @@ struct ZoneLPRelaxationOracleTests {
             let r = try ZoneLP.lpBounds(c: c, lower: l, upper: u, diffUpper: nil, temperature: T)
             let lp = try #require(r.program)
             for v in LPMembership.vertices(l, u) {
-                let x = Self.point(v.map { BigInterval($0) }, upper: u, temperature: T, shift: r.shift)
+                let x = LPMembership.zonePoint(v.map { BigInterval($0) }, upper: u, temperature: T, shift: r.shift)
                 let bad = LPMembership.violations(lp, at: x, what: "box case \(caseIndex) l=\(l) u=\(u) T=\(T) at s=\(v)")
                 #expect(bad.isEmpty, "\(bad.prefix(3))")
                 points += 1
@@ -81,7 +66,7 @@ struct ZoneLPRelaxationOracleTests {
             tightCaps += lp.rowCount - (1 + 2 * ac.c.count)
             for x in LPMembership.vertices(ac.xLower, ac.xUpper) {
                 let s = LPMembership.scores(A: ac.A, b: ac.b, x: x)
-                let pt = Self.point(s, upper: box.upper, temperature: 1, shift: r.shift)
+                let pt = LPMembership.zonePoint(s, upper: box.upper, temperature: 1, shift: r.shift)
                 let bad = LPMembership.violations(lp, at: pt, what: "affine case \(caseIndex) \(ac) at x=\(x)")
                 #expect(bad.isEmpty, "\(bad.prefix(3))")
                 points += 1

@@ -155,6 +155,20 @@ enum RegressionKinds {
                 if v.lower > e.maximum.upper { failures.append("max.upper = \(e.maximum.upper) is below the value \(v) at a certified point of the zone") }
             }
         }
+        if method == .zone, !boxDerived, let D = input.diffUpper,
+           let r = try? ZoneLP.lpBounds(c: input.c, lower: box.lower, upper: box.upper, diffUpper: D, temperature: T) {
+            // The raw cutting-zone LP against the exact optimum of its own final LP (item 2b).
+            var points: [[BigInterval]] = []
+            for w in [r.minimizerWeights, r.maximizerWeights].compactMap({ $0 }) where w.contains(where: { $0 > 0 })
+            && ExactLPOracle.zoneWitnessValue(c: input.c, weights: w, lower: box.lower, upper: box.upper, diffUpper: D, temperature: T) != nil {
+                // Certified weights are a point of the zone image: (p, t) must satisfy the LP.
+                points.append(LPMembership.zonePoint(weights: w.map { BigInterval($0) }, upper: box.upper, temperature: T, shift: r.shift))
+            }
+            let (named, f, k) = exactLPChecks(prefix: "lp", r.minimum, r.maximum, program: r.program, points: points)
+            extra += named
+            failures += f
+            checks += k
+        }
         if method.isExact && witnesses == 0 && exactOptima == nil {
             failures.append("no witness and no vertex enumeration: nothing independent checks this exact method's bounds")
         }
@@ -209,6 +223,37 @@ enum RegressionKinds {
         return ([minB, maxB] + extra, failures, checks)
     }
 
+    /// Named raw-LP bounds `<prefix>_min`, `<prefix>_max` checked against the exact optimum
+    /// of the final LP the solver saw (``ExactLPOptimum``, when small enough to enumerate):
+    /// the safe bounds must lie on the right side of it, exactly, so their outer ends are
+    /// marked checked; and the LP must contain the given exact points of the set it relaxes
+    /// (``LPMembership``), else it is no relaxation and its optimum proves nothing.
+    static func exactLPChecks(prefix: String, _ mn: Interval, _ mx: Interval, program: LinearProgram?, points: [[BigInterval]])
+        -> (bounds: [NamedBound], failures: [String], checks: Int) {
+        var minB = NamedBound("\(prefix)_min", lower: mn.lower, upper: .infinity)
+        var maxB = NamedBound("\(prefix)_max", lower: -.infinity, upper: mx.upper)
+        var failures: [String] = []
+        var checks = 0
+        guard let lp = program else { return ([minB, maxB], ["\(prefix): the LP kept no program"], 0) }
+        for (k, x) in points.enumerated() {
+            checks += 1
+            failures += LPMembership.violations(lp, at: x, what: "\(prefix) LP at exact point \(k)")
+        }
+        let oracle = ExactLPOptimum(lp)
+        if let lo = oracle.minimum(lp.objective), let negHi = oracle.minimum(lp.objective.map { -$0 }) {
+            checks += 2
+            minB = minB.checked(lower: true, upper: false)
+            maxB = maxB.checked(lower: false, upper: true)
+            if !ExactLPOptimum.isBelowOrEqual(mn.lower, lo) {
+                failures.append("\(prefix)_min.lower = \(mn.lower) is above the exact optimum \(ExactLPOptimum.approximate(lo)) of the LP the solver saw")
+            }
+            if !ExactLPOptimum.isBelowOrEqual(-mx.upper, negHi) {
+                failures.append("\(prefix)_max.upper = \(mx.upper) is below the exact optimum \(-ExactLPOptimum.approximate(negHi)) of the LP the solver saw")
+            }
+        }
+        return ([minB, maxB], failures, checks)
+    }
+
     /// Checks of a bound over affine scores s = A x + b, x in a box: the exact objective at
     /// every vertex of the x-box (n <= 10) and at its centre, with s enclosed in MPFR
     /// interval arithmetic, must lie inside [min.lower, max.upper].
@@ -229,7 +274,19 @@ enum RegressionKinds {
             if v.upper < e.minimum.lower { failures.append("min.lower = \(e.minimum.lower) is above the value \(v) at x = \(x)") }
             if v.lower > e.maximum.upper { failures.append("max.upper = \(e.maximum.upper) is below the value \(v) at x = \(x)") }
         }
-        return ([NamedBound("min", e.minimum), NamedBound("max", e.maximum)], failures, points.count)
+        var bounds = [NamedBound("min", e.minimum), NamedBound("max", e.maximum)]
+        var checks = points.count
+        // The raw joint LP against the exact optimum of its final LP, and the exact
+        // Charnes-Cooper points at the x-box vertices inside that LP (item 2b).
+        if n <= 10, let r = try? JointLP.lpBounds(c: input.c, A: input.A, b: input.b, xLower: input.xLower, xUpper: input.xUpper,
+                                                   temperature: input.temperature) {
+            let pts = points.map { LPMembership.jointPoint(A: input.A, b: input.b, x: $0, temperature: input.temperature, shift: r.shift) }
+            let (named, f, k) = exactLPChecks(prefix: "joint", r.minimum, r.maximum, program: r.program, points: pts)
+            bounds += named
+            failures += f
+            checks += k
+        }
+        return (bounds, failures, checks)
     }
 
     /// The exact min and max of c . softmax(s/T) over the box by enumerating its 2^K

@@ -1,7 +1,7 @@
 import CertmaxLP
 import CertmaxNumerics
 
-/// Test oracle: the exact optimum of a small `LinearProgram` (exactly its stored Double
+/// Oracle (regression suite and tests): the exact optimum of a small `LinearProgram` (exactly its stored Double
 /// data), certified in exact dyadic arithmetic (issue 17, item 2b).
 ///
 /// Method (a rational simplex's certificate, without the pivoting): a Double vertex
@@ -17,21 +17,25 @@ import CertmaxNumerics
 /// directions and must agree (so it was exact); when one does not, or no proposal can be
 /// certified, the oracle returns nil and the caller must fail (never a vacuous pass).
 /// The optimum is returned as the exact rational `numerator / denominator` (denominator > 0).
-struct ExactLPOptimum {
+public struct ExactLPOptimum: Sendable {
     struct Inexact: Error {}
 
+    /// Enumeration budget: `minimum` gives up (nil) when more active sets than this would
+    /// have to be proposed.
+    public static let maximumSubsets = 300_000
+
     /// One constraint a . x <= rhs (or == rhs when `equality`).
-    struct Constraint {
+    struct Constraint: Sendable {
         var a: [Double]
         var rhs: Double
         var equality: Bool
     }
 
-    let n: Int
+    public let n: Int
     let constraints: [Constraint]
     static let bits = 4096
 
-    init(_ lp: LinearProgram) {
+    public init(_ lp: LinearProgram) {
         n = lp.columnCount
         var cs: [Constraint] = []
         for i in 0..<lp.rowCount {
@@ -114,6 +118,18 @@ struct ExactLPOptimum {
         return x
     }
 
+    /// C(m, k), saturating at Int.max.
+    static func binomial(_ m: Int, _ k: Int) -> Int {
+        if k < 0 || k > m { return 0 }
+        var r = 1
+        for i in 0..<min(k, m - k) {
+            let (p, o) = r.multipliedReportingOverflow(by: m - i)
+            if o { return Int.max }
+            r = p / (i + 1)
+        }
+        return r
+    }
+
     /// All k-subsets of 0..<m (lexicographic).
     static func forEachSubset(_ m: Int, _ k: Int, _ body: ([Int]) -> Void) {
         if k == 0 { body([]); return }
@@ -131,12 +147,12 @@ struct ExactLPOptimum {
 
     /// The exact minimum of c . x (for a maximum pass -c and negate the result) as
     /// numerator / denominator, denominator > 0; nil when it could not be certified.
-    func minimum(_ c: [Double]) -> (numerator: BigFloat, denominator: BigFloat)? {
+    public func minimum(_ c: [Double]) -> (numerator: BigFloat, denominator: BigFloat)? {
         precondition(c.count == n)
         let eqs = constraints.indices.filter { constraints[$0].equality }
         let ineqs = constraints.indices.filter { !constraints[$0].equality }
         let free = n - eqs.count
-        guard free >= 0 else { return nil }
+        guard free >= 0, Self.binomial(ineqs.count, free) <= Self.maximumSubsets else { return nil }
         let scale = constraints.map { c in max(1, c.a.map(abs).max()!, abs(c.rhs)) }
         var proposals: [(value: Double, active: [Int])] = []
         var best = Double.infinity
@@ -188,14 +204,14 @@ struct ExactLPOptimum {
     }
 
     /// Whether `bound` <= numerator / denominator (denominator > 0), exactly.
-    static func isBelowOrEqual(_ bound: Double, _ v: (numerator: BigFloat, denominator: BigFloat)) -> Bool {
+    public static func isBelowOrEqual(_ bound: Double, _ v: (numerator: BigFloat, denominator: BigFloat)) -> Bool {
         guard bound.isFinite else { return bound == -.infinity }
         guard let lhs = try? mul(big(bound), v.denominator) else { return false }
         return lhs <= v.numerator
     }
 
     /// A Double-precision view of an exact optimum, for messages.
-    static func approximate(_ v: (numerator: BigFloat, denominator: BigFloat)) -> Double {
+    public static func approximate(_ v: (numerator: BigFloat, denominator: BigFloat)) -> Double {
         v.numerator.divided(by: v.denominator, rounding: .nearest, precision: 256).double()
     }
 }
