@@ -163,10 +163,10 @@ MUTANTS = [
              "                up = Double.addUp(up, Double.expDown(D[j * T + k]))")],
            "AttentionMPFRIntervalTests|AttentionBoundSoundnessTests",
            "attention: direct probability lower bound 1/sum e^{D_jk} with e^{D} rounded down"),
-    Mutant("layernorm-spread-overlap", "Sources/CertmaxAttention/LayerNormBounds.swift",
-           [("            if z.isEmpty { return .zero }", "            if z.isEmpty { continue }")],
+    Mutant("layernorm-spread-not-divided", "Sources/CertmaxAttention/LayerNormBounds.swift",
+           [("        let spread = minimumSpread(y) / nI\n", "        let spread = minimumSpread(y)\n")],
            "LayerNormBoundsTests|AttentionMPFRIntervalTests",
-           "LayerNorm bounds: minimum spread ignores pieces where every box overlaps (variance floor too high)"),
+           "LayerNorm bounds: the variance floor from the minimum spread not divided by n"),
     # --- numerics (CertmaxNumerics; every module rebuilds)
     Mutant("numerics-expup-unwidened", "Sources/CertmaxNumerics/SoundElementary.swift",
            [("        let r = Foundation.exp(x)\n        if r == .infinity { return .infinity }\n        let u = _up2(r)\n",
@@ -255,8 +255,15 @@ def run(cmd, cwd, timeout, env=None):
 
 
 def failing_tests(output):
-    return sorted({line.split("Test ")[1].split("(")[0] for line in output.splitlines()
-                   if line.startswith("✘ Test ") and " after " in line and "Test run" not in line})
+    """Failed Swift Testing tests ("✘ Test name() failed after ...") and XCTest cases
+    ("Test Case 'Class.testName' failed (...)")."""
+    names = set()
+    for line in output.splitlines():
+        if line.startswith("✘ Test ") and " after " in line and "Test run" not in line:
+            names.add(line.split("Test ")[1].split("(")[0])
+        elif line.startswith("Test Case '") and "' failed" in line:
+            names.add(line.split("'")[1].split(".")[-1])
+    return sorted(names)
 
 
 def one(m, tree, timeout, fast=False):
