@@ -231,7 +231,14 @@ MUTANTS = [
 
 def sync(src, dst):
     """Copies every file of src that is missing or different in dst (keeps mtimes of
-    unchanged files, so the copy's incremental build stays valid)."""
+    unchanged files, so the copy's incremental build stays valid), and deletes files of
+    dst that src no longer has (a moved file would otherwise be compiled twice)."""
+    for dirpath, dirnames, filenames in os.walk(dst):
+        dirnames[:] = [d for d in dirnames if d not in EXCLUDE]
+        rel = os.path.relpath(dirpath, dst)
+        for f in filenames:
+            if not os.path.lexists(os.path.join(src, rel, f)):
+                os.remove(os.path.join(dirpath, f))
     for dirpath, dirnames, filenames in os.walk(src):
         dirnames[:] = [d for d in dirnames if d not in EXCLUDE]
         rel = os.path.relpath(dirpath, src)
