@@ -46,14 +46,8 @@ struct JointLPExactOracleTests {
             let ac = ZoneLPRelaxationOracleTests.affineCase(&g, K: 2, n: 1)
             let r = try JointLP.lpBounds(c: ac.c, A: ac.A, b: ac.b, xLower: ac.xLower, xUpper: ac.xUpper)
             let lp = try #require(r.program)
-            let oracle = ExactLPOptimum(lp)
-            let mn = try #require(oracle.minimum(lp.objective), "case \(caseIndex): the exact LP minimum was not certified: \(ac)")
-            let negMax = try #require(oracle.minimum(lp.objective.map { -$0 }), "case \(caseIndex): the exact LP maximum was not certified: \(ac)")
-            let exactMin = ExactLPOptimum.approximate(mn), exactMax = -ExactLPOptimum.approximate(negMax)
-            #expect(ExactLPOptimum.isBelowOrEqual(r.minimum.lower, mn),
-                    "case \(caseIndex) \(ac): minimum.lower \(r.minimum.lower) is above the exact LP minimum \(exactMin)")
-            #expect(ExactLPOptimum.isBelowOrEqual(-r.maximum.upper, negMax),
-                    "case \(caseIndex) \(ac): maximum.upper \(r.maximum.upper) is below the exact LP maximum \(exactMax)")
+            let (exactMin, exactMax) = try ZoneLPRelaxationOracleTests.expectBracketed(
+                minimumLower: r.minimum.lower, maximumUpper: r.maximum.upper, lp, "case \(caseIndex) \(ac)")
             if exactMin != 0 { worstMin = min(worstMin, (exactMin - r.minimum.lower) / exactMin.ulp) }
             if exactMax != 0 { worstMax = min(worstMax, (r.maximum.upper - exactMax) / exactMax.ulp) }
             checked += 1

@@ -76,6 +76,18 @@ struct ZoneLPRelaxationOracleTests {
         #expect(tightCaps >= 5, "only \(tightCaps) pair rows were in the final LPs: the cutting rows went unchecked")
     }
 
+    /// Expects both safe bounds on the right side of the exact optimum of `lp` (exactly,
+    /// no slack); returns the optimum rounded to nearest, for messages and gap statistics.
+    static func expectBracketed(minimumLower: Double, maximumUpper: Double, _ lp: LinearProgram, _ tag: String) throws -> (Double, Double) {
+        let oracle = ExactLPOptimum(lp)
+        let mn = try #require(oracle.minimum(lp.objective), "\(tag): the exact LP minimum was not certified")
+        let negMax = try #require(oracle.minimum(lp.objective.map { -$0 }), "\(tag): the exact LP maximum was not certified")
+        let exactMin = ExactLPOptimum.approximate(mn), exactMax = -ExactLPOptimum.approximate(negMax)
+        #expect(ExactLPOptimum.isBelowOrEqual(minimumLower, mn), "\(tag): minimum.lower \(minimumLower) is above the exact LP minimum \(exactMin)")
+        #expect(ExactLPOptimum.isBelowOrEqual(-maximumUpper, negMax), "\(tag): maximum.upper \(maximumUpper) is below the exact LP maximum \(exactMax)")
+        return (exactMin, exactMax)
+    }
+
     /// 2b: the safe bounds against the exact optimum of the final LP on small affine
     /// instances whose D cuts into the box (rows added by constraint generation included).
     @Test func safeBoundsBracketTheExactLPOptimum() throws {
@@ -89,14 +101,8 @@ struct ZoneLPRelaxationOracleTests {
             let r = try ZoneLP.lpBounds(c: ac.c, lower: box.lower, upper: box.upper, diffUpper: D)
             let lp = try #require(r.program)
             if lp.rowCount > 1 + 2 * ac.c.count { withPairRows += 1 }
-            let oracle = ExactLPOptimum(lp)
-            let mn = try #require(oracle.minimum(lp.objective), "case \(caseIndex): the exact LP minimum was not certified: \(ac)")
-            let negMax = try #require(oracle.minimum(lp.objective.map { -$0 }), "case \(caseIndex): the exact LP maximum was not certified: \(ac)")
-            let exactMin = ExactLPOptimum.approximate(mn), exactMax = -ExactLPOptimum.approximate(negMax)
-            #expect(ExactLPOptimum.isBelowOrEqual(r.minimum.lower, mn),
-                    "case \(caseIndex) \(ac): minimum.lower \(r.minimum.lower) is above the exact LP minimum \(exactMin)")
-            #expect(ExactLPOptimum.isBelowOrEqual(-r.maximum.upper, negMax),
-                    "case \(caseIndex) \(ac): maximum.upper \(r.maximum.upper) is below the exact LP maximum \(exactMax)")
+            let (exactMin, exactMax) = try Self.expectBracketed(minimumLower: r.minimum.lower, maximumUpper: r.maximum.upper,
+                                                                lp, "case \(caseIndex) \(ac)")
             // The attained ends are values of the objective over Z, which the LP relaxes.
             #expect(r.minimum.upper >= exactMin.nextDown && r.maximum.lower <= exactMax.nextUp,
                     "case \(caseIndex) \(ac): an attained end \(r.minimum.upper) / \(r.maximum.lower) lies beyond the LP optimum [\(exactMin), \(exactMax)]")
