@@ -54,6 +54,11 @@ public enum JointLP {
         public var solves: Int
         public var rows: Int
         public var statuses: [LPStatus]
+        /// The final LP (every tangent and zone row added by the refinement) and the shift
+        /// m of its weights, for independent checks: rows only grew during the solves, so
+        /// both safe bounds lie on the right side of its exact optimum.
+        public internal(set) var program: LinearProgram? = nil
+        public internal(set) var shift: Double = 0
     }
 
     struct Layout {
@@ -234,6 +239,6 @@ public enum JointLP {
             minimum: Interval(uncheckedLower: minBound, upper: minUpper),
             maximum: Interval(uncheckedLower: maxLower, upper: maxBound),
             minimizerInput: minW?.0, maximizerInput: maxW?.0,
-            solves: solves, rows: lp.rowCount, statuses: statuses)
+            solves: solves, rows: lp.rowCount, statuses: statuses, program: lp, shift: m)
     }
 }

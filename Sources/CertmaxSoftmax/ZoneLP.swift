@@ -66,6 +66,11 @@ public enum ZoneLP {
         public var solves: Int
         public var rows: Int
         public var statuses: [LPStatus]
+        /// The final LP (box rows and every pair row added by constraint generation) and
+        /// the shift m of its factors, for independent checks: its rows only grew during
+        /// the solves, so both safe bounds lie on the right side of its exact optimum.
+        public internal(set) var program: LinearProgram? = nil
+        public internal(set) var shift: Double = 0
     }
 
     /// Scaled data of a zone problem: outer (relaxation) and inner (witness) roundings.
@@ -78,6 +83,7 @@ public enum ZoneLP {
         var innerCaps: [[Double]]
         var upperFactors: [Double]  // U_i
         var lowerFactors: [Double]  // L_j
+        var shift: Double           // m
 
         init(lower: [Double], upper: [Double], diffUpper: [[Double]]?, temperature T: Double) {
             K = lower.count
@@ -86,6 +92,7 @@ public enum ZoneLP {
             let loIn = T == 1 ? lower : lower.map { Double.divUp($0, T) }
             let hiIn = T == 1 ? upper : upper.map { Double.divDown($0, T) }
             let m = loOut.max() ?? 0
+            shift = m
             upperFactors = hiOut.map { Double.expUp(Double.subUp($0, m)) }
             lowerFactors = loOut.map { Double.expDown(Double.subDown($0, m)) }
             outerCaps = Array(repeating: Array(repeating: 0, count: K), count: K)
@@ -116,9 +123,12 @@ public enum ZoneLP {
     /// `{q / sum q : L <= q <= U}`, so its exact optimum is the best of the 2^K
     /// linear-fractional vertex values, which an oracle can compute in MPFR (the regression
     /// suite does). A safe bound must lie on the right side of that optimum.
-    public static func boxRelaxationFactors(lower: [Double], upper: [Double], temperature: Double = 1) -> (lower: [Double], upper: [Double]) {
+    /// `shift` is the m of the factors (the largest lower score over T, rounded down): a
+    /// checker proves `L_j <= e^{l_j/T - m} ` and `U_i >= e^{u_i/T - m}` with it, which is what
+    /// makes the LP a relaxation.
+    public static func boxRelaxationFactors(lower: [Double], upper: [Double], temperature: Double = 1) -> (lower: [Double], upper: [Double], shift: Double) {
         let d = Data(lower: lower, upper: upper, diffUpper: nil, temperature: temperature)
-        return (d.lowerFactors, d.upperFactors)
+        return (d.lowerFactors, d.upperFactors, d.shift)
     }
 
     /// Builds the zone LP (box rows only) for objective c.
@@ -226,6 +236,6 @@ public enum ZoneLP {
             minimumAttained: minValue != nil || maxValue != nil,
             maximumAttained: maxValue != nil || minValue != nil,
             minimizerWeights: minW, maximizerWeights: maxW,
-            solves: solves, rows: lp.rowCount, statuses: statuses)
+            solves: solves, rows: lp.rowCount, statuses: statuses, program: lp, shift: data.shift)
     }
 }

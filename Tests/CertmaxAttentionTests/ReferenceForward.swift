@@ -12,6 +12,14 @@ struct ReferenceForward {
     static let bits = 128
 
     init(layer: AttentionLayer, x: Matrix) {
+        let X = (0..<x.rows).map { t in (0..<x.cols).map { BigInterval(x[t, $0], precision: Self.bits) } }
+        self.init(layer: layer, enclosed: X)
+    }
+
+    /// The same pass with inputs given as enclosures (e.g. a whole input region): plain
+    /// MPFR interval arithmetic through the layer, so the results contain the exact
+    /// outputs for every input inside the enclosures.
+    init(layer: AttentionLayer, enclosed X: [[BigInterval]]) {
         let p = Self.bits
         func big(_ v: Double) -> BigInterval { BigInterval(v, precision: p) }
         func apply(_ m: LinearMap, _ rows: [[BigInterval]]) -> [[BigInterval]] {
@@ -23,9 +31,8 @@ struct ReferenceForward {
                 }
             }
         }
-        let X = (0..<x.rows).map { t in (0..<x.cols).map { big(x[t, $0]) } }
         let Q = apply(layer.query, X), K = apply(layer.key, X), V = apply(layer.value, X)
-        let T = x.rows, dh = layer.headDimension
+        let T = X.count, dh = layer.headDimension
         let scale = (BigInterval(1.0, precision: p) / BigInterval(Double(dh), precision: p).squareRoot()!)!
         var O = [[BigInterval]](repeating: [BigInterval](repeating: big(0), count: layer.value.outFeatures), count: T)
         var W = [[[BigInterval]]](), S = [[[BigInterval]]]()

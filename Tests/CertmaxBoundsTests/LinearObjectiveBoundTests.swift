@@ -84,4 +84,49 @@ final class LinearObjectiveBoundTests: XCTestCase {
             XCTAssertLessThan(gap, 1e-12 * max(1, abs(lb)), "seed \(seed): bound \(lb), exact \(exact)")
         }
     }
+
+    /// Sub and Div by constants (the affine test above has only MatMul/Add/Gemm): on
+    /// y = (x - C) / D - (E - x) the back-substitution is exact up to rounding, so the bound
+    /// must not exceed the minimum of c . y over the box computed in MPFR at 2000 bits
+    /// (error ~1e-600, far below the Double bound's outward rounding), and must be within
+    /// 1e-12 of it.
+    func testExactThroughSubAndDivAgainstMPFR() {
+        var checks = 0
+        for seed: UInt64 in 40...55 {
+            var rng = SeededGenerator(seed: seed)
+            let n = Int.random(in: 2...5, using: &rng)
+            func vec() -> [Double] { (0..<n).map { _ in Double.random(in: -2...2, using: &rng) } }
+            let C = vec(), E = vec()
+            let D = (0..<n).map { _ in (Bool.random(using: &rng) ? 1.0 : -1.0) * Double.random(in: 0.25...4, using: &rng) }
+            var g = Graph()
+            let x = try! g.addInput(name: "x", shape: [1, n])
+            let cC = g.addConstant(name: "C", Tensor(shape: [1, n], data: C))
+            let cD = g.addConstant(name: "D", Tensor(shape: [1, n], data: D))
+            let cE = g.addConstant(name: "E", Tensor(shape: [1, n], data: E))
+            let a = try! g.addNode(name: "a", op: Sub(), inputs: [x, cC])        // x - C
+            let q = try! g.addNode(name: "q", op: Div(), inputs: [a, cD])        // (x - C) / D
+            let e = try! g.addNode(name: "e", op: Sub(), inputs: [cE, x])        // E - x
+            let y = try! g.addNode(name: "y", op: Sub(), inputs: [q, e])         // q - e
+            g.outputs = [y]
+            let xc = vec()
+            let r = (0..<n).map { _ in Double.random(in: 0...0.5, using: &rng) }
+            let lo = zip(xc, r).map { $0 - $1 }, hi = zip(xc, r).map { $0 + $1 }
+            let boxes = BoxEngine.propagateAll(g, inputBoxes: [Tensor(lower: Tensor(shape: [1, n], data: lo), upper: Tensor(shape: [1, n], data: hi))])
+            let c = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+            let lb = LinearObjectiveBound.lowerBound(g, boxes: boxes, value: y, c: c)
+            // y_i = x_i (1/D_i + 1) - C_i/D_i - E_i: min of c . y is sum_i of the min over x_i.
+            let bits = 2000
+            func big(_ v: Double) -> BigFloat { BigFloat(v, precision: bits) }
+            var exact = big(0)
+            for i in 0..<n {
+                let slope = (big(c[i]) / big(D[i])) + big(c[i])
+                let at = slope.signum >= 0 ? big(lo[i]) : big(hi[i])
+                exact = exact + slope * at - big(c[i]) * big(C[i]) / big(D[i]) - big(c[i]) * big(E[i])
+            }
+            XCTAssertTrue(big(lb) <= exact, "seed \(seed): bound \(lb) above the exact minimum \(exact.double()); C=\(C) D=\(D) E=\(E) box \(lo)...\(hi) c=\(c)")
+            XCTAssertTrue(exact.subtracting(big(lb)).double(.up) <= 1e-12 * max(1, abs(lb)), "seed \(seed): bound \(lb) far below \(exact.double())")
+            checks += 1
+        }
+        XCTAssertEqual(checks, 16)
+    }
 }

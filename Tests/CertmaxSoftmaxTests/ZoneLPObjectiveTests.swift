@@ -40,6 +40,8 @@ import Testing
         var rng = SeededGenerator(seed: 0xB0C6)
         var reduction = 0.0
         let count = 25
+        var witnesses = 0
+        defer { #expect(witnesses >= 1, "no zone witness was produced: the witness checks never ran") }
         for trial in 0..<count {
             let K = Int.random(in: 2...10, using: &rng), n = Int.random(in: 1...4, using: &rng)
             let inst = AffineInstance.random(&rng, K: K, n: n, scale: 3)
@@ -58,6 +60,7 @@ import Testing
             }
             for (w, isMin) in [(z.minimizer, true), (z.maximizer, false)] {
                 guard let s = w else { continue }
+                witnesses += 1
                 for i in 0..<K {
                     #expect(box.lower[i] <= s[i] && s[i] <= box.upper[i])
                     for j in 0..<K where j != i { #expect(Double.subUp(s[i], s[j]) <= D[i][j], "\(tag): witness leaves Z") }

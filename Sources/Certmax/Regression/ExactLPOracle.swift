@@ -59,4 +59,21 @@ enum ExactLPOracle {
         }
         return num / den
     }
+
+    /// The zone LP's box factors against e^{x - m} in MPFR: `L_j <= e^{l_j/T - m}` and
+    /// `U_i >= e^{u_i/T - m}` must hold exactly (with l/T and u/T computed exactly at 256
+    /// bits, then exp rounded the safe way), else the LP does not contain the softmax
+    /// image and its safe bounds prove nothing. Returns the violations.
+    static func boxFactorViolations(lower: [Double], upper: [Double], temperature: Double,
+                                    factors f: (lower: [Double], upper: [Double], shift: Double)) -> [String] {
+        var out: [String] = []
+        let t = BigInterval(temperature), m = BigInterval(f.shift)
+        for j in lower.indices {
+            guard let lo = BigInterval(lower[j]) / t, let hi = BigInterval(upper[j]) / t else { continue }
+            let el = (lo - m).exp(), eu = (hi - m).exp()
+            if el.upper < f.lower[j] { out.append("zone LP factor L[\(j)] = \(f.lower[j]) exceeds e^{l/T - m} = \(el)") }
+            if eu.lower > f.upper[j] { out.append("zone LP factor U[\(j)] = \(f.upper[j]) is below e^{u/T - m} = \(eu)") }
+        }
+        return out
+    }
 }

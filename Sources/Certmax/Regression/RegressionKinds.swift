@@ -155,6 +155,20 @@ enum RegressionKinds {
                 if v.lower > e.maximum.upper { failures.append("max.upper = \(e.maximum.upper) is below the value \(v) at a certified point of the zone") }
             }
         }
+        if method == .zone, !boxDerived, let D = input.diffUpper,
+           let r = try? ZoneLP.lpBounds(c: input.c, lower: box.lower, upper: box.upper, diffUpper: D, temperature: T) {
+            // The raw cutting-zone LP against the exact optimum of its own final LP (item 2b).
+            var points: [[BigInterval]] = []
+            for w in [r.minimizerWeights, r.maximizerWeights].compactMap({ $0 }) where w.contains(where: { $0 > 0 })
+            && ExactLPOracle.zoneWitnessValue(c: input.c, weights: w, lower: box.lower, upper: box.upper, diffUpper: D, temperature: T) != nil {
+                // Certified weights are a point of the zone image: (p, t) must satisfy the LP.
+                points.append(LPMembership.zonePoint(weights: w.map { BigInterval($0) }, upper: box.upper, temperature: T, shift: r.shift))
+            }
+            let (named, f, k) = exactLPChecks(prefix: "lp", r.minimum, r.maximum, program: r.program, points: points)
+            extra += named
+            failures += f
+            checks += k
+        }
         if method.isExact && witnesses == 0 && exactOptima == nil {
             failures.append("no witness and no vertex enumeration: nothing independent checks this exact method's bounds")
         }
@@ -167,6 +181,11 @@ enum RegressionKinds {
             // safe bounds must lie on the right side of it, which is closer to them than
             // the softmax optimum (a few ulps), so this is the stricter check.
             let f = ZoneLP.boxRelaxationFactors(lower: box.lower, upper: box.upper, temperature: T)
+            // The relaxation contains the softmax image only if L_j <= e^{l_j/T - m} and
+            // U_i >= e^{u_i/T - m} hold exactly: a factor rounded the wrong way moves the
+            // optimum by less than the safe bound's slack, so it is checked directly.
+            checks += 1
+            failures += ExactLPOracle.boxFactorViolations(lower: box.lower, upper: box.upper, temperature: T, factors: f)
             if box.count <= bruteForceMaxK, let lp = ExactLPOracle.linearFractionalOptima(c: input.c, lo: f.lower, hi: f.upper) {
                 checks += 2
                 if lp.min.upper < r.minimum.lower { failures.append("lp_min.lower = \(r.minimum.lower) is above the exact optimum \(lp.min) of the LP the solver sees") }
@@ -204,6 +223,37 @@ enum RegressionKinds {
         return ([minB, maxB] + extra, failures, checks)
     }
 
+    /// Named raw-LP bounds `<prefix>_min`, `<prefix>_max` checked against the exact optimum
+    /// of the final LP the solver saw (``ExactLPOptimum``, when small enough to enumerate):
+    /// the safe bounds must lie on the right side of it, exactly, so their outer ends are
+    /// marked checked; and the LP must contain the given exact points of the set it relaxes
+    /// (``LPMembership``), else it is no relaxation and its optimum proves nothing.
+    static func exactLPChecks(prefix: String, _ mn: Interval, _ mx: Interval, program: LinearProgram?, points: [[BigInterval]])
+        -> (bounds: [NamedBound], failures: [String], checks: Int) {
+        var minB = NamedBound("\(prefix)_min", lower: mn.lower, upper: .infinity)
+        var maxB = NamedBound("\(prefix)_max", lower: -.infinity, upper: mx.upper)
+        var failures: [String] = []
+        var checks = 0
+        guard let lp = program else { return ([minB, maxB], ["\(prefix): the LP kept no program"], 0) }
+        for (k, x) in points.enumerated() {
+            checks += 1
+            failures += LPMembership.violations(lp, at: x, what: "\(prefix) LP at exact point \(k)")
+        }
+        let oracle = ExactLPOptimum(lp)
+        if let lo = oracle.minimum(lp.objective), let negHi = oracle.minimum(lp.objective.map { -$0 }) {
+            checks += 2
+            minB = minB.checked(lower: true, upper: false)
+            maxB = maxB.checked(lower: false, upper: true)
+            if !ExactLPOptimum.isBelowOrEqual(mn.lower, lo) {
+                failures.append("\(prefix)_min.lower = \(mn.lower) is above the exact optimum \(ExactLPOptimum.approximate(lo)) of the LP the solver saw")
+            }
+            if !ExactLPOptimum.isBelowOrEqual(-mx.upper, negHi) {
+                failures.append("\(prefix)_max.upper = \(mx.upper) is below the exact optimum \(-ExactLPOptimum.approximate(negHi)) of the LP the solver saw")
+            }
+        }
+        return ([minB, maxB], failures, checks)
+    }
+
     /// Checks of a bound over affine scores s = A x + b, x in a box: the exact objective at
     /// every vertex of the x-box (n <= 10) and at its centre, with s enclosed in MPFR
     /// interval arithmetic, must lie inside [min.lower, max.upper].
@@ -224,7 +274,19 @@ enum RegressionKinds {
             if v.upper < e.minimum.lower { failures.append("min.lower = \(e.minimum.lower) is above the value \(v) at x = \(x)") }
             if v.lower > e.maximum.upper { failures.append("max.upper = \(e.maximum.upper) is below the value \(v) at x = \(x)") }
         }
-        return ([NamedBound("min", e.minimum), NamedBound("max", e.maximum)], failures, points.count)
+        var bounds = [NamedBound("min", e.minimum), NamedBound("max", e.maximum)]
+        var checks = points.count
+        // The raw joint LP against the exact optimum of its final LP, and the exact
+        // Charnes-Cooper points at the x-box vertices inside that LP (item 2b).
+        if n <= 10, let r = try? JointLP.lpBounds(c: input.c, A: input.A, b: input.b, xLower: input.xLower, xUpper: input.xUpper,
+                                                   temperature: input.temperature) {
+            let pts = points.map { LPMembership.jointPoint(A: input.A, b: input.b, x: $0, temperature: input.temperature, shift: r.shift) }
+            let (named, f, k) = exactLPChecks(prefix: "joint", r.minimum, r.maximum, program: r.program, points: pts)
+            bounds += named
+            failures += f
+            checks += k
+        }
+        return (bounds, failures, checks)
     }
 
     /// The exact min and max of c . softmax(s/T) over the box by enumerating its 2^K
@@ -247,10 +309,12 @@ enum RegressionKinds {
 
     /// `{"kind": "radius", "input": steps.json, "exact": true}`: per sample `rho_a[i]` and
     /// `refined[i]` as [lower, +inf], `exact[i]` as [lower, upper] (upper +inf when not
-    /// certified within budget), and `batch` as [lower, +inf]. Checks: for samples whose
-    /// directions take two values, the closed-form binary radius (interval arithmetic)
-    /// must not lie below any lower bound; every lower bound must not exceed a certified
-    /// exact upper end.
+    /// certified within budget), and `batch` as [lower, +inf]. Checks, all in MPFR at 256
+    /// bits (``HighPrecisionRadius``): `rho_a` and `refined` must not exceed their defining
+    /// values (pi T / Delta_a and the dominance-refined formula, so a bound rounded past
+    /// its formula by one ulp fails); for samples whose directions take two values, the
+    /// closed-form exact radius must not lie below any lower bound nor above a certified
+    /// upper end; every lower bound must not exceed a certified exact upper end.
     static let radius: RegressionEvaluator = { c in
         let batch = try RadiusBatch.load(input: c.path("input"), logitsPath: nil, directionsPath: nil)
         let exact = try c.options.has("exact") ? c.options.bool("exact") : false
@@ -260,23 +324,32 @@ enum RegressionKinds {
         var checks = 0
         for (i, s) in report.samples.enumerated() {
             let (z, a) = batch.sample(i)
-            // The lower ends are checked when a closed form or a certified exact upper end
-            // could prove them wrong; the upper ends only by `contains` references.
-            let lowerChecked = Set(a).count == 2 || s.exact?.upper != nil
-            bounds.append(NamedBound("rho_a[\(i)]", lower: s.rhoA, upper: .infinity).checked(lower: lowerChecked, upper: false))
-            bounds.append(NamedBound("refined[\(i)]", lower: s.refined, upper: .infinity).checked(lower: lowerChecked, upper: false))
+            let (zs, as_) = (Array(z), Array(a))
+            let T = batch.temperature
+            let binary = HighPrecisionRadius.binaryRadius(logits: zs, directions: as_, temperature: T)
+            let rhoValue = HighPrecisionRadius.rhoA(directions: as_, temperature: T)
+            let refinedValue = HighPrecisionRadius.refined(logits: zs, directions: as_, temperature: T)
+            bounds.append(NamedBound("rho_a[\(i)]", lower: s.rhoA, upper: .infinity).checked(lower: rhoValue != nil || binary != nil, upper: false))
+            bounds.append(NamedBound("refined[\(i)]", lower: s.refined, upper: .infinity).checked(lower: refinedValue != nil || binary != nil, upper: false))
             if let e = s.exact {
                 bounds.append(NamedBound("exact[\(i)]", lower: e.lower, upper: e.upper ?? .infinity)
-                    .checked(lower: lowerChecked, upper: Set(a).count == 2))
+                    .checked(lower: binary != nil || e.upper != nil, upper: binary != nil))
             }
-            if Set(a).count == 2 {
-                let closed = uncheckedBinaryTaylorRadius(logits: Array(z), directions: Array(a), temperature: batch.temperature)
+            if let rho = rhoValue {
                 checks += 1
-                for (name, v) in [("rho_a", s.rhoA), ("refined", s.refined), ("exact.lower", s.exact?.lower ?? 0)] where v > closed.upper {
-                    failures.append("sample \(i): \(name) = \(v) exceeds the binary closed form \(closed)")
+                if BigFloat(s.rhoA) > rho.upper { failures.append("sample \(i): rho_a = \(s.rhoA) exceeds pi T / Delta_a = \(rho)") }
+            }
+            if let r = refinedValue {
+                checks += 1
+                if BigFloat(s.refined) > r.upper { failures.append("sample \(i): refined = \(s.refined) exceeds its defining value \(r)") }
+            }
+            if let closed = binary {
+                checks += 1
+                for (name, v) in [("rho_a", s.rhoA), ("refined", s.refined), ("exact.lower", s.exact?.lower ?? 0)] where BigFloat(v) > closed.upper {
+                    failures.append("sample \(i): \(name) = \(v) exceeds the exact binary radius \(closed)")
                 }
-                if let hi = s.exact?.upper, hi < closed.lower {
-                    failures.append("sample \(i): exact.upper = \(hi) is below the binary closed form \(closed)")
+                if let hi = s.exact?.upper, BigFloat(hi) < closed.lower {
+                    failures.append("sample \(i): exact.upper = \(hi) is below the exact binary radius \(closed)")
                 }
             }
             if let hi = s.exact?.upper {
