@@ -73,7 +73,7 @@ final class GraphPropertyVerifierTests: XCTestCase {
             let y = g.forward([Tensor(shape: g.values[g.inputs[0]].shape, data: centre)])[0].data
             let unsafe = LinearDisjunction(disjuncts: [[.init(c: [1, -1, 0], bound: y[0] - y[1] + 1e-6)]])
             var options = GraphPropertyVerifier.Options(); options.falsify = false
-            let report = GraphPropertyVerifier.run(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(5), options: options)
+            let report = GraphPropertyVerifier.run(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(0.5), options: options)
             XCTAssertNotEqual(report.outcome, .proved, "seed \(seed): proved a reachable unsafe set")
             XCTAssertLessThanOrEqual(report.disjunctMargins[0], 0, "seed \(seed)")
         }
