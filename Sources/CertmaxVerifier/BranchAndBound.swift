@@ -135,10 +135,11 @@ public enum BranchAndBound {
     /// Runs the search on [lower, upper] until `deadline`.
     ///
     /// `rootMargins`, when given, are the bounder's margins on the whole box (one per
-    /// disjunct of `unsafe`), so the root is not bounded again.
+    /// disjunct of `unsafe`), so the root is not bounded again; `rootSeconds`, the time
+    /// that took, sizes the first round (no round starts that would not end in time).
     /// Precondition: one graph input with `lower.count` elements; lower <= upper.
     public static func search(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
-                              rootMargins: [Double]? = nil, bounder: SubproblemBounder,
+                              rootMargins: [Double]? = nil, rootSeconds: Double? = nil, bounder: SubproblemBounder,
                               falsifier: Falsifier? = nil, deadline: ContinuousClock.Instant,
                               options: Options = Options()) -> Result {
         let clock = ContinuousClock()
@@ -196,6 +197,8 @@ public enum BranchAndBound {
 
         let all = Array(unsafe.disjuncts.indices)
         let root: Node
+        // A round bounds two children per thread: about twice one bound computation.
+        var lastRound: Duration? = rootSeconds.map { .milliseconds(Int64(2000 * Swift.max($0, 0))) }
         if let rm = rootMargins, rm.count == all.count {
             // Reuse the caller's bounds: only the split choice is computed.
             var node = Node(lower: lower, upper: upper, active: [], margins: [], depth: 0, split: nil)
@@ -208,8 +211,10 @@ public enum BranchAndBound {
             }
             root = node
         } else {
+            let t0 = clock.now
             root = bound(lower, upper, active: all, floor: all.map { _ in -.infinity }, depth: 0)
             stats.nodesBounded += 1
+            lastRound = t0.duration(to: clock.now) * 2
         }
         if root.active.isEmpty {
             stats.worstBound = .infinity; stats.provedFraction = 1
@@ -224,7 +229,6 @@ public enum BranchAndBound {
                           queue.min?.bound ?? .infinity, 100 * stats.provedFraction, stats.maxDepth, stats.attacks, Swift.max(left, 0))
         }
 
-        var lastRound: Duration? = nil
         var stop: StopReason? = nil
         while !queue.isEmpty {
             let now = clock.now

@@ -143,7 +143,7 @@ public enum GraphPropertyVerifier {
                 }
             }
             let result = BranchAndBound.search(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: margins,
-                                               bounder: bounder, falsifier: falsifier, deadline: deadline, options: searchOptions)
+                                               rootSeconds: boundSeconds, bounder: bounder, falsifier: falsifier, deadline: deadline, options: searchOptions)
             evaluations += result.statistics.attackEvaluations
             var report = Report(outcome: .undecided, disjunctMargins: margins, attackEvaluations: evaluations,
                                 boundSeconds: boundSeconds, search: result.statistics)

@@ -17,6 +17,7 @@ final class GraphPropertyVerifierTests: XCTestCase {
         let report = GraphPropertyVerifier.run(g, lower: [-3, -3], upper: [2, 2], unsafe: unsafe, deadline: deadline(5))
         XCTAssertEqual(report.outcome, .proved)
         XCTAssertGreaterThan(report.disjunctMargins[0], 0)
+        XCTAssertNil(report.search, "the fast path: proved on the whole box without splitting")
     }
 
     /// A strict bound met with equality is not excluded by a margin of 0 ... and
