@@ -122,15 +122,25 @@ struct BranchAndBoundTests {
         #expect(proved == 3)
     }
 
-    /// `sat` by construction: b just above the grid minimum of a ReLU MLP, so a point
-    /// violates; with no first attack, the attacks inside the search find one, and the
-    /// point is in the box and violates in the plain forward pass too.
+    /// `sat` by construction: b just above the grid minimum of a ReLU MLP or an attention
+    /// block (two free input elements), so a point violates; with no first attack, the
+    /// attacks inside the search find one, and the point is in the box and violates in the
+    /// plain forward pass too.
     @Test func findsCounterexamplesInsideTheSearch() {
-        for seed: UInt64 in 11...16 {
-            let g = GraphFixtures.mlp(n: 2, hidden: 16, outputs: 3, relu: true, seed: seed)
-            let lower = [-1.0, -1.0], upper = [1.0, 1.0]
+        for seed: UInt64 in 11...18 {
+            let attention = seed > 15
+            let g = attention ? GraphFixtures.attention(tokens: 3, dim: 4, classes: 3, seed: seed)
+                              : GraphFixtures.mlp(n: 2, hidden: 16, outputs: 3, relu: true, seed: seed)
+            var rng = SeededGenerator(seed: seed)
+            var lower = [-1.0, -1.0], upper = [1.0, 1.0], free = (0, 1)
+            if attention {
+                lower = (0..<12).map { _ in Double.random(in: -1...1, using: &rng) }
+                upper = lower
+                free = (2, 9)
+                lower[2] -= 1; upper[2] += 1; lower[9] -= 1; upper[9] += 1
+            }
             let c = [0.0, 1.0, -1.0]
-            let gr = Self.grid(g, lower: lower, upper: upper, free: (0, 1), steps: 100, c: c)
+            let gr = Self.grid(g, lower: lower, upper: upper, free: free, steps: attention ? 60 : 100, c: c)
             let b = gr.min + 0.02 * (gr.max - gr.min)
             var options = GraphPropertyVerifier.Options()
             options.firstAttackShare = 0
