@@ -157,6 +157,16 @@ public enum BranchAndBound {
         let threads = Swift.max(1, options.threads)
         let progress = SearchProgress(interval: options.progressInterval, sink: options.progress)
 
+        // The element to bisect: by the bounder's scores when it gave some for every
+        // element, else by the gradient of the worst open disjunct's margin.
+        @Sendable func split(_ node: Node, _ tlo: Tensor<Double>, _ thi: Tensor<Double>, scores: [Double]?) -> Int? {
+            guard let worst = node.margins.indices.min(by: { node.margins[$0] < node.margins[$1] }) else { return nil }
+            let s = scores?.count == node.lower.count ? scores
+                : InputSplitChoice.gradientScores(graph, lower: tlo, upper: thi,
+                                                  unsafe: LinearDisjunction(disjuncts: [unsafe.disjuncts[node.active[worst]]]))
+            return InputSplitChoice.dimension(lower: node.lower, upper: node.upper, scores: s)
+        }
+
         // Bounds one box for the given active disjuncts (parent margins as floor) and picks
         // its split: the work done concurrently in a round.
         @Sendable func bound(_ lo: [Double], _ hi: [Double], active: [Int], floor: [Double], depth: Int) -> Node {
@@ -170,12 +180,7 @@ public enum BranchAndBound {
                 m = Swift.max(m, floor[k])
                 if !(m > 0) { node.active.append(d); node.margins.append(m) }
             }
-            if let worst = node.margins.indices.min(by: { node.margins[$0] < node.margins[$1] }) {
-                let scores = r.splitScores?.count == lo.count ? r.splitScores
-                    : InputSplitChoice.gradientScores(graph, lower: tlo, upper: thi,
-                                                      unsafe: LinearDisjunction(disjuncts: [unsafe.disjuncts[node.active[worst]]]))
-                node.split = InputSplitChoice.dimension(lower: lo, upper: hi, scores: scores)
-            }
+            node.split = split(node, tlo, thi, scores: r.splitScores)
             return node
         }
 
@@ -203,12 +208,7 @@ public enum BranchAndBound {
             // Reuse the caller's bounds: only the split choice is computed.
             var node = Node(lower: lower, upper: upper, active: [], margins: [], depth: 0, split: nil)
             for d in all where !(rm[d] > 0) { node.active.append(d); node.margins.append(rm[d].isNaN ? -.infinity : rm[d]) }
-            if let worst = node.margins.indices.min(by: { node.margins[$0] < node.margins[$1] }) {
-                let scores = InputSplitChoice.gradientScores(graph, lower: Tensor(shape: shape, data: lower),
-                                                             upper: Tensor(shape: shape, data: upper),
-                                                             unsafe: LinearDisjunction(disjuncts: [unsafe.disjuncts[node.active[worst]]]))
-                node.split = InputSplitChoice.dimension(lower: lower, upper: upper, scores: scores)
-            }
+            node.split = split(node, Tensor(shape: shape, data: lower), Tensor(shape: shape, data: upper), scores: nil)
             root = node
         } else {
             let t0 = clock.now
