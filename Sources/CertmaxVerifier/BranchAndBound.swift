@@ -22,8 +22,8 @@ import HeapModule
 ///   the popped (worst) nodes are first handed to the falsifier, concurrently, each for
 ///   `attackSlice` seconds: their boxes are where the bounds are weakest, so good places
 ///   to look for a counterexample.
-/// - Limits: no round starts when the previous round's duration would carry it past the
-///   deadline; the queue's bytes (counted per node: its two corners and its margins) never
+/// - Limits: no round starts when 1.25 times the longest round so far would carry it past
+///   the deadline; the queue's bytes (counted per node: its two corners and its margins) never
 ///   exceed `memoryLimitBytes` (the search stops with `.memory` instead: no swapping).
 ///
 /// Soundness contract: `.proved` only when the leaves of the split tree (whose union is
@@ -203,7 +203,7 @@ public enum BranchAndBound {
         let all = Array(unsafe.disjuncts.indices)
         let root: Node
         // A round bounds two children per thread: about twice one bound computation.
-        var lastRound: Duration? = rootSeconds.map { .milliseconds(Int64(2000 * Swift.max($0, 0))) }
+        var longestRound: Duration? = rootSeconds.map { .milliseconds(Int64(2000 * Swift.max($0, 0))) }
         if let rm = rootMargins, rm.count == all.count {
             // Reuse the caller's bounds: only the split choice is computed.
             var node = Node(lower: lower, upper: upper, active: [], margins: [], depth: 0, split: nil)
@@ -214,7 +214,7 @@ public enum BranchAndBound {
             let t0 = clock.now
             root = bound(lower, upper, active: all, floor: all.map { _ in -.infinity }, depth: 0)
             stats.nodesBounded += 1
-            lastRound = t0.duration(to: clock.now) * 2
+            longestRound = t0.duration(to: clock.now) * 2
         }
         if root.active.isEmpty {
             stats.worstBound = .infinity; stats.provedFraction = 1
@@ -233,7 +233,8 @@ public enum BranchAndBound {
         while !queue.isEmpty {
             let now = clock.now
             if now >= deadline { stop = .deadline; break }
-            if let d = lastRound, now + d > deadline { stop = .deadline; break }
+            // Rounds vary (attacks, load): keep a quarter more than the longest one seen.
+            if let d = longestRound, now + d * 1.25 > deadline { stop = .deadline; break }
             let roundStart = now
             // The worst nodes.
             var batch: [Node] = []
@@ -292,7 +293,7 @@ public enum BranchAndBound {
                 if child.active.isEmpty { stats.provedFraction += Foundation.pow(2, -Double(child.depth)) }
                 else { push(child) }
             }
-            lastRound = roundStart.duration(to: clock.now)
+            longestRound = Swift.max(longestRound ?? .zero, roundStart.duration(to: clock.now))
             progress.tick { line("bab") }
         }
         if let stop {

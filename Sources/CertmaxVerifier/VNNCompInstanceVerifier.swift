@@ -62,8 +62,8 @@ public enum VNNCompInstanceVerifier {
         for (g, group) in groups.enumerated() {
             let share = max(deadline.remainingSeconds, 0) / Double(groups.count - g)
             // A search that runs to its deadline still has to return and write its answer
-            // before the runner's watchdog: keep 5% of the share (at most 0.5 s) for that.
-            let remaining = share - min(0.5, 0.05 * share)
+            // before the runner's watchdog: keep 5% of the share (at most 1 s) for that.
+            let remaining = share - min(1, 0.05 * share)
             let end = ContinuousClock.now + .nanoseconds(Int64(remaining * 1e9))
             let unsafe = LinearDisjunction(disjuncts: group.constraints.map { $0.map { dense($0, nOut) } })
             let report = GraphPropertyVerifier.run(graph, lower: group.box.lower, upper: group.box.upper,
