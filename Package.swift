@@ -78,7 +78,10 @@ let package = Package(
             dependencies: ["CertmaxNumerics", "CertmaxSoftmax", "CertmaxGraph", "COpenBLAS"]),
         .target(
             name: "CertmaxVerifier",
-            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxAttention", "CertmaxModels", "CertmaxBounds"]),
+            dependencies: [
+                "CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxAttention", "CertmaxModels", "CertmaxBounds",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]),
         .target(
             name: "Certmax",
             dependencies: [

@@ -8,8 +8,10 @@ import CertmaxNumerics
 /// Nothing it returns is a verdict: the point is a *candidate*, computed in plain Double;
 /// the caller must re-check it with the sound forward pass before reporting it.
 ///
-/// Search: restart 0 starts at the box centre, the others at seeded uniform points (every
-/// third at a random vertex); each runs `steps` steps x <- clip(x - a_t w sign(grad)),
+/// Search: restart 0 starts at the box centre, restart 1 at the vertex the centre's
+/// gradient points away from (x_i = lower_i where d objective / d x_i > 0, upper_i where
+/// < 0, the centre where 0: the best vertex of the objective's linearisation), the others
+/// at seeded uniform points (every third at a random vertex); each runs `steps` steps x <- clip(x - a_t w sign(grad)),
 /// w the box's per-coordinate width and a_t decaying from `initialStep` to a tenth of it;
 /// it stops early when the objective goes below `target` or `shouldStop()` says so.
 public enum GradientAttack {
@@ -46,10 +48,14 @@ public enum GradientAttack {
         var evaluations = 0
         let width = (0..<n).map { upper.data[$0] - lower.data[$0] }
         func clip(_ v: Double, _ i: Int) -> Double { min(max(v, lower.data[i]), upper.data[i]) }
+        var centreGradient: Tensor<Double>? = nil
         for restart in 0..<max(options.restarts, 1) {
             var x = lower
             for i in 0..<n {
                 if restart == 0 { x.data[i] = lower.data[i] + 0.5 * width[i] }
+                else if restart == 1, let cg = centreGradient {
+                    x.data[i] = cg.data[i] > 0 ? lower.data[i] : cg.data[i] < 0 ? upper.data[i] : lower.data[i] + 0.5 * width[i]
+                }
                 else if restart % 3 == 0 { x.data[i] = rng.next() & 1 == 0 ? lower.data[i] : upper.data[i] }
                 else { x.data[i] = clip(rng.uniform(lower.data[i], upper.data[i]), i) }
             }
@@ -58,6 +64,7 @@ public enum GradientAttack {
                 let (value, _, grads) = graph.valueAndGradient(at: [x], objective: objective)
                 let g = grads[0]
                 evaluations += 1
+                if restart == 0 && step == 0 { centreGradient = g }
                 if value.isFinite, best == nil || value < best!.value {
                     best = Result(point: x, value: value, evaluations: evaluations)
                 }

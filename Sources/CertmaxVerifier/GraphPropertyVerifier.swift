@@ -7,15 +7,17 @@ import Foundation
 /// (the VNN-COMP question), with sound bounds for `proved` and a re-checked concrete
 /// point for `violated`.
 ///
-/// Strategy: a short gradient attack (cheap counterexamples first), then the box engine
-/// and back-substituted objective bounds for every constraint (a disjunct is excluded
-/// when one of its constraints is proved false on the whole box), then the rest of the
-/// time budget on the attack.
+/// Strategy: a short gradient attack (cheap counterexamples first), then the bounder
+/// (default: the box engine and back-substituted objective bounds for every constraint; a
+/// disjunct is excluded when one of its constraints is proved false on the whole box);
+/// a box it proves returns at once (the fast path). Otherwise branch and bound over input
+/// splits (`BranchAndBound`, with attacks on the worst sub-boxes interleaved) until the
+/// deadline; with `branchAndBound` off, a second attack instead.
 ///
-/// Soundness contract: `.proved` only when every disjunct has a constraint whose sound
-/// lower bound of c . y exceeds b (>= b for a strict one) over the whole box, using
-/// `BoxEngine` boxes and `LinearObjectiveBound`; `.violated(x, y)` only when x lies in
-/// the box and the outward-rounded forward pass at x proves the output in the unsafe set
+/// Soundness contract: `.proved` only when every disjunct is excluded by the bounder's
+/// sound margins (`SubproblemBounder`'s contract) on the whole box or on every leaf of
+/// the split tree; `.violated(x, y)` only when x lies in the search box and the
+/// outward-rounded forward pass at x proves the output in the unsafe set
 /// (`LinearDisjunction.certainlyReached`).
 public enum GraphPropertyVerifier {
     public enum Outcome: Sendable, Equatable {
@@ -36,6 +38,14 @@ public enum GraphPropertyVerifier {
         /// Whether to search for counterexamples at all.
         public var falsify = true
         public var box = BoxEngine.Options()
+        /// The bound computation for the whole box and every branch-and-bound node; nil:
+        /// `SubproblemBounder.box(box)` (today's `disjunctMargins`).
+        public var bounder: SubproblemBounder? = nil
+        /// Split the input box when the bounds on the whole box fail (else only the second
+        /// attack runs, and the rest of the time is left unused).
+        public var branchAndBound = true
+        /// Threads, memory cap, attack share and progress line of the split search.
+        public var search = BranchAndBound.Options()
         public init() {}
     }
 
@@ -50,6 +60,8 @@ public enum GraphPropertyVerifier {
         /// For `.violated`: the outward-rounded enclosure of the output at the point (the
         /// one that proved it), so callers need not recompute it.
         public var counterexampleEnclosure: [Interval]? = nil
+        /// The branch-and-bound search's statistics, when it ran.
+        public var search: BranchAndBound.Statistics? = nil
     }
 
     /// Runs the strategy until `deadline` (an absolute `ContinuousClock` instant).
@@ -72,48 +84,84 @@ public enum GraphPropertyVerifier {
         let start = clock.now
         let total = start.duration(to: deadline)
 
-        func attack(until: ContinuousClock.Instant, seed: UInt64) -> Outcome? {
-            guard options.falsify else { return nil }
+        let bounder = options.bounder ?? SubproblemBounder.box(options.box)
+
+        /// Searches [lo, hi] (clipped to the search box) until `until`; a re-checked point.
+        @Sendable func attack(_ lo: Tensor<Double>, _ hi: Tensor<Double>, seed: UInt64,
+                              until: ContinuousClock.Instant) -> (BranchAndBound.Counterexample?, Int) {
+            var a = lo, b = hi
+            for i in 0..<a.count {
+                a.data[i] = max(lo.data[i], slo.data[i]); b.data[i] = min(hi.data[i], shi.data[i])
+                // An empty search box (a degenerate decimal bound, or a sub-box outside it).
+                guard a.data[i] <= b.data[i] else { return (nil, 0) }
+            }
             var opts = options.attack
             opts.seed = seed
             opts.target = -1e-9
-            // An empty search box (a degenerate decimal bound): nothing to search.
-            for i in 0..<slo.count where !(slo.data[i] <= shi.data[i]) { return nil }
-            let result = GradientAttack.minimize(graph, lower: slo, upper: shi, options: opts, objective: { y in
+            let result = GradientAttack.minimize(graph, lower: a, upper: b, options: opts, objective: { y in
                 let m = unsafe.margin(y.data)
                 return (m.value, Tensor(shape: y.shape, data: m.gradient))
-            }, shouldStop: { clock.now >= until })
-            guard let r = result else { return nil }
-            evaluations += r.evaluations
-            guard r.value <= 0 else { return nil }
-            return check(r.point)
+            }, shouldStop: { ContinuousClock.now >= until })
+            guard let r = result else { return (nil, 0) }
+            guard r.value <= 0 else { return (nil, r.evaluations) }
+            return (check(r.point), r.evaluations)
         }
 
-        var proofEnclosure: [Interval]? = nil
         /// Sound re-check of a candidate point.
-        func check(_ x: Tensor<Double>) -> Outcome? {
+        @Sendable func check(_ x: Tensor<Double>) -> BranchAndBound.Counterexample? {
             for i in 0..<x.count where !(slo.data[i] <= x.data[i] && x.data[i] <= shi.data[i]) { return nil }
             let enclosure = graph.interval([x.asIntervals])[0]
             guard unsafe.certainlyReached(by: enclosure.data) else { return nil }
-            proofEnclosure = enclosure.data
-            return .violated(input: x.data, output: graph.forward([x])[0].data)
+            return BranchAndBound.Counterexample(input: x.data, output: graph.forward([x])[0].data, enclosure: enclosure.data)
         }
 
-        if let v = attack(until: start + total * options.firstAttackShare, seed: options.attack.seed) {
-            return Report(outcome: v, disjunctMargins: [], attackEvaluations: evaluations, boundSeconds: 0,
-                          counterexampleEnclosure: proofEnclosure)
+        func violated(_ c: BranchAndBound.Counterexample) -> Outcome { .violated(input: c.input, output: c.output) }
+
+        if options.falsify {
+            let (c, e) = attack(slo, shi, seed: options.attack.seed, until: start + total * options.firstAttackShare)
+            evaluations += e
+            if let c {
+                return Report(outcome: violated(c), disjunctMargins: [], attackEvaluations: evaluations, boundSeconds: 0,
+                              counterexampleEnclosure: c.enclosure)
+            }
         }
         let boundStart = clock.now
-        let margins = disjunctMargins(graph, lower: lo, upper: hi, unsafe: unsafe, options: options.box)
+        let margins = bounder.bound(graph, lo, hi, unsafe).margins
         let boundSeconds = Double((clock.now - boundStart) / .milliseconds(1)) / 1000
-        let excluded = margins.allSatisfy { $0 > 0 }
-        if excluded && !unsafe.disjuncts.isEmpty && unsafe.disjuncts.allSatisfy({ !$0.isEmpty }) {
+        let wellFormed = !unsafe.disjuncts.isEmpty && unsafe.disjuncts.allSatisfy({ !$0.isEmpty }) && margins.count == unsafe.disjuncts.count
+        if wellFormed && margins.allSatisfy({ $0 > 0 }) {
             return Report(outcome: .proved, disjunctMargins: margins, attackEvaluations: evaluations, boundSeconds: boundSeconds)
         }
-        let secondEnd = min(deadline, clock.now + total * options.secondAttackShare)
-        if let v = attack(until: secondEnd, seed: options.attack.seed &+ 1) {
-            return Report(outcome: v, disjunctMargins: margins, attackEvaluations: evaluations, boundSeconds: boundSeconds,
-                          counterexampleEnclosure: proofEnclosure)
+        if options.branchAndBound && wellFormed {
+            var searchOptions = options.search
+            searchOptions.seed = options.attack.seed &+ 1
+            var falsifier: BranchAndBound.Falsifier? = nil
+            if options.falsify {
+                falsifier = { (lo: Tensor<Double>, hi: Tensor<Double>, seed: UInt64, until: ContinuousClock.Instant) in
+                    let r = attack(lo, hi, seed: seed, until: until)
+                    return (counterexample: r.0, evaluations: r.1)
+                }
+            }
+            let result = BranchAndBound.search(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: margins,
+                                               rootSeconds: boundSeconds, bounder: bounder, falsifier: falsifier, deadline: deadline, options: searchOptions)
+            evaluations += result.statistics.attackEvaluations
+            var report = Report(outcome: .undecided, disjunctMargins: margins, attackEvaluations: evaluations,
+                                boundSeconds: boundSeconds, search: result.statistics)
+            switch result.outcome {
+            case .proved: report.outcome = .proved
+            case .violated(let c): report.outcome = violated(c); report.counterexampleEnclosure = c.enclosure
+            case .undecided: break
+            }
+            return report
+        }
+        if options.falsify {
+            let secondEnd = min(deadline, clock.now + total * options.secondAttackShare)
+            let (c, e) = attack(slo, shi, seed: options.attack.seed &+ 1, until: secondEnd)
+            evaluations += e
+            if let c {
+                return Report(outcome: violated(c), disjunctMargins: margins, attackEvaluations: evaluations,
+                              boundSeconds: boundSeconds, counterexampleEnclosure: c.enclosure)
+            }
         }
         return Report(outcome: .undecided, disjunctMargins: margins, attackEvaluations: evaluations, boundSeconds: boundSeconds)
     }

@@ -10,9 +10,9 @@ import Foundation
 ///
 /// The model is imported into a `Graph` (`ONNXImporter`), the property read as a
 /// disjunction of (input box, linear output constraints); disjuncts that share an input
-/// box are decided together by `GraphPropertyVerifier` (bounds over the box's outer
-/// Doubles, counterexamples searched in its inner Doubles), boxes in turn, each with an
-/// equal share of the remaining time.
+/// box are decided together by `GraphPropertyVerifier` (bounds and branch and bound over
+/// the box's outer Doubles, counterexamples searched in its inner Doubles), boxes in turn,
+/// each with an equal share of the remaining time.
 ///
 /// Soundness contract: `.unsat` only when every disjunct of every box is excluded by sound
 /// bounds; `.sat` only for an input inside some disjunct's box whose outward-rounded
@@ -30,6 +30,12 @@ public enum VNNCompInstanceVerifier {
                               options: Options = Options()) throws -> VNNCompVerdict {
         let graph = try ONNXImporter.load(path: onnxPath)
         let spec = try VNNLibSpecification(path: vnnlibPath)
+        var options = options
+        if let sink = options.search.search.progress {
+            // Name the instance: batch jobs interleave their lines.
+            let name = URL(fileURLWithPath: vnnlibPath).lastPathComponent
+            options.search.search.progress = { line in sink("\(name): \(line)") }
+        }
         return try verify(graph: graph, graphSource: onnxPath, spec: spec, deadline: deadline, options: options)
     }
 
@@ -54,7 +60,10 @@ public enum VNNCompInstanceVerifier {
         }
         var allProved = true
         for (g, group) in groups.enumerated() {
-            let remaining = max(deadline.remainingSeconds, 0) / Double(groups.count - g)
+            let share = max(deadline.remainingSeconds, 0) / Double(groups.count - g)
+            // A search that runs to its deadline still has to return and write its answer
+            // before the runner's watchdog: keep 5% of the share (at most 1 s) for that.
+            let remaining = share - min(1, 0.05 * share)
             let end = ContinuousClock.now + .nanoseconds(Int64(remaining * 1e9))
             let unsafe = LinearDisjunction(disjuncts: group.constraints.map { $0.map { dense($0, nOut) } })
             let report = GraphPropertyVerifier.run(graph, lower: group.box.lower, upper: group.box.upper,

@@ -5,7 +5,7 @@ import Foundation
 /// `certmax batch INSTANCES.csv --jobs N --out results.csv`: every instance of a
 /// VNN-COMP `instances.csv`, side by side on N threads, one CSV row each
 /// (`category,onnx,vnnlib,prepare_s,result,run_s`), resumable, with a progress line on
-/// stderr. `--shard I/N` runs every N-th instance (for several machines; see
+/// stderr; each instance's split search gets cores / N threads (`--threads`). `--shard I/N` runs every N-th instance (for several machines; see
 /// docs/cluster.md).
 struct BatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,6 +46,8 @@ struct BatchCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Seed of the counterexample search.")
     var seed: UInt64 = 0x5EED
 
+    @OptionGroup var search: SearchOptionGroup
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         if let t = timeout { guard t.isFinite, t > 0 else { throw ValidationError("--timeout must be a positive number of seconds") } }
@@ -55,6 +57,8 @@ struct BatchCommand: ParsableCommand {
     func run() throws {
         var verifierOptions = VNNCompInstanceVerifier.Options()
         verifierOptions.search.attack.seed = seed
+        search.apply(to: &verifierOptions.search, defaultThreads: ProcessInfo.processInfo.activeProcessorCount / jobs,
+                     progressByDefault: false)
         let summary = try reportingErrors { () throws -> BatchSummary in
             var options = BatchOptions(instancesPath: instances, outPath: out)
             options.jobs = jobs

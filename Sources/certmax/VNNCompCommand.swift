@@ -36,6 +36,8 @@ struct VNNCompCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the counterexample search (verdicts unsat or unknown).")
     var noAttack = false
 
+    @OptionGroup var search: SearchOptionGroup
+
     func validate() throws {
         guard timeout.isFinite, timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
@@ -44,6 +46,8 @@ struct VNNCompCommand: ParsableCommand {
         var options = VNNCompInstanceVerifier.Options()
         options.search.attack.seed = seed
         options.search.falsify = !noAttack
+        search.apply(to: &options.search, defaultThreads: ProcessInfo.processInfo.activeProcessorCount,
+                     progressByDefault: isatty(STDERR_FILENO) != 0)
         let outcome = try reportingErrors {
             try VNNCompRunner.run(onnxPath: onnx, vnnlibPath: vnnlib, timeout: timeout, outPath: out,
                                   verify: VNNCompInstanceVerifier.closure(options: options))

@@ -76,6 +76,27 @@ struct VNNCompCommandTests {
         #expect(r.status == 64, "\(r.stderr)")
     }
 
+    /// The split-search options: validated before running; with --progress and no attack
+    /// a reachable property runs branch and bound to the limit, printing its progress line
+    /// (named by the property) on stderr, and writes `unknown`.
+    @Test func searchOptions() throws {
+        let dir = try Self.fixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.txt").path
+        let onnx = dir.appendingPathComponent("relu.onnx").path, sat = dir.appendingPathComponent("sat.vnnlib").path
+        for bad in [["--threads", "0"], ["--memory-limit", "0"], ["--memory-limit", "nan"]] {
+            let r = try runCertmax(["vnncomp", onnx, sat, "--timeout", "5", "--out", out] + bad)
+            #expect(r.status == 64, "\(bad): \(r.stderr)")
+            let b = try runCertmax(["batch", dir.appendingPathComponent("none.csv").path, "--out", out] + bad)
+            #expect(b.status == 64, "\(bad): \(b.stderr)")
+        }
+        let r = try runCertmax(["vnncomp", onnx, sat, "--timeout", "1.5", "--out", out, "--no-attack", "--progress", "--threads", "2"])
+        #expect(r.status == 0 && r.stdout == "unknown\n", "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("certmax: sat.vnnlib: bab: stopped (deadline)"), "\(r.stderr)")
+        let quiet = try runCertmax(["vnncomp", onnx, sat, "--timeout", "1", "--out", out, "--no-attack", "--no-split"])
+        #expect(quiet.status == 0 && quiet.stdout == "unknown\n" && !quiet.stderr.contains("bab"), "\(quiet.stdout) \(quiet.stderr)")
+    }
+
     @Test func batchWritesOneRowPerInstanceAndResumes() throws {
         let dir = try Self.fixtures()
         defer { try? FileManager.default.removeItem(at: dir) }
