@@ -39,7 +39,7 @@ public enum GraphPropertyVerifier {
         public var falsify = true
         public var box = BoxEngine.Options()
         /// The bound computation for the whole box and every branch-and-bound node; nil:
-        /// `SubproblemBounder.box(box)` (today's `disjunctMargins`).
+        /// `SubproblemBounder.symbolic(box)` (the symbolic engine, with split scores).
         public var bounder: SubproblemBounder? = nil
         /// Split the input box when the bounds on the whole box fail (else only the second
         /// attack runs, and the rest of the time is left unused).
@@ -84,7 +84,7 @@ public enum GraphPropertyVerifier {
         let start = clock.now
         let total = start.duration(to: deadline)
 
-        let bounder = options.bounder ?? SubproblemBounder.box(options.box)
+        let bounder = options.bounder ?? SubproblemBounder.symbolic(options.box)
 
         /// Searches [lo, hi] (clipped to the search box) until `until`; a re-checked point.
         @Sendable func attack(_ lo: Tensor<Double>, _ hi: Tensor<Double>, seed: UInt64,
@@ -176,6 +176,14 @@ public enum GraphPropertyVerifier {
     public static func disjunctMargins(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                                        unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
                                        symbolic: Bool = true) -> [Double] {
+        bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic).margins
+    }
+
+    /// `disjunctMargins` with split scores (symbolic only): per input element, the weight
+    /// |g_i| r_i of that input in the form of the worst disjunct's best constraint.
+    public static func bounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
+                              unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
+                              symbolic: Bool = true) -> SubproblemBounder.BoundResult {
         let inputBox = Tensor(lower: lower, upper: upper)
         let out = graph.outputs[0]
         var result: SymbolicEngine.Result? = nil
@@ -190,21 +198,30 @@ public enum GraphPropertyVerifier {
             boxes = BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options)
         }
         let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
-        return unsafe.disjuncts.map { d in
+        var worst = Double.infinity
+        var worstScores: [Double]? = nil
+        let margins = unsafe.disjuncts.map { d in
             var best = -Double.infinity
+            var bestScores: [Double]? = nil
             for con in d {
                 var lb = LinearObjectiveBound.lowerBound(graph, boxes: boxes, value: out, c: con.c)
+                var scores: [Double]? = nil
                 if let result {
-                    let s = SymbolicEngine.lowerBound(result, value: out, c: con.c)
-                    if trace { FileHandle.standardError.write(Data("margin bound: back-substitution \(lb), symbolic \(s), needed > \(con.bound.upper)\n".utf8)) }
-                    lb = max(lb, s)
+                    let s = SymbolicEngine.objective(result, value: out, c: con.c)
+                    if trace { FileHandle.standardError.write(Data("margin bound: back-substitution \(lb), symbolic \(s.lower), needed > \(con.bound.upper)\n".utf8)) }
+                    lb = max(lb, s.lower)
+                    scores = s.inputScores
                 }
                 let m = Double.subDown(lb, con.bound.upper)
                 // A strict constraint is excluded at m >= 0; report it so that m = 0 counts.
                 let adjusted = con.strict && m == 0 ? Double.leastNonzeroMagnitude : m
+                if adjusted > best || bestScores == nil { bestScores = scores }
                 best = max(best, adjusted)
             }
+            if best < worst || worstScores == nil { worst = best; worstScores = bestScores }
             return best
         }
+        let scores = worstScores.flatMap { s in s.allSatisfy { $0.isFinite && $0 >= 0 } && s.contains { $0 > 0 } ? s : nil }
+        return SubproblemBounder.BoundResult(margins: margins, splitScores: scores)
     }
 }

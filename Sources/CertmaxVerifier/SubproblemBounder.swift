@@ -53,12 +53,21 @@ public struct SubproblemBounder: Sendable {
         self.bound = bound
     }
 
-    /// Today's engine: `BoxEngine` boxes and `LinearObjectiveBound` back-substitution per
-    /// constraint (`GraphPropertyVerifier.disjunctMargins`); no split scores.
+    /// The first wave's engine: `BoxEngine` boxes and `LinearObjectiveBound`
+    /// back-substitution per constraint; no split scores.
     public static func box(_ options: BoxEngine.Options = BoxEngine.Options()) -> SubproblemBounder {
         SubproblemBounder(name: "box") { graph, lower, upper, unsafe in
             BoundResult(margins: GraphPropertyVerifier.disjunctMargins(graph, lower: lower, upper: upper,
-                                                                       unsafe: unsafe, options: options))
+                                                                       unsafe: unsafe, options: options, symbolic: false))
+        }
+    }
+
+    /// The default: the symbolic engine (`SymbolicEngine`, affine forms with fresh symbols)
+    /// and back-substitution over its boxes, the better per constraint; split scores from
+    /// the worst disjunct's form (|g_i| r_i per input).
+    public static func symbolic(_ options: BoxEngine.Options = BoxEngine.Options()) -> SubproblemBounder {
+        SubproblemBounder(name: "symbolic") { graph, lower, upper, unsafe in
+            GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true)
         }
     }
 }

@@ -171,17 +171,26 @@ public enum SymbolicEngine {
     /// -sum_j |g_j| r_j (rounded up); the second is bounded on y's box. The result is the
     /// larger of that and the plain concretisation of c over y's box.
     public static func lowerBound(_ result: Result, value: Int, c: [Interval]) -> Double {
+        objective(result, value: value, c: c).lower
+    }
+
+    /// `lowerBound` together with, per input element, |g_s| r_s for its symbol s: how much
+    /// of the bound's slack that input carries (a split score for branch and bound; 0 for
+    /// fixed inputs). The scores are plain floating point and carry no guarantee.
+    public static func objective(_ result: Result, value: Int, c: [Interval]) -> (lower: Double, inputScores: [Double]) {
+        let inputs = result.space.symbolOf.count
+        var scores = [Double](repeating: 0, count: inputs)
         let box = result.boxes[value]
         precondition(c.count == box.count, "SymbolicEngine.lowerBound: c does not match the value")
         var direct = Interval.zero
         for i in 0..<c.count where !(c[i].lower == 0 && c[i].upper == 0) { direct = direct + box.data[i] * c[i] }
         let directLower = direct.lower.isNaN ? -Double.infinity : direct.lower
-        guard let f = result.forms[value] else { return directLower }
+        guard let f = result.forms[value] else { return (directLower, scores) }
         let space = result.space
         var rem = Interval.zero
         var cm = [Double](repeating: 0, count: c.count)
         for i in 0..<c.count {
-            guard let cr = centreRadius(c[i]) else { return directLower }
+            guard let cr = centreRadius(c[i]) else { return (directLower, scores) }
             cm[i] = cr.c
             // (cm . forms' remainders enter through the combination below.)
             if cr.r != 0 { rem = rem + box.data[i] * Interval(uncheckedLower: -cr.r, upper: cr.r) }
@@ -192,6 +201,13 @@ public enum SymbolicEngine {
         let g = lc.build(space)  // one row: cm . forms, remainders and slack in g.low / g.high
         let mass = g.masses(space)[0]
         let lo = Double.subDown(Double.addDown(rem.lower, g.low[0]), mass)
-        return lo.isNaN ? directLower : max(lo, directLower)
+        if case .dense(let a) = g.slopes {
+            for (e, sym) in space.symbolOf.enumerated() where sym >= 0 && Int(sym) < g.symbols {
+                scores[e] = abs(a[Int(sym)]) * space.radius[Int(sym)]
+            }
+        } else if case .unit(let u) = g.slopes, u[0] >= 0 {
+            for (e, sym) in space.symbolOf.enumerated() where sym == u[0] { scores[e] = space.radius[Int(sym)] }
+        }
+        return (lo.isNaN ? directLower : max(lo, directLower), scores)
     }
 }
