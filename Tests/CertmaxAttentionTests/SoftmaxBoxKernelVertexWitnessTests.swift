@@ -37,7 +37,7 @@ struct SoftmaxBoxKernelVertexWitnessTests {
             let l = (0..<K).map { _ in centre + Double.random(in: -spread...spread, using: &g) }
             let u = l.map { $0 + (Int.random(in: 0...4, using: &g) == 0 ? 0 : Double.random(in: 0...[0.01, 1, 8][caseIndex % 3], using: &g)) }
             let c = (0..<K).map { _ in caseIndex % 5 == 0 ? Double(Int.random(in: -2...2, using: &g)) : Double.random(in: -3...3, using: &g) }
-            let v = VertexSoftmax.objective(c: c, lower: l, upper: u)
+            let v = VertexSoftmax.uncheckedObjective(c: c, lower: l, upper: u)
             let k = AttentionSoftmaxKernel.objectiveBounds(c: c, lower: l, upper: u)
             guard let wMin = v.minimizer, let wMax = v.maximizer else {
                 Issue.record("case \(caseIndex): Vertex-Softmax returned no witness (K=\(K))")
