@@ -41,21 +41,8 @@ extension Mul: SymbolicOp {
                               space: SymbolicSpace) -> AffineForms? {
         let ia = ShapeMath.broadcastIndices(from: x[0].shape, to: outputShape)
         let ib = ShapeMath.broadcastIndices(from: x[1].shape, to: outputShape)
-        var lc = LinearCombination(sources: [x[0].formsOrBox(space), x[1].formsOrBox(space)])
-        for k in 0..<ia.count {
-            if let a = x[0].constant {
-                lc.add(source: 1, row: ib[k], weight: a.data[ia[k]]); lc.endRow()
-            } else if let b = x[1].constant {
-                lc.add(source: 0, row: ia[k], weight: b.data[ib[k]]); lc.endRow()
-            } else if let p = centreRadius(x[0].box.data[ia[k]]), let q = centreRadius(x[1].box.data[ib[k]]) {
-                lc.add(source: 0, row: ia[k], weight: q.c)
-                lc.add(source: 1, row: ib[k], weight: p.c)
-                lc.endRow(extra: bilinearRemainder(p, q))
-            } else {
-                lc.endRow(extra: outputBox.data[k])
-            }
-        }
-        return lc.build(space)
+        return elementwiseProduct(x[0], x[0].formsOrBox(space), x[0].box.data, x[1].constant, x[1].formsOrBox(space),
+                                  x[1].box.data, ia, ib, outputBox, space)
     }
 }
 
@@ -81,18 +68,29 @@ extension Div: SymbolicOp {
         let yBox = x[1].box.data
         let yForms = x[1].formsOrBox(space)
         let (rForms, rBox) = UnaryRelaxation.reciprocal.apply(yForms, box: yBox, space)
-        var lc = LinearCombination(sources: [x[0].formsOrBox(space), rForms])
-        for k in 0..<ia.count {
-            if let a = x[0].constant {
-                lc.add(source: 1, row: ib[k], weight: a.data[ia[k]]); lc.endRow()
-            } else if let p = centreRadius(x[0].box.data[ia[k]]), let q = centreRadius(rBox[ib[k]]) {
-                lc.add(source: 0, row: ia[k], weight: q.c)
-                lc.add(source: 1, row: ib[k], weight: p.c)
-                lc.endRow(extra: bilinearRemainder(p, q))
-            } else {
-                lc.endRow(extra: outputBox.data[k])
-            }
-        }
-        return lc.build(space)
+        return elementwiseProduct(x[0], x[0].formsOrBox(space), x[0].box.data, nil, rForms, rBox, ia, ib, outputBox, space)
     }
+}
+
+/// out_k = a[ia[k]] * b[ib[k]] (Mul, and Div after relaxing 1/y): a constant factor scales
+/// the other's form; two variables use midpoint McCormick on their boxes
+/// (`bilinearRemainder`); a non-finite box gives the output box (slope 0).
+func elementwiseProduct(_ a: SymbolicOperand, _ aForms: AffineForms, _ aBox: [Interval], _ bConst: Tensor<Double>?,
+                        _ bForms: AffineForms, _ bBox: [Interval], _ ia: [Int], _ ib: [Int],
+                        _ outputBox: Tensor<Interval>, _ space: SymbolicSpace) -> AffineForms {
+    var lc = LinearCombination(sources: [aForms, bForms])
+    for k in 0..<ia.count {
+        if let c = a.constant {
+            lc.add(source: 1, row: ib[k], weight: c.data[ia[k]]); lc.endRow()
+        } else if let c = bConst {
+            lc.add(source: 0, row: ia[k], weight: c.data[ib[k]]); lc.endRow()
+        } else if let p = centreRadius(aBox[ia[k]]), let q = centreRadius(bBox[ib[k]]) {
+            lc.add(source: 0, row: ia[k], weight: q.c)
+            lc.add(source: 1, row: ib[k], weight: p.c)
+            lc.endRow(extra: bilinearRemainder(p, q))
+        } else {
+            lc.endRow(extra: outputBox.data[k])
+        }
+    }
+    return lc.build(space)
 }
