@@ -185,18 +185,23 @@ public enum GraphPropertyVerifier {
                               unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
                               symbolic: Bool = true) -> SubproblemBounder.BoundResult {
         let inputBox = Tensor(lower: lower, upper: upper)
-        let out = graph.outputs[0]
-        var result: SymbolicEngine.Result? = nil
-        let boxes: [Tensor<Interval>]
         if symbolic {
             var o = SymbolicEngine.Options()
             o.vertexAttention = options.vertexAttention
             let r = SymbolicEngine.propagate(graph, inputBoxes: [inputBox], options: o)
-            result = r
-            boxes = r.boxes
-        } else {
-            boxes = BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options)
+            return bounds(graph, boxes: r.boxes, symbolic: r, unsafe: unsafe)
         }
+        return bounds(graph, boxes: BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options), symbolic: nil,
+                      unsafe: unsafe)
+    }
+
+    /// `bounds` from boxes already propagated (`BoxEngine.propagateAll`, or the boxes of
+    /// `symbolic`, whose forms of the first output must be kept): the margins of the
+    /// disjuncts of `unsafe` over the first graph output. Sound whenever the boxes and forms
+    /// are (the contracts of the two engines).
+    public static func bounds(_ graph: Graph, boxes: [Tensor<Interval>], symbolic result: SymbolicEngine.Result?,
+                              unsafe: LinearDisjunction) -> SubproblemBounder.BoundResult {
+        let out = graph.outputs[0]
         let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
         var worst = Double.infinity
         var worstScores: [Double]? = nil

@@ -52,12 +52,7 @@ public enum VNNCompInstanceVerifier {
         guard spec.outputCount == nOut else {
             throw InputError(source: spec.source, problem: "declares \(spec.outputCount) Y variables, the model output has \(nOut) elements")
         }
-        // Group disjuncts by input box (most properties have one box).
-        var groups: [(box: VNNLibInputBox, constraints: [[VNNLibConstraint]])] = []
-        for d in spec.disjuncts {
-            if let i = groups.firstIndex(where: { $0.box == d.input }) { groups[i].constraints.append(d.constraints) }
-            else { groups.append((d.input, [d.constraints])) }
-        }
+        let groups = propertyGroups(spec, outputCount: nOut)
         var allProved = true
         for (g, group) in groups.enumerated() {
             let share = max(deadline.remainingSeconds, 0) / Double(groups.count - g)
@@ -65,7 +60,7 @@ public enum VNNCompInstanceVerifier {
             // before the runner's watchdog: keep 5% of the share (at most 1 s) for that.
             let remaining = share - min(1, 0.05 * share)
             let end = ContinuousClock.now + .nanoseconds(Int64(remaining * 1e9))
-            let unsafe = LinearDisjunction(disjuncts: group.constraints.map { $0.map { dense($0, nOut) } })
+            let unsafe = group.unsafe
             let report = GraphPropertyVerifier.run(graph, lower: group.box.lower, upper: group.box.upper,
                                                    searchLower: group.box.innerLower, searchUpper: group.box.innerUpper,
                                                    unsafe: unsafe, deadline: end, options: options.search)
@@ -91,6 +86,18 @@ public enum VNNCompInstanceVerifier {
     }
 
     /// Dense coefficient enclosures of `sum terms <= bound` over n outputs.
+    /// The property's disjuncts grouped by input box (most properties have one box), each
+    /// group's output constraints as dense rows over the `outputCount` outputs (coefficient
+    /// and bound enclosures as parsed: the disjunction is the property's, exactly).
+    public static func propertyGroups(_ spec: VNNLibSpecification, outputCount: Int) -> [(box: VNNLibInputBox, unsafe: LinearDisjunction)] {
+        var groups: [(box: VNNLibInputBox, constraints: [[VNNLibConstraint]])] = []
+        for d in spec.disjuncts {
+            if let i = groups.firstIndex(where: { $0.box == d.input }) { groups[i].constraints.append(d.constraints) }
+            else { groups.append((d.input, [d.constraints])) }
+        }
+        return groups.map { ($0.box, LinearDisjunction(disjuncts: $0.constraints.map { $0.map { dense($0, outputCount) } })) }
+    }
+
     static func dense(_ c: VNNLibConstraint, _ n: Int) -> LinearDisjunction.Constraint {
         var coefficients = [Interval](repeating: .zero, count: n)
         for t in c.terms { coefficients[t.index] = coefficients[t.index] + t.coefficientEnclosure }

@@ -1,4 +1,4 @@
-import Certmax
+@testable import Certmax
 import Foundation
 import TestSupport
 import Testing
@@ -22,6 +22,17 @@ import Testing
         for name in try FileManager.default.contentsOfDirectory(atPath: specs.path) where !name.hasPrefix(".") {
             try FileManager.default.copyItem(at: specs.appendingPathComponent(name), to: dir.appendingPathComponent(name))
         }
+        // The scratch tests exercise the runner (exit codes, --update), not the models: drop
+        // the real-model cases (MiniLM, the ViTs; tens of seconds each in a debug build),
+        // which the project suite test and CI's `certmax regress` run once each.
+        let suiteURL = dir.appendingPathComponent("regression/suite.json")
+        var suite = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: suiteURL)) as? [String: Any])
+        let cases = try #require(suite["cases"] as? [[String: Any]])
+        suite["cases"] = cases.filter { c in
+            let name = c["name"] as? String ?? ""
+            return c["kind"] as? String != "vnncomp" && !name.contains("minilm")
+        }
+        try JSONSerialization.data(withJSONObject: suite, options: [.prettyPrinted]).write(to: suiteURL)
         return dir.appendingPathComponent("regression")
     }
 
@@ -106,7 +117,7 @@ import Testing
         #expect(checked >= 3, "only \(checked) outputs compared")
     }
 
-    /// Every bound of the project suite except the sampled kinds (verify, affine joint LP;
+    /// Every bound of the project suite except the sampled kinds (verify, vnncomp, affine joint LP;
     /// the raw LPs of the small affine cases are checked against their exact optimum) and
     /// the inner ends of the zone LP with cutting differences (attained values at certified
     /// points that no exact optimum confirms yet) is independently checked, and every case
@@ -117,7 +128,7 @@ import Testing
         #expect(report.soundnessFailures.isEmpty, "\(report.soundnessFailures)")
         for r in report.results {
             #expect(r.soundnessChecks >= 1, "case \(r.name) ran no soundness check")
-            if r.kind == "verify" || r.name.hasSuffix("/lp") || r.name == "objective/affine-k6/zone" { continue }
+            if r.kind == "verify" || r.kind == "vnncomp" || r.name.hasSuffix("/lp") || r.name == "objective/affine-k6/zone" { continue }
             // Cutting zone: the inner ends (min.upper, max.lower) are attained values at
             // certified points; the raw LP's outer ends are checked against its exact optimum.
             let cutting = r.name == "objective/zone-k3-cutting/zone"
@@ -134,6 +145,39 @@ import Testing
         // The box-derived zone LP is checked against the exact vertex optimum.
         let zone = try #require(report.results.first { $0.name == "objective/design-ref1/zone" })
         #expect(zone.bounds.contains { $0.name == "lp_min" && $0.checkedLower && $0.checkedUpper })
+    }
+
+    /// The `vnncomp` kind on y = Relu(x) + 1 (the fixtures of `VNNCompCommandTests`,
+    /// x0 in [-1, 0.5], x1 in [-0.25, 2]): its output bounds contain the exact ranges
+    /// [1, 1.5] and [1, 3] and are that tight, the unreachable unsafe set Y_0 <= 0.5 gets
+    /// the exact margin 0.5, and the sampled check reports bounds that exclude reachable
+    /// values (here the centre's y0 = 1 and margin 0.5).
+    @Test func vnncompKindBoundsAndSampledChecks() throws {
+        let dir = try VNNCompCommandTests.fixtures()
+        let onnx = dir.appendingPathComponent("relu.onnx").path, vnnlib = dir.appendingPathComponent("unsat.vnnlib").path
+        let suitePath = dir.appendingPathComponent("suite.json").path
+        try #"{"tolerance": {"ulps": 4}, "cases": [{"name": "relu", "kind": "vnncomp", "onnx": "\#(onnx)", "vnnlib": "\#(vnnlib)"}]}"#
+            .write(toFile: suitePath, atomically: true, encoding: .utf8)
+        let report = try Regression.run(try RegressionSuite(path: suitePath), baseline: RegressionBaseline())
+        let r = try #require(report.results.first)
+        #expect(r.soundnessFailures.isEmpty && r.soundnessChecks == 17 * 3, "\(r.soundnessFailures), \(r.soundnessChecks) checks")
+        let b = Dictionary(uniqueKeysWithValues: r.bounds.map { ($0.name, $0) })
+        let y0 = try #require(b["y[0]"]), y1 = try #require(b["y[1]"]), m = try #require(b["margin[0]"])
+        #expect(y0.lower <= 1 && y0.upper >= 1.5 && y0.upper - y0.lower <= 0.5 + 1e-12, "y[0] = [\(y0.lower), \(y0.upper)]")
+        #expect(y1.lower <= 1 && y1.upper >= 3 && y1.upper - y1.lower <= 2 + 1e-12, "y[1] = [\(y1.lower), \(y1.upper)]")
+        #expect(m.lower <= 0.5 && m.lower >= 0.5 - 1e-12, "margin[0] = \(m.lower)")
+
+        let graph = try ONNXImporter.load(path: onnx)
+        let spec = try VNNLibSpecification(path: vnnlib)
+        let group = try #require(VNNCompInstanceVerifier.propertyGroups(spec, outputCount: 2).first)
+        let exact = [Interval(uncheckedLower: 1, upper: 1.5), Interval(uncheckedLower: 1, upper: 3)]
+        #expect(RegressionKinds.sampledFailures(graph, box: group.box, outputs: exact, margins: [0.5], unsafe: group.unsafe,
+                                                samples: 16).failures.isEmpty)
+        let high = [Interval(uncheckedLower: 1.25, upper: 1.5), exact[1]]
+        let f1 = RegressionKinds.sampledFailures(graph, box: group.box, outputs: high, margins: [0.5], unsafe: group.unsafe, samples: 16)
+        #expect(f1.failures.contains { $0.hasPrefix("y[0]") && $0.contains("sample 0") }, "\(f1.failures)")
+        let f2 = RegressionKinds.sampledFailures(graph, box: group.box, outputs: exact, margins: [0.5000001], unsafe: group.unsafe, samples: 16)
+        #expect(f2.failures.contains { $0.hasPrefix("margin[0]") }, "\(f2.failures)")
     }
 
     @Test func looserBoundFailsWithExitCode12() throws {
@@ -179,7 +223,10 @@ import Testing
         // -0.667...), so the tight enclosure must exclude it and the run must fail.
         let suitePath = dir.appendingPathComponent("suite.json")
         var text = try String(contentsOf: suitePath, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"min\": \"-0.6670098069296645006612\"", with: "\"min\": \"-0.5\"")
+        let before = text
+        text = text.replacingOccurrences(of: #""min"\s*:\s*"-0.6670098069296645006612""#, with: "\"min\": \"-0.5\"",
+                                         options: .regularExpression)
+        #expect(text != before, "the reference value was not found in the scratch suite")
         try text.write(to: suitePath, atomically: true, encoding: .utf8)
         let r = try runCertmax(["regress", dir.path])
         #expect(r.status == CertmaxExitCode.soundnessFailure.rawValue, "stdout: \(r.stdout)")

@@ -8,6 +8,7 @@ enum RegressionKinds {
         "objective": objective,
         "radius": radius,
         "verify": verify,
+        "vnncomp": vnncomp,
     ]
 
     /// Vertex enumeration (2^K MPFR evaluations) is used as an extra check up to this K.
@@ -408,5 +409,91 @@ enum RegressionKinds {
             failures.append("margin lower bound \(report.margin.lower) is above the margin at the centre \(centreMargin)")
         }
         return (bounds, failures, checks)
+    }
+
+    /// `{"kind": "vnncomp", "onnx": model.onnx[.gz], "vnnlib": prop.vnnlib[.gz],
+    /// "bounder": "symbolic"}` (or `"box"`): the bounds `GraphPropertyVerifier` proves
+    /// with, over the property's first input box (no splitting): every output `y[i]` and
+    /// every disjunct's margin `margin[k]` (a sound lower bound of max over its
+    /// constraints of c . y - b; upper end +inf).
+    ///
+    /// Checks: the outward-rounded forward pass (`Graph.interval` on a point) at the box's
+    /// centre and at `samples` seeded points (default 16: half vertices, half interior)
+    /// must meet every output bound, and for every disjunct some constraint's value must
+    /// reach the margin bound. Sampled checks cannot prove an end a few ulps too tight, so
+    /// no end is marked checked: a tighter move needs a re-recorded baseline.
+    static let vnncomp: RegressionEvaluator = { c in
+        let onnx = try c.path("onnx"), vnnlib = try c.path("vnnlib")
+        let bounder = try c.options.optionalString("bounder") ?? "symbolic"
+        guard bounder == "symbolic" || bounder == "box" else {
+            throw c.options.error("bounder", "unknown bounder \"\(bounder)\" (expected symbolic or box)")
+        }
+        let samples = Int(try c.options.optionalDouble("samples") ?? 16)
+        let graph = try ONNXImporter.load(path: onnx)
+        let spec = try VNNLibSpecification(path: vnnlib)
+        guard graph.inputs.count == 1, let out = graph.outputs.first else {
+            throw InputError(source: onnx, problem: "the model must have one input and at least one output")
+        }
+        let shape = graph.values[graph.inputs[0]].shape
+        let nIn = shape.reduce(1, *), nOut = graph.values[out].shape.reduce(1, *)
+        guard spec.inputCount == nIn, spec.outputCount == nOut else {
+            throw InputError(source: vnnlib, problem: "declares \(spec.inputCount) X and \(spec.outputCount) Y variables; the model has \(nIn) inputs and \(nOut) outputs")
+        }
+        guard let group = VNNCompInstanceVerifier.propertyGroups(spec, outputCount: nOut).first else {
+            throw InputError(source: vnnlib, problem: "the property has no disjunct")
+        }
+        let lower = Tensor(shape: shape, data: group.box.lower), upper = Tensor(shape: shape, data: group.box.upper)
+        let boxes: [Tensor<Interval>]
+        let symbolic: SymbolicEngine.Result?
+        if bounder == "symbolic" {
+            let r = SymbolicEngine.propagate(graph, inputBoxes: [Tensor(lower: lower, upper: upper)])
+            (boxes, symbolic) = (r.boxes, r)
+        } else {
+            (boxes, symbolic) = (BoxEngine.propagateAll(graph, inputBoxes: [Tensor(lower: lower, upper: upper)]), nil)
+        }
+        let margins = GraphPropertyVerifier.bounds(graph, boxes: boxes, symbolic: symbolic, unsafe: group.unsafe).margins
+        let y = boxes[out].data
+        var bounds = y.enumerated().map { NamedBound("y[\($0.offset)]", $0.element) }
+        bounds += margins.enumerated().map { NamedBound("margin[\($0.offset)]", lower: $0.element, upper: .infinity) }
+        let (failures, checks) = sampledFailures(graph, box: group.box, outputs: y, margins: margins, unsafe: group.unsafe,
+                                                 samples: samples)
+        return (bounds, failures, checks)
+    }
+
+    /// The sampled checks of the `vnncomp` kind: at the box's centre and `samples` seeded
+    /// points (odd: vertices, even: interior), the outward-rounded forward pass must meet
+    /// every output bound `outputs[i]`, and for every disjunct d some constraint's
+    /// enclosure of c . y - b must reach `margins[d]`. A failure is certain (the enclosure
+    /// is rigorous); passing proves nothing about ends within the enclosures' width.
+    static func sampledFailures(_ graph: Graph, box: VNNLibInputBox, outputs y: [Interval], margins: [Double],
+                                unsafe: LinearDisjunction, samples: Int) -> (failures: [String], checks: Int) {
+        let shape = graph.values[graph.inputs[0]].shape
+        var failures: [String] = []
+        var checks = 0
+        var rng = SplitMix64(seed: 0x5EED_12)
+        for k in 0...max(samples, 0) {
+            let x: [Double] = zip(box.lower, box.upper).map { l, u in
+                if k == 0 { return l + (u - l) / 2 }
+                if k % 2 == 1 { return Bool.random(using: &rng) ? l : u }
+                return min(u, max(l, l + (u - l) * Double.random(in: 0...1, using: &rng)))
+            }
+            let enclosure = graph.interval([Tensor(shape: shape, data: x).asIntervals])[0].data
+            for (i, e) in enclosure.enumerated() where i < y.count {
+                checks += 1
+                if e.upper < y[i].lower || e.lower > y[i].upper {
+                    failures.append("y[\(i)] = \(y[i]) excludes the forward pass \(e) at sample \(k)")
+                }
+            }
+            for (d, disjunct) in unsafe.disjuncts.enumerated() where d < margins.count {
+                checks += 1
+                let reach = disjunct.map { con in
+                    (zip(con.c, enclosure).reduce(Interval.zero) { $0 + $1.0 * $1.1 } - con.bound).upper
+                }.max() ?? -.infinity
+                if reach < margins[d] {
+                    failures.append("margin[\(d)] >= \(margins[d]) but the forward pass at sample \(k) reaches at most \(reach)")
+                }
+            }
+        }
+        return (failures, checks)
     }
 }

@@ -14,7 +14,7 @@ import Foundation
 ///   ] }
 /// ```
 /// Paths are relative to the suite file. `kind` is one of `softmax`, `objective`,
-/// `radius`, `verify`; the other fields of a case are options of that kind (see
+/// `radius`, `verify`, `vnncomp`; the other fields of a case are options of that kind (see
 /// `RegressionEvaluator`). The optional `contains` object lists exact reference values
 /// (from the literature or high-precision computation) that the named bounds must
 /// contain: that is a soundness check, on top of the MPFR checks every kind runs itself.
