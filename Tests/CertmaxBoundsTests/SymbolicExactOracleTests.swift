@@ -119,4 +119,44 @@ import Testing
         }
         #expect(checked == 6 * 9)
     }
+
+    /// The objective's own combination (`LinearCombination` with weights that are not
+    /// +-1): z = X W with column 0 = 0.7 column 1 + 0.3 column 2 + 1e-9 noise (in Double),
+    /// c = (1, -0.7, -0.3), so each coefficient of c . z is ~1e-9 of its terms and the
+    /// weighted sum's rounding error is ~1e-7 of it; centred boxes make the remainders
+    /// exactly 0, so only the combination's error term keeps the bound below the optimum.
+    @Test func objectiveCombinationThatCancels() throws {
+        var rng = SeededGenerator(seed: 0xE1D)
+        for trial in 0..<8 {
+            let n = 40 + 16 * trial
+            var w = [Double](repeating: 0, count: n * 3)
+            var lower = [Double](repeating: 0, count: n), upper = lower
+            for j in 0..<n {
+                let u = Double.random(in: -2...2, using: &rng), v = Double.random(in: -2...2, using: &rng)
+                w[j * 3 + 1] = u; w[j * 3 + 2] = v
+                w[j * 3] = 0.7 * u + 0.3 * v + 1e-9 * Double.random(in: -1...1, using: &rng)
+                let r = Double.random(in: 0.01...0.1, using: &rng)
+                lower[j] = -r; upper[j] = r
+            }
+            var g = Graph()
+            let x = try g.addInput(name: "X", shape: [1, n])
+            let wc = g.addConstant(name: "W", Tensor(shape: [n, 3], data: w))
+            let z = try g.addNode(name: "z", op: MatMul(), inputs: [x, wc])
+            g.outputs = [z]
+            let box = Tensor(shape: [1, n], data: zip(lower, upper).map { Interval(uncheckedLower: $0, upper: $1) })
+            let r = SymbolicEngine.propagate(g, inputBoxes: [box])
+            let c = [1, -0.7, -0.3]
+            var exact = Self.big(0)
+            var scale = 0.0
+            for j in 0..<n {
+                var gj = Self.big(0)
+                for i in 0..<3 { gj = gj + Self.big(c[i]) * Self.big(w[j * 3 + i]); scale += abs(c[i] * w[j * 3 + i]) * upper[j] }
+                let a = gj * Self.big(lower[j]), b = gj * Self.big(upper[j])
+                exact = exact + (a < b ? a : b)
+            }
+            let lb = SymbolicEngine.lowerBound(r, value: z, c: c.map { Interval($0) })
+            #expect(exact >= Self.big(lb), "trial \(trial) (n \(n)): lower bound \(lb) above the exact minimum \(exact)")
+            #expect(lb >= exact.double(.down) - 1e-9 * scale, "trial \(trial): lower bound \(lb) far below the exact minimum \(exact)")
+        }
+    }
 }
