@@ -41,6 +41,9 @@ public enum GraphPropertyVerifier {
         /// The bound computation for the whole box and every branch-and-bound node; nil:
         /// `SubproblemBounder.symbolic(box)` (the symbolic engine, with split scores).
         public var bounder: SubproblemBounder? = nil
+        /// Fraction of the time budget for the Relu slope search (`SlopeSearch`) when the
+        /// symbolic bounds on the whole box fail (default bounder only; 0: off).
+        public var slopeSearchShare = 0.3
         /// Split the input box when the bounds on the whole box fail (else only the second
         /// attack runs, and the rest of the time is left unused).
         public var branchAndBound = true
@@ -84,7 +87,7 @@ public enum GraphPropertyVerifier {
         let start = clock.now
         let total = start.duration(to: deadline)
 
-        let bounder = options.bounder ?? SubproblemBounder.symbolic(options.box)
+        var bounder = options.bounder ?? SubproblemBounder.symbolic(options.box)
 
         /// Searches [lo, hi] (clipped to the search box) until `until`; a re-checked point.
         @Sendable func attack(_ lo: Tensor<Double>, _ hi: Tensor<Double>, seed: UInt64,
@@ -126,11 +129,25 @@ public enum GraphPropertyVerifier {
             }
         }
         let boundStart = clock.now
-        let margins = bounder.bound(graph, lo, hi, unsafe).margins
+        var margins = bounder.bound(graph, lo, hi, unsafe).margins
         let boundSeconds = Double((clock.now - boundStart) / .milliseconds(1)) / 1000
         let wellFormed = !unsafe.disjuncts.isEmpty && unsafe.disjuncts.allSatisfy({ !$0.isEmpty }) && margins.count == unsafe.disjuncts.count
         if wellFormed && margins.allSatisfy({ $0 > 0 }) {
             return Report(outcome: .proved, disjunctMargins: margins, attackEvaluations: evaluations, boundSeconds: boundSeconds)
+        }
+        if wellFormed && options.bounder == nil && options.slopeSearchShare > 0 {
+            // Optimised Relu slopes (symbolic bounder only): each disjunct keeps its best
+            // margin over the settings tried, and the split search bounds with the setting
+            // that helped most.
+            let until = min(deadline, clock.now + total * options.slopeSearchShare)
+            let s = SlopeSearch.search(graph, lower: lo, upper: hi, unsafe: unsafe, rootMargins: margins, options: options.box,
+                                       deadline: until)
+            margins = s.margins
+            if !s.slopes.isEmpty { bounder = SubproblemBounder.symbolic(options.box, reluSlopes: s.slopes) }
+            if margins.allSatisfy({ $0 > 0 }) {
+                return Report(outcome: .proved, disjunctMargins: margins, attackEvaluations: evaluations,
+                              boundSeconds: Double((clock.now - boundStart) / .milliseconds(1)) / 1000)
+            }
         }
         if options.branchAndBound && wellFormed {
             var searchOptions = options.search
@@ -181,13 +198,15 @@ public enum GraphPropertyVerifier {
 
     /// `disjunctMargins` with split scores (symbolic only): per input element, the weight
     /// |g_i| r_i of that input in the form of the worst disjunct's best constraint.
+    /// `reluSlopes` (symbolic only): the Relu slope per node (`SymbolicEngine.Options`).
     public static func bounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                               unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
-                              symbolic: Bool = true) -> SubproblemBounder.BoundResult {
+                              symbolic: Bool = true, reluSlopes: [Int: ReluSlope] = [:]) -> SubproblemBounder.BoundResult {
         let inputBox = Tensor(lower: lower, upper: upper)
         if symbolic {
             var o = SymbolicEngine.Options()
             o.vertexAttention = options.vertexAttention
+            o.reluSlopes = reluSlopes
             let r = SymbolicEngine.propagate(graph, inputBoxes: [inputBox], options: o)
             return bounds(graph, boxes: r.boxes, symbolic: r, unsafe: unsafe)
         }

@@ -65,9 +65,12 @@ public struct SubproblemBounder: Sendable {
     /// The default: the symbolic engine (`SymbolicEngine`, affine forms with fresh symbols)
     /// and back-substitution over its boxes, the better per constraint; split scores from
     /// the worst disjunct's form (|g_i| r_i per input).
-    public static func symbolic(_ options: BoxEngine.Options = BoxEngine.Options()) -> SubproblemBounder {
+    /// `reluSlopes`: the Relu slope per node (e.g. from `SlopeSearch`; any choice is sound).
+    public static func symbolic(_ options: BoxEngine.Options = BoxEngine.Options(),
+                                reluSlopes: [Int: ReluSlope] = [:]) -> SubproblemBounder {
         SubproblemBounder(name: "symbolic") { graph, lower, upper, unsafe in
-            GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true)
+            GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true,
+                                         reluSlopes: reluSlopes)
         }
     }
 }

@@ -151,6 +151,12 @@ public struct AffineForms: Sendable {
     /// concretisation minimises over every eps in [-r, r] independently, a superset of the
     /// values eps takes. Rows with an infinite remainder keep it.
     public func introducingSymbols(_ space: inout SymbolicSpace) -> AffineForms {
+        var ignored: [(row: Int, symbol: Int)]? = nil
+        return introducingSymbols(&space, recording: &ignored)
+    }
+
+    /// `introducingSymbols`, appending (row, new symbol) to `recording` when it is non-nil.
+    public func introducingSymbols(_ space: inout SymbolicSpace, recording: inout [(row: Int, symbol: Int)]?) -> AffineForms {
         var fresh: [(row: Int, mid: Double, r: Double)] = []
         for i in 0..<rows {
             let lo = low[i], hi = high[i]
@@ -166,6 +172,7 @@ public struct AffineForms: Sendable {
         var lo = low, hi = high
         for f in fresh {
             let s = space.introduce(radius: f.r)
+            recording?.append((f.row, s))
             a[f.row * w + s] = 1
             lo[f.row] = f.mid; hi[f.row] = f.mid
         }

@@ -50,6 +50,14 @@ public enum SymbolicEngine {
         /// ViT they decide the bound (the logit widths drop from ~1e3 to ~10); on one
         /// MiniLM block they change nothing (DESIGN.md section 12).
         public var freshSymbolsForAggregation = true
+        /// The Relu slope per node index (`graph.nodes`); nodes not listed use
+        /// `ReluSlope.minimalArea`. Every choice is sound (see `UnaryRelaxation`).
+        public var reluSlopes: [Int: ReluSlope] = [:]
+        /// Boxes already known to be sound for every input of the input boxes (e.g. an
+        /// earlier propagation over the same or a larger box), indexed like
+        /// `graph.values`: every node's box is intersected with its known box before the
+        /// relaxation reads it. A wrong known box makes every result unsound.
+        public var knownBoxes: [Tensor<Interval>]? = nil
         public init() {}
     }
 
@@ -61,6 +69,9 @@ public enum SymbolicEngine {
         public var space: SymbolicSpace
         /// Largest number of coefficient bytes held at once.
         public var peakCoefficientBytes: Int
+        /// Per Relu node (index into `graph.nodes`), the rows whose remainder became a
+        /// fresh symbol, and that symbol (`SlopeSearch` reads the objective's sign on it).
+        public var reluSymbols: [Int: [(row: Int, symbol: Int)]] = [:]
     }
 
     /// Propagates the input boxes. Non-finite or inverted input boxes: plain box
@@ -95,6 +106,7 @@ public enum SymbolicEngine {
         for o in graph.outputs { keep.insert(o) }
         let attention = options.vertexAttention ? BoxEngine.attentionNodes(graph) : [:]
         var held = 0, peak = 0
+        var reluSymbols: [Int: [(row: Int, symbol: Int)]] = [:]
         let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
         var clock = Date()
         for (k, node) in graph.nodes.enumerated() {
@@ -105,12 +117,21 @@ public enum SymbolicEngine {
                     let i = p.intersection(r); return i.isEmpty ? p : i
                 })
             }
+            if let known = options.knownBoxes, node.output < known.count, known[node.output].count == box.count {
+                box = Tensor(shape: box.shape, data: zip(box.data, known[node.output].data).map { b, k in
+                    let i = b.intersection(k); return i.isEmpty ? b : i
+                })
+            }
             let operands = node.inputs.map { v in
                 SymbolicOperand(shape: graph.values[v].shape, box: boxes[v]!, constant: graph.values[v].constant,
                                 forms: graph.values[v].constant == nil ? (forms[v] ?? AffineForms(box: boxes[v]!.data, symbols: space.symbols)) : nil)
             }
             var f: AffineForms
-            if let op = node.op as? any SymbolicOp, operands.contains(where: { $0.forms.map { !$0.isZero } ?? false }),
+            if let slope = options.reluSlopes[k], node.op is Relu, operands[0].forms.map({ !$0.isZero }) == true {
+                var relu = UnaryRelaxation.relu
+                relu.reluSlope = slope
+                f = relu.apply(operands[0].formsOrBox(space), box: operands[0].box.data, space).0
+            } else if let op = node.op as? any SymbolicOp, operands.contains(where: { $0.forms.map { !$0.isZero } ?? false }),
                let r = op.symbolicForms(operands, outputShape: box.shape, outputBox: box, space: space), r.rows == box.count {
                 f = r
             } else {
@@ -132,7 +153,9 @@ public enum SymbolicEngine {
             f.replaceRows(replace, with: data)
             var introduced = false
             if eligible(node), space.symbols - space.inputSymbols + f.rows <= options.maxFreshSymbols {
-                f = f.introducingSymbols(&space)
+                var record: [(row: Int, symbol: Int)]? = node.op is Relu ? [] : nil
+                f = f.introducingSymbols(&space, recording: &record)
+                if let record { reluSymbols[k] = record }
                 introduced = true
             }
             // Radii of existing symbols never change, so masses stay valid until consumed.
@@ -158,7 +181,7 @@ public enum SymbolicEngine {
         var kept: [Int: AffineForms] = [:]
         for v in keep { if let f = forms[v] { kept[v] = f } }
         return Result(boxes: boxes.map { $0 ?? Tensor(shape: [0], data: []) }, forms: kept, space: space,
-                      peakCoefficientBytes: peak)
+                      peakCoefficientBytes: peak, reluSymbols: reluSymbols)
     }
 
     /// A sound lower bound of c . y over the input box, y = the value `value` (its forms must
@@ -172,6 +195,27 @@ public enum SymbolicEngine {
     /// larger of that and the plain concretisation of c over y's box.
     public static func lowerBound(_ result: Result, value: Int, c: [Interval]) -> Double {
         objective(result, value: value, c: c).lower
+    }
+
+    /// The coefficients g of c . y over every symbol (`result.space.symbols`), g = sum_i
+    /// mid(c_i) A_i in plain floating point: for steering (signs, split choices) only, with
+    /// no guarantee. Nil when the value's forms were not kept or c is not finite.
+    public static func objectiveCoefficients(_ result: Result, value: Int, c: [Interval]) -> [Double]? {
+        guard let f = result.forms[value], c.count == f.rows else { return nil }
+        var lc = LinearCombination(sources: [f])
+        for i in 0..<c.count {
+            guard let cr = centreRadius(c[i]) else { return nil }
+            if cr.c != 0 { lc.add(source: 0, row: i, weight: cr.c) }
+        }
+        lc.endRow()
+        let g = lc.build(result.space)
+        var out = [Double](repeating: 0, count: result.space.symbols)
+        switch g.slopes {
+        case .zero: break
+        case .unit(let u): if u[0] >= 0 { out[Int(u[0])] = 1 }
+        case .dense(let a): for j in 0..<min(g.symbols, out.count) { out[j] = a[j] }
+        }
+        return out
     }
 
     /// `lowerBound` together with, per input element, |g_s| r_s for its symbol s: how much

@@ -14,8 +14,10 @@ import CertmaxNumerics
 /// When R is no narrower than F([l, u]) the element falls back to slope 0, R = F([l, u]).
 /// Non-finite or point intervals get slope 0, R = F([l, u]).
 ///
-/// Relu has its own exact rule: for l < 0 < u and alpha = fl(u / (u - l)) in [0, 1],
-/// relu(x) - alpha x lies in [0, max(-alpha l, (1 - alpha) u)] (rounded up).
+/// Relu has its own exact rule: for l < 0 < u and any alpha in [0, 1], relu(x) - alpha x
+/// = max(-alpha x, (1 - alpha) x) is convex with minimum 0 at x = 0, so it lies in
+/// [0, max(-alpha l, (1 - alpha) u)] (rounded up). The slope is `reluSlope`'s choice:
+/// by default fl(u / (u - l)) (the parallelogram of least area).
 public struct UnaryRelaxation: Sendable {
     /// Sound interval extension of f.
     public let f: @Sendable (Interval) -> Interval
@@ -25,6 +27,8 @@ public struct UnaryRelaxation: Sendable {
     public let plain: @Sendable (Double) -> Double
     /// The exact Relu rule.
     public var isRelu = false
+    /// The Relu slope (any choice is sound; see `ReluSlope`).
+    public var reluSlope = ReluSlope.minimalArea
 
     public init(f: @escaping @Sendable (Interval) -> Interval, derivative: (@Sendable (Interval) -> Interval)?,
                 plain: @escaping @Sendable (Double) -> Double) {
@@ -32,13 +36,14 @@ public struct UnaryRelaxation: Sendable {
     }
 
     /// (alpha, R) for one element (see the type).
-    public func relax(_ x: Interval) -> (slope: Double, remainder: Interval) {
+    /// `index`: the element's position (for `ReluSlope.perNeuron`).
+    public func relax(_ x: Interval, index: Int = 0) -> (slope: Double, remainder: Interval) {
         let whole = f(x)
         guard x.lower.isFinite, x.upper.isFinite, x.lower < x.upper else { return (0, whole) }
         if isRelu {
             if x.lower >= 0 { return (1, .zero) }
             if x.upper <= 0 { return (0, .zero) }
-            let a = min(max(x.upper / (x.upper - x.lower), 0), 1)
+            let a = reluSlope.slope(lower: x.lower, upper: x.upper, index: index)
             let top = max(Double.mulUp(-a, x.lower), Double.mulUp(Double.subUp(1, a), x.upper))
             return (a, Interval(uncheckedLower: 0, upper: top))
         }
@@ -74,7 +79,7 @@ public struct UnaryRelaxation: Sendable {
         var lc = LinearCombination(sources: [forms])
         var outBox = [Interval](); outBox.reserveCapacity(box.count)
         for i in 0..<box.count {
-            let (a, r) = relax(box[i])
+            let (a, r) = relax(box[i], index: i)
             outBox.append(f(box[i]))
             if a != 0 { lc.add(source: 0, row: i, weight: a) }
             lc.endRow(extra: r)
@@ -154,5 +159,45 @@ extension UnaryRelaxation {
             f: { op.apply($0) },
             derivative: e == 0 ? { _ in .zero } : { x in d.apply(x) * Interval(e) },
             plain: { op.apply($0) })
+    }
+}
+
+/// The slope alpha of the Relu relaxation relu(x) in alpha x + [0, max(-alpha l, (1 - alpha) u)]
+/// on an unstable neuron (l < 0 < u). Every alpha in [0, 1] is sound (see
+/// `UnaryRelaxation`); which is tightest depends on what the bound is for, so the
+/// verifier searches over them (alpha-CROWN's optimised slopes, as a coordinate search
+/// over graph nodes: `SlopeSearch`).
+public enum ReluSlope: Sendable, Hashable {
+    /// u / (u - l): the parallelogram of least area (the default).
+    case minimalArea
+    /// Moves the least-area slope a0 toward 1 (t > 0: a0 + t (1 - a0)) or toward 0
+    /// (t < 0: a0 (1 + t)); t in [-1, 1], clamped.
+    case shifted(Double)
+    /// 1 when u >= -l, else 0 (CROWN's adaptive lower slope): no remainder on the side
+    /// of the larger half.
+    case adaptive
+    /// One rule per element (by position in the tensor); elements past the end use the
+    /// least-area slope.
+    case perNeuron([PerNeuron])
+
+    /// The per-element rules of `perNeuron`.
+    public enum PerNeuron: UInt8, Sendable, Hashable {
+        case minimalArea, adaptive
+    }
+
+    /// The slope for an unstable neuron with l < 0 < u, in [0, 1] (plain floating point:
+    /// any value in [0, 1] is sound, only the remainder must be rigorous).
+    public func slope(lower l: Double, upper u: Double, index: Int = 0) -> Double {
+        let a0 = min(max(u / (u - l), 0), 1)
+        switch self {
+        case .perNeuron(let rules):
+            guard index >= 0, index < rules.count, rules[index] == .adaptive else { return a0 }
+            return u >= -l ? 1 : 0
+        case .minimalArea: return a0
+        case .shifted(let t):
+            let c = t.isNaN ? 0 : min(max(t, -1), 1)
+            return min(max(c >= 0 ? a0 + c * (1 - a0) : a0 * (1 + c), 0), 1)
+        case .adaptive: return u >= -l ? 1 : 0
+        }
     }
 }
