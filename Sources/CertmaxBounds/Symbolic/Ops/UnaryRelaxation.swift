@@ -157,7 +157,7 @@ extension UnaryRelaxation {
         let d = Pow(exponent: e - 1)
         return UnaryRelaxation(
             f: { op.apply($0) },
-            derivative: e == 0 ? { _ in .zero } : { x in d.apply(x) * Interval(e) },
+            derivative: e == 0 ? { @Sendable _ in .zero } : { @Sendable x in d.apply(x) * Interval(e) },
             plain: { op.apply($0) })
     }
 }
