@@ -4,6 +4,8 @@
 //
 // Module map (one concept per file inside each):
 //   CMPFR, CGLPK        C shims (MPFR macros, the GLPK error-hook guard)
+//   CCertmaxKernels     x86-64-v3 (AVX2) forms of hot SIMD passes, chosen at run time
+//                       (bit-identical to the portable Swift code; baseline binary)
 //   COpenBLAS           the dgemm the symbolic bound engine calls (error-bounded by its callers)
 //   CertmaxNumerics     directed rounding, Interval, sound elementary functions,
 //                       MPFR-backed BigFloat/BigInterval, SIMD batch kernels
@@ -47,6 +49,7 @@ let package = Package(
         .target(name: "CGLPK", linkerSettings: [.linkedLibrary("glpk")]),
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "CCertmaxKernels"),
         .target(
             name: "CertmaxNumerics",
             dependencies: ["CMPFR", .product(name: "RealModule", package: "swift-numerics")]),
@@ -54,7 +57,7 @@ let package = Package(
         .target(name: "CertmaxLP", dependencies: ["CGLPK", "CertmaxNumerics"]),
         .target(
             name: "CertmaxSoftmax",
-            dependencies: ["CertmaxNumerics", "CertmaxLP", "CertmaxIO"]),
+            dependencies: ["CCertmaxKernels", "CertmaxNumerics", "CertmaxLP", "CertmaxIO"]),
         .target(
             name: "CertmaxRadius",
             dependencies: [

@@ -1,4 +1,5 @@
 import CertmaxNumerics
+import CertmaxSoftmax
 
 /// Softmax bounds over one score box l <= s <= u (one attention row), prepared once and
 /// queried for many objectives: per-coordinate bounds and Vertex-Softmax bounds of
@@ -19,6 +20,9 @@ struct SoftmaxBoxKernel: Sendable {
     /// True when some score bound is not finite (an overflowed score enclosure); then
     /// only the trivial bounds are returned (p_j in [0, 1], c.p in [min c, max c]).
     let degenerate: Bool
+    /// The box itself (empty when degenerate), for `SoftmaxBounds.perCoordinate`.
+    let lower: [Double]
+    let upper: [Double]
 
     /// - Precondition: `lower.count == upper.count >= 1`, `lower[j] <= upper[j]`, all finite.
     init(lower: [Double], upper: [Double]) {
@@ -28,8 +32,12 @@ struct SoftmaxBoxKernel: Sendable {
         if degenerate {
             expLower = []
             expUpper = []
+            self.lower = []
+            self.upper = []
             return
         }
+        self.lower = lower
+        self.upper = upper
         let m = upper.max()!
         expLower = lower.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
         expUpper = upper.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
@@ -40,6 +48,12 @@ struct SoftmaxBoxKernel: Sendable {
     /// attained at vertices); a/(a+b) is increasing in a and decreasing in b, so rounding
     /// a down and b up (resp. the reverse) and the quotient outward keeps them sound.
     /// Sums over i != j use prefix and suffix sums (no cancellation).
+    ///
+    /// Each coordinate is then intersected with `SoftmaxBounds.uncheckedPerCoordinate` over
+    /// the same box (the softmax module's kernel: SoundExp and a-priori error bounds, AVX2
+    /// passes where the CPU has them). Both enclose the exact range of p_j, so their
+    /// intersection does too and is never wider than either; each is a few ulps from exact,
+    /// and which one is tighter varies by coordinate.
     ///
     /// Postconditions: 0 <= lower <= upper <= 1 and the exact p_j(s) lies inside for
     /// every s in the box.
@@ -68,6 +82,14 @@ struct SoftmaxBoxKernel: Sendable {
             var hi: Double = den > 0 ? Double.divUp(b, den) : 1
             if !(hi <= 1) { hi = 1 }
             out.append(Interval(uncheckedLower: Swift.max(0, Swift.min(lo, 1)), upper: hi))
+        }
+        // The init checked finiteness; the module kernel also needs lower <= upper.
+        if K >= 2 && zip(lower, upper).allSatisfy({ $0 <= $1 }) {
+            let s = SoftmaxBounds.uncheckedPerCoordinate(lower: lower, upper: upper)
+            for j in 0..<K {
+                out[j] = Interval(uncheckedLower: Swift.max(out[j].lower, s[j].lower),
+                                  upper: Swift.min(out[j].upper, s[j].upper))
+            }
         }
         return out
     }

@@ -1,3 +1,4 @@
+import CCertmaxKernels
 import CertmaxIO
 import CertmaxNumerics
 
@@ -62,7 +63,8 @@ public enum SoftmaxBounds {
                     hi.withUnsafeMutableBufferPointer { hi in
                         eu.withUnsafeMutableBufferPointer { eu in
                             el.withUnsafeMutableBufferPointer { el in
-                                _perCoordinateKernel(l, u, lo, hi, eu, el)
+                                _perCoordinateKernel(l, u, lo, hi, eu, el,
+                                                     avx2: PerCoordinateKernelPath.avx2Available)
                             }
                         }
                     }
@@ -78,11 +80,17 @@ public enum SoftmaxBounds {
     /// Writes `lowerOut[j] <= min p_j` and `upperOut[j] >= max p_j` (same contract as
     /// `perCoordinate`). `scratch` must hold at least 2K Doubles (4K when `temperature != 1`).
     /// Preconditions as `perCoordinate`; all buffers of length K (scratch as stated).
+    ///
+    /// `path` picks the implementation of the kernel's two SIMD passes: `.automatic` (the
+    /// default, and what every other entry point uses) takes the AVX2 form when the CPU has
+    /// it, `.portable` always the Swift SIMD8 form. Both give bit-identical results (see
+    /// `PerCoordinateKernelPath`); the choice exists for the tests and the benchmark.
     public static func uncheckedPerCoordinate(
         lower: UnsafeBufferPointer<Double>, upper: UnsafeBufferPointer<Double>, temperature: Double = 1,
         lowerOut: UnsafeMutableBufferPointer<Double>, upperOut: UnsafeMutableBufferPointer<Double>,
-        scratch: UnsafeMutableBufferPointer<Double>
+        scratch: UnsafeMutableBufferPointer<Double>, path: PerCoordinateKernelPath = .automatic
     ) {
+        let avx2 = path == .automatic && PerCoordinateKernelPath.avx2Available
         let K = lower.count
         precondition(K >= 1 && upper.count == K && lowerOut.count >= K && upperOut.count >= K, "perCoordinate: buffer sizes")
         precondition(scratch.count >= (temperature == 1 ? 2 * K : 4 * K), "perCoordinate: scratch too small")
@@ -92,7 +100,7 @@ public enum SoftmaxBounds {
         let el = UnsafeMutableBufferPointer(rebasing: scratch[K..<(2 * K)])
         let lo = UnsafeMutableBufferPointer(rebasing: lowerOut[0..<K]), hi = UnsafeMutableBufferPointer(rebasing: upperOut[0..<K])
         if temperature == 1 {
-            _perCoordinateKernel(lower, upper, lo, hi, eu, el)
+            _perCoordinateKernel(lower, upper, lo, hi, eu, el, avx2: avx2)
         } else {
             // Widened scaled box (l - M)/T rounded down, (u - M)/T rounded up.
             let ls = UnsafeMutableBufferPointer(rebasing: scratch[(2 * K)..<(3 * K)])
@@ -109,7 +117,7 @@ public enum SoftmaxBounds {
                 for j in 0..<K { lo[j] = r[j].interval.lower; hi[j] = r[j].interval.upper }
                 return
             }
-            _perCoordinateKernel(UnsafeBufferPointer(ls), UnsafeBufferPointer(us), lo, hi, eu, el)
+            _perCoordinateKernel(UnsafeBufferPointer(ls), UnsafeBufferPointer(us), lo, hi, eu, el, avx2: avx2)
         }
     }
 
@@ -153,6 +161,29 @@ public enum SoftmaxBounds {
         }
         return out
     }
+}
+
+/// Which implementation runs the two SIMD passes (exponentials; quotients) of the
+/// per-coordinate kernel.
+///
+/// Error rule: none of its own. The AVX2 form (C target CCertmaxKernels, function target
+/// attributes, floating-point contraction off, selected at run time with
+/// `__builtin_cpu_supports`) performs exactly the round-to-nearest operations of the
+/// portable Swift SIMD8 form in the same order, so both give bit-identical bounds; the error
+/// bounds are the portable ones (SoundExp.swift, `_quotientLower`, `_quotientUpper`).
+///
+/// Edge Cases: on CPUs without AVX2, and on non-x86-64 builds, `.automatic` is `.portable`;
+/// the binary itself stays baseline x86-64 (no instruction beyond it runs unless the check
+/// passed). Blocks off SoundExp's fast path (|score difference| > 708) and the tail of fewer
+/// than 8 elements always run the portable code.
+public enum PerCoordinateKernelPath: Sendable, Equatable {
+    /// AVX2 when available, else portable (the default everywhere).
+    case automatic
+    /// The Swift SIMD8 passes only.
+    case portable
+
+    /// True when this CPU and OS support the AVX2 passes (checked once).
+    public static let avx2Available: Bool = certmax_kernels_have_avx2() != 0
 }
 
 // MARK: - Kernels
@@ -258,11 +289,20 @@ func _exactUpper(_ u: Double, _ s: Double, _ shift: Double) -> Double {
 /// `_quotientUpper`). Coordinates outside the fast path's range (tiny numerators, overflow,
 /// the dominant coordinates a = argmax u and b = argmax l) are recomputed by the scalar
 /// directed code afterwards.
+///
+/// With `avx2` (only when `PerCoordinateKernelPath.avx2Available`) the two SIMD passes run
+/// in the C target CCertmaxKernels, compiled for AVX2 with floating-point contraction off:
+/// the same IEEE operations in the same order, four lanes per instruction instead of two,
+/// so the results are bit-identical to the portable passes and carry their error rules.
+///
+/// Postconditions: `lo[j] <= min p_j` and `hi[j] >= max p_j` over the box, `0 <= lo[j]`,
+/// `hi[j] <= 1` (see `SoftmaxBounds.perCoordinate`).
 @usableFromInline
 func _perCoordinateKernel(
     _ l: UnsafeBufferPointer<Double>, _ u: UnsafeBufferPointer<Double>,
     _ lo: UnsafeMutableBufferPointer<Double>, _ hi: UnsafeMutableBufferPointer<Double>,
-    _ eu: UnsafeMutableBufferPointer<Double>, _ el: UnsafeMutableBufferPointer<Double>
+    _ eu: UnsafeMutableBufferPointer<Double>, _ el: UnsafeMutableBufferPointer<Double>,
+    avx2: Bool = PerCoordinateKernelPath.avx2Available
 ) {
     let K = l.count
     let lp = l.baseAddress!, up = u.baseAddress!, eup = eu.baseAddress!, elp = el.baseAddress!
@@ -271,7 +311,10 @@ func _perCoordinateKernel(
     let m1 = u[a], n1 = l[b]
     // eu[i] >= e^{u_i - m1} (in (0, 1], eu[a] == 1), el[i] <= e^{l_i - n1} (in [0, 1], el[b] == 1).
     let vm1 = SIMD8<Double>(repeating: m1), vn1 = SIMD8<Double>(repeating: n1)
-    var i = 0
+    // The AVX2 form does the same operations on the leading blocks of 8 that are on
+    // SoundExp's fast path and stops at the first block that is not; the loop below
+    // finishes from there (bit-identical either way).
+    var i = avx2 ? certmax_percoord_exp_avx2(up, lp, m1, n1, eup, elp, K) : 0
     while i + 8 <= K {
         let uv = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD8<Double>.self)
         let lv = UnsafeRawPointer(lp + i).loadUnaligned(as: SIMD8<Double>.self)
@@ -299,6 +342,13 @@ func _perCoordinateKernel(
     var good = SIMDMask<SIMD8<Int64>>(repeating: true)
     let tinyX = SIMD8<Double>(repeating: 0x1p-1000), tinyQ = SIMD8<Double>(repeating: 0x1p-1021)
     let hugeY = SIMD8<Double>(repeating: 0x1p1020)
+    if avx2 {
+        // The same quotients and range conditions over the whole blocks of 8, in AVX2.
+        if certmax_percoord_quotients_avx2(eup, elp, tu, tl, g, h, lop, hip, K) == 0 {
+            good = SIMDMask(repeating: false)
+        }
+        i = K - K % 8
+    }
     while i + 8 <= K {
         let euv = UnsafeRawPointer(eup + i).loadUnaligned(as: SIMD8<Double>.self)
         let elv = UnsafeRawPointer(elp + i).loadUnaligned(as: SIMD8<Double>.self)

@@ -37,6 +37,14 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
         let base = "plain Double softmax K=\(K)"
         lower.withUnsafeBufferPointer { l in
             upper.withUnsafeBufferPointer { u in
+                // Issue 16 item 4: the portable passes (the kernel before the AVX2 form) and the
+                // default path (AVX2 where the CPU has it), side by side; bit-identical results.
+                runner.measure(group: group, name: "sound per-coordinate portable K=\(K)", elements: K, minTime: minTime,
+                               baseline: base, baselineNs: plain) {
+                    SoftmaxBounds.uncheckedPerCoordinate(lower: l, upper: u, lowerOut: lo, upperOut: hi, scratch: scratch,
+                                                         path: .portable)
+                    blackHole(lo[K - 1])
+                }
                 runner.measure(group: group, name: "sound per-coordinate K=\(K)", elements: K, minTime: minTime,
                                baseline: base, baselineNs: plain) {
                     SoftmaxBounds.uncheckedPerCoordinate(lower: l, upper: u, lowerOut: lo, upperOut: hi, scratch: scratch)

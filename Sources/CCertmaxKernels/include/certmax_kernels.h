@@ -1,0 +1,35 @@
+#ifndef CERTMAX_KERNELS_H
+#define CERTMAX_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU (and OS) support the x86-64-v3 kernels below (AVX2), else 0; always 0 on
+/// other architectures. Checked once with __builtin_cpu_supports; the kernels must not be
+/// called when this returns 0.
+int certmax_kernels_have_avx2(void);
+
+/// The exponential pass of SoftmaxBounds' per-coordinate kernel, 8 elements at a time:
+/// eu[i] = SoundExp.up(u[i], minus: m1) and el[i] = SoundExp.down(l[i], minus: n1), the same
+/// operations in the same order as the portable Swift SIMD8 code (no FMA contraction), so
+/// bit-identical to it. Processes whole blocks of 8 from index 0 while both blocks are on
+/// SoundExp's fast path and returns the number of elements written (a multiple of 8, at most
+/// n); the caller finishes from there with the portable code.
+size_t certmax_percoord_exp_avx2(const double *u, const double *l, double m1, double n1,
+                                 double *eu, double *el, size_t n);
+
+/// The quotient pass of the per-coordinate kernel over the first n - n % 8 elements:
+/// lo[i] = _quotientLower(el[i] * g, tu - eu[i]), hi[i] = _quotientUpper(eu[i] * h, tl - el[i]),
+/// bit-identical to the portable SIMD8 code. Returns 1 when every lane met the fast path's
+/// range conditions (the portable kernel's `good` mask), else 0.
+int certmax_percoord_quotients_avx2(const double *eu, const double *el, double tu, double tl,
+                                    double g, double h, double *lo, double *hi, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
