@@ -120,8 +120,10 @@ public enum BranchAndBound {
         var depth: Int
         /// The element to bisect; nil when none can be split.
         var split: Int?
+        /// The bounder's value boxes on this box, for its children (`boundWithin`).
+        var boxes: [Tensor<Interval>]? = nil
         var bound: Double { margins.min() ?? .infinity }
-        var bytes: Int { 16 * lower.count + 16 * active.count + 128 }
+        var bytes: Int { 16 * lower.count + 16 * active.count + 128 + 16 * (boxes?.reduce(0) { $0 + $1.count } ?? 0) }
     }
 
     struct Entry: Comparable {
@@ -169,11 +171,16 @@ public enum BranchAndBound {
 
         // Bounds one box for the given active disjuncts (parent margins as floor) and picks
         // its split: the work done concurrently in a round.
-        @Sendable func bound(_ lo: [Double], _ hi: [Double], active: [Int], floor: [Double], depth: Int) -> Node {
+        @Sendable func bound(_ lo: [Double], _ hi: [Double], active: [Int], floor: [Double], depth: Int,
+                             known: [Tensor<Interval>]? = nil) -> Node {
             let tlo = Tensor(shape: shape, data: lo), thi = Tensor(shape: shape, data: hi)
             let sub = LinearDisjunction(disjuncts: active.map { unsafe.disjuncts[$0] })
-            let r = bounder.bound(graph, tlo, thi, sub)
+            let r: SubproblemBounder.BoundResult
+            if let known, let within = bounder.boundWithin { r = within(graph, tlo, thi, sub, known) }
+            else { r = bounder.bound(graph, tlo, thi, sub) }
             var node = Node(lower: lo, upper: hi, active: [], margins: [], depth: depth, split: nil)
+            // Kept only for a bounder that can use them, and only while the node is open.
+            if bounder.boundWithin != nil, let b = r.boxes, b.count == graph.values.count { node.boxes = b }
             for (k, d) in active.enumerated() {
                 var m = r.margins.count == active.count ? r.margins[k] : -.infinity
                 if m.isNaN { m = -.infinity }
@@ -284,7 +291,8 @@ public enum BranchAndBound {
             let parents = batch, kids = children
             let bounded = ParallelWork.map(count: kids.count, threads: threads) { c in
                 let parent = parents[kids[c].parent]
-                return bound(kids[c].lo, kids[c].hi, active: parent.active, floor: parent.margins, depth: parent.depth + 1)
+                return bound(kids[c].lo, kids[c].hi, active: parent.active, floor: parent.margins, depth: parent.depth + 1,
+                             known: parent.boxes)
             }
             stats.nodesBounded += bounded.count
             stats.rounds += 1

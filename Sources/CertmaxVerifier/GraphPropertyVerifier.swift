@@ -198,17 +198,23 @@ public enum GraphPropertyVerifier {
 
     /// `disjunctMargins` with split scores (symbolic only): per input element, the weight
     /// |g_i| r_i of that input in the form of the worst disjunct's best constraint.
-    /// `reluSlopes` (symbolic only): the Relu slope per node (`SymbolicEngine.Options`).
+    /// `reluSlopes` (symbolic only): the Relu slope per node (`SymbolicEngine.Options`);
+    /// `knownBoxes`: value boxes sound on this box (e.g. an enclosing box's), intersected
+    /// in; `keepBoxes`: return the engine's value boxes in the result.
     public static func bounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                               unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
-                              symbolic: Bool = true, reluSlopes: [Int: ReluSlope] = [:]) -> SubproblemBounder.BoundResult {
+                              symbolic: Bool = true, reluSlopes: [Int: ReluSlope] = [:],
+                              knownBoxes: [Tensor<Interval>]? = nil, keepBoxes: Bool = false) -> SubproblemBounder.BoundResult {
         let inputBox = Tensor(lower: lower, upper: upper)
         if symbolic {
             var o = SymbolicEngine.Options()
             o.vertexAttention = options.vertexAttention
             o.reluSlopes = reluSlopes
+            o.knownBoxes = knownBoxes
             let r = SymbolicEngine.propagate(graph, inputBoxes: [inputBox], options: o)
-            return bounds(graph, boxes: r.boxes, symbolic: r, unsafe: unsafe)
+            var result = bounds(graph, boxes: r.boxes, symbolic: r, unsafe: unsafe)
+            if keepBoxes { result.boxes = r.boxes }
+            return result
         }
         return bounds(graph, boxes: BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options), symbolic: nil,
                       unsafe: unsafe)

@@ -34,9 +34,14 @@ public struct SubproblemBounder: Sendable {
         /// worst disjunct's linear lower bound| times width_i). Nil: the search uses
         /// |d margin / d x_i| times width_i at the box centre.
         public var splitScores: [Double]?
-        public init(margins: [Double], splitScores: [Double]? = nil) {
+        /// Sound boxes of every graph value over the bounded box (indexed like
+        /// `graph.values`), handed to `boundWithin` for its sub-boxes; nil when the bounder
+        /// keeps none.
+        public var boxes: [Tensor<Interval>]?
+        public init(margins: [Double], splitScores: [Double]? = nil, boxes: [Tensor<Interval>]? = nil) {
             self.margins = margins
             self.splitScores = splitScores
+            self.boxes = boxes
         }
     }
 
@@ -44,13 +49,22 @@ public struct SubproblemBounder: Sendable {
     public typealias Bound = @Sendable (_ graph: Graph, _ lower: Tensor<Double>, _ upper: Tensor<Double>,
                                         _ unsafe: LinearDisjunction) -> BoundResult
 
+    /// Bound function for a sub-box of a box already bounded: `known` are the `boxes` that
+    /// bound returned for the enclosing box (sound on the sub-box too), which the engine
+    /// may intersect with its own (the parent's intermediate bounds, reused).
+    public typealias BoundWithin = @Sendable (_ graph: Graph, _ lower: Tensor<Double>, _ upper: Tensor<Double>,
+                                              _ unsafe: LinearDisjunction, _ known: [Tensor<Interval>]) -> BoundResult
+
     /// For reports and progress lines.
     public var name: String
     public var bound: Bound
+    /// Optional: `bound` for sub-boxes, given the enclosing box's value boxes.
+    public var boundWithin: BoundWithin?
 
-    public init(name: String, bound: @escaping Bound) {
+    public init(name: String, bound: @escaping Bound, boundWithin: BoundWithin? = nil) {
         self.name = name
         self.bound = bound
+        self.boundWithin = boundWithin
     }
 
     /// The first wave's engine: `BoxEngine` boxes and `LinearObjectiveBound`
@@ -64,13 +78,17 @@ public struct SubproblemBounder: Sendable {
 
     /// The default: the symbolic engine (`SymbolicEngine`, affine forms with fresh symbols)
     /// and back-substitution over its boxes, the better per constraint; split scores from
-    /// the worst disjunct's form (|g_i| r_i per input).
+    /// the worst disjunct's form (|g_i| r_i per input). Sub-boxes reuse the enclosing box's
+    /// value boxes (`SymbolicEngine.Options.knownBoxes`).
     /// `reluSlopes`: the Relu slope per node (e.g. from `SlopeSearch`; any choice is sound).
     public static func symbolic(_ options: BoxEngine.Options = BoxEngine.Options(),
                                 reluSlopes: [Int: ReluSlope] = [:]) -> SubproblemBounder {
-        SubproblemBounder(name: "symbolic") { graph, lower, upper, unsafe in
+        SubproblemBounder(name: "symbolic", bound: { graph, lower, upper, unsafe in
             GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true,
-                                         reluSlopes: reluSlopes)
-        }
+                                         reluSlopes: reluSlopes, keepBoxes: true)
+        }, boundWithin: { graph, lower, upper, unsafe, known in
+            GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true,
+                                         reluSlopes: reluSlopes, knownBoxes: known, keepBoxes: true)
+        })
     }
 }

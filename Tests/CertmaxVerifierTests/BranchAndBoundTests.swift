@@ -242,6 +242,34 @@ struct BranchAndBoundTests {
         #expect(calls.allSatisfy { $0.lo[0] == -1 && $0.hi[0] == 1 }, "element 0 was split")
     }
 
+    /// Children are bounded with their parent's value boxes (`boundWithin`): the known
+    /// input box handed over is the parent's, which strictly contains the child's.
+    @Test func childrenReuseTheirParentsBoxes() {
+        let g = GraphFixtures.mlp(n: 2, hidden: 8, outputs: 3, relu: true, seed: 21)
+        let c = [1.0, -1.0, 0.0]
+        let gr = Self.grid(g, lower: [-1, -1], upper: [1, 1], free: (0, 1), steps: 100, c: c)
+        let unsafe = LinearDisjunction(disjuncts: [[.init(c: c, bound: gr.min + 0.5 * (gr.max - gr.min))]])
+        let log = BoundLog(), within = BoundLog()
+        let symbolic = SubproblemBounder.symbolic()
+        let bounder = SubproblemBounder(name: "logged", bound: { graph, lo, hi, u in
+            log.add(lo: lo.data, hi: hi.data, disjuncts: u.disjuncts.count)
+            return symbolic.bound(graph, lo, hi, u)
+        }, boundWithin: { graph, lo, hi, u, known in
+            let parent = known[graph.inputs[0]].data
+            let inside = zip(parent, zip(lo.data, hi.data)).allSatisfy { p, b in p.lower <= b.0 && b.1 <= p.upper }
+            let larger = zip(parent, zip(lo.data, hi.data)).contains { p, b in p.lower < b.0 || b.1 < p.upper }
+            within.add(lo: inside && larger ? [1] : [0], hi: [], disjuncts: known.count)
+            return symbolic.boundWithin!(graph, lo, hi, u, known)
+        })
+        let r = BranchAndBound.search(g, lower: [-1, -1], upper: [1, 1], unsafe: unsafe, bounder: bounder,
+                                      deadline: Self.deadline(0.5), options: { var o = BranchAndBound.Options(); o.threads = 1; return o }())
+        #expect(r.outcome != .proved, "the unsafe set is reached on the grid")
+        #expect(log.all.count == 1, "only the root is bounded without a parent: \(log.all.count)")
+        let calls = within.all
+        #expect(calls.count >= 2 && calls.allSatisfy { $0.lo == [1] && $0.disjuncts == g.values.count },
+                "\(calls.count) child bounds; parent boxes inside and larger: \(calls.map(\.lo))")
+    }
+
     /// A property with an empty disjunct (reached by every input) is never proved.
     @Test func emptyDisjunctIsUnprovable() {
         let g = GraphFixtures.mlp(n: 2, hidden: 4, outputs: 3, relu: true, seed: 2)

@@ -311,6 +311,10 @@ def one(m, tree, timeout, fast=False):
     shared, link = os.path.join(ROOT, "..", "shared"), os.path.join(os.path.dirname(os.path.abspath(tree)), "shared")
     if os.path.isdir(shared) and not os.path.lexists(link):
         os.symlink(os.path.abspath(shared), link)
+    # ... and the model cache (.cache is not copied) for the MiniLM cases.
+    cache, cache_link = os.path.join(ROOT, ".cache"), os.path.join(tree, ".cache")
+    if os.path.isdir(cache) and not os.path.lexists(cache_link):
+        os.symlink(os.path.realpath(cache), cache_link)
     path = os.path.join(tree, m.path)
     original = open(path, encoding="utf-8").read()
     text = original
@@ -333,7 +337,8 @@ def one(m, tree, timeout, fast=False):
             rtext = f"exit {rrc} ({rsecs:.0f} s)"
         if rrc in (64, 65, 66):
             # A missing or unreadable input is the copy's problem, not a detection.
-            return "BROKEN", f"regress could not run its suite (exit {rrc}): {rout[-400:]}"
+            return "BROKEN", (f"tests ({m.filter}): exit {trc}, failed: {', '.join(failed) or '-'}; "
+                              f"regress could not run its suite (exit {rrc}): {rout[-400:]}")
         killed = trc != 0 or (rrc is not None and rrc != 0)
         detail = (f"tests ({m.filter}, {tsecs:.0f} s): exit {trc}, failed: {', '.join(failed) or '-'}; "
                   f"regress: {rtext}")
