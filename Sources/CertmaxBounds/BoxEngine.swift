@@ -84,14 +84,14 @@ public enum BoxEngine {
                 let row = (b * n + i) * K
                 for k in 0..<K { lo[k] = scores.data[row + k].lower; hi[k] = scores.data[row + k].upper }
                 // One prepared box per row: its exponentials are shared by all 2m objectives.
-                let box = VertexSoftmax.PreparedBox(lower: lo, upper: hi)
+                let box = VertexSoftmax.PreparedBox(uncheckedLower: lo, upper: hi)  // checked finite above
                 for j in 0..<m {
                     for k in 0..<K {
                         let v = values.data[(b * K + k) * m + j]
                         cl[k] = v.lower; cu[k] = v.upper
                     }
-                    let low = box.bounds(cl).minimum.lower
-                    let high = box.bounds(cu).maximum.upper
+                    let low = box.uncheckedBounds(cl).minimum.lower
+                    let high = box.uncheckedBounds(cu).maximum.upper
                     out.append(Interval(uncheckedLower: low, upper: high))
                 }
             }
