@@ -214,7 +214,7 @@ public enum SoundnessCampaign {
         tally.problems["radius", default: 0] += 1
         let r = uncheckedExactTaylorRadius(logits: z, directions: a, temperature: t)
         let lb = z.withUnsafeBufferPointer { zp in
-            a.withUnsafeBufferPointer { ap in taylorRadiusLowerBounds(logits: zp, directions: ap, temperature: t) }
+            a.withUnsafeBufferPointer { ap in uncheckedTaylorRadiusLowerBounds(logits: zp, directions: ap, temperature: t) }
         }
         let p = mpfrPrecision
         let ti = BigInterval(t, precision: p)
