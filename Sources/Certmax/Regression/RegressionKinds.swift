@@ -386,8 +386,8 @@ enum RegressionKinds {
         }
         var failures: [String] = []
         var checks = 0
-        let point = try InputRegion(center: spec.region.center, radius: Matrix(rows: spec.region.tokens, cols: spec.region.dimension))
-        let atCentre = AttentionBoundPropagation(layer: spec.layer, region: point, method: .vertex)
+        let point = try InputRegion(center: spec.region.center, radius: Matrix(uncheckedRows: spec.region.tokens, cols: spec.region.dimension))
+        let atCentre = AttentionBoundPropagation(uncheckedLayer: spec.layer, region: point, method: .vertex)
         // The outputs at the centre in MPFR (256 bits), from the block's definition: an
         // oracle independent of the library's propagation and of its Double forward pass.
         guard let exact = HighPrecisionAttention.forward(spec.layer, at: spec.region.center) else {
