@@ -61,7 +61,7 @@ public enum GradientAttack {
             }
             for step in 0...options.steps {
                 if shouldStop() { return best }
-                let (value, _, grads) = graph.valueAndGradient(at: [x], objective: objective)
+                let (value, _, grads) = graph.uncheckedValueAndGradient(at: [x], objective: objective)
                 let g = grads[0]
                 evaluations += 1
                 if restart == 0 && step == 0 { centreGradient = g }

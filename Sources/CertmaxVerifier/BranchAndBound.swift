@@ -170,7 +170,7 @@ public enum BranchAndBound {
         // Bounds one box for the given active disjuncts (parent margins as floor) and picks
         // its split: the work done concurrently in a round.
         @Sendable func bound(_ lo: [Double], _ hi: [Double], active: [Int], floor: [Double], depth: Int) -> Node {
-            let tlo = Tensor(shape: shape, data: lo), thi = Tensor(shape: shape, data: hi)
+            let tlo = Tensor(uncheckedShape: shape, data: lo), thi = Tensor(uncheckedShape: shape, data: hi)
             let sub = LinearDisjunction(disjuncts: active.map { unsafe.disjuncts[$0] })
             let r = bounder.bound(graph, tlo, thi, sub)
             var node = Node(lower: lo, upper: hi, active: [], margins: [], depth: depth, split: nil)
@@ -208,7 +208,7 @@ public enum BranchAndBound {
             // Reuse the caller's bounds: only the split choice is computed.
             var node = Node(lower: lower, upper: upper, active: [], margins: [], depth: 0, split: nil)
             for d in all where !(rm[d] > 0) { node.active.append(d); node.margins.append(rm[d].isNaN ? -.infinity : rm[d]) }
-            node.split = split(node, Tensor(shape: shape, data: lower), Tensor(shape: shape, data: upper), scores: nil)
+            node.split = split(node, Tensor(uncheckedShape: shape, data: lower), Tensor(uncheckedShape: shape, data: upper), scores: nil)
             root = node
         } else {
             let t0 = clock.now
@@ -244,7 +244,7 @@ public enum BranchAndBound {
             if let falsifier, options.attackShare > 0, stats.attackSeconds <= options.attackShare * elapsed {
                 let until = Swift.min(deadline, now + .milliseconds(Int64(Swift.max(options.attackSlice, 0) * 1000)))
                 let base = options.seed &+ UInt64(stats.attacks)
-                let boxes = batch.map { (Tensor(shape: shape, data: $0.lower), Tensor(shape: shape, data: $0.upper)) }
+                let boxes = batch.map { (Tensor(uncheckedShape: shape, data: $0.lower), Tensor(uncheckedShape: shape, data: $0.upper)) }
                 let found = ParallelWork.map(count: boxes.count, threads: threads) { i in
                     falsifier(boxes[i].0, boxes[i].1, base &+ UInt64(i), until)
                 }

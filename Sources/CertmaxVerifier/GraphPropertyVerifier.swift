@@ -78,8 +78,8 @@ public enum GraphPropertyVerifier {
                            deadline: ContinuousClock.Instant, options: Options = Options()) -> Report {
         let clock = ContinuousClock()
         let inputShape = graph.values[graph.inputs[0]].shape
-        let lo = Tensor(shape: inputShape, data: lower), hi = Tensor(shape: inputShape, data: upper)
-        let slo = Tensor(shape: inputShape, data: searchLower ?? lower), shi = Tensor(shape: inputShape, data: searchUpper ?? upper)
+        let lo = Tensor(uncheckedShape: inputShape, data: lower), hi = Tensor(uncheckedShape: inputShape, data: upper)
+        let slo = Tensor(uncheckedShape: inputShape, data: searchLower ?? lower), shi = Tensor(uncheckedShape: inputShape, data: searchUpper ?? upper)
         var evaluations = 0
         let start = clock.now
         let total = start.duration(to: deadline)
@@ -100,7 +100,7 @@ public enum GraphPropertyVerifier {
             opts.target = -1e-9
             let result = GradientAttack.minimize(graph, lower: a, upper: b, options: opts, objective: { y in
                 let m = unsafe.margin(y.data)
-                return (m.value, Tensor(shape: y.shape, data: m.gradient))
+                return (m.value, Tensor(uncheckedShape: y.shape, data: m.gradient))
             }, shouldStop: { ContinuousClock.now >= until })
             guard let r = result else { return (nil, 0) }
             guard r.value <= 0 else { return (nil, r.evaluations) }
@@ -110,9 +110,9 @@ public enum GraphPropertyVerifier {
         /// Sound re-check of a candidate point.
         @Sendable func check(_ x: Tensor<Double>) -> BranchAndBound.Counterexample? {
             for i in 0..<x.count where !(slo.data[i] <= x.data[i] && x.data[i] <= shi.data[i]) { return nil }
-            let enclosure = graph.interval([x.asIntervals])[0]
+            let enclosure = graph.uncheckedInterval([x.asIntervals])[0]
             guard unsafe.certainlyReached(by: enclosure.data) else { return nil }
-            return BranchAndBound.Counterexample(input: x.data, output: graph.forward([x])[0].data, enclosure: enclosure.data)
+            return BranchAndBound.Counterexample(input: x.data, output: graph.uncheckedForward([x])[0].data, enclosure: enclosure.data)
         }
 
         func violated(_ c: BranchAndBound.Counterexample) -> Outcome { .violated(input: c.input, output: c.output) }
@@ -184,18 +184,18 @@ public enum GraphPropertyVerifier {
     public static func bounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                               unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
                               symbolic: Bool = true) -> SubproblemBounder.BoundResult {
-        let inputBox = Tensor(lower: lower, upper: upper)
+        let inputBox = Tensor(uncheckedLower: lower, upper: upper)
         let out = graph.outputs[0]
         var result: SymbolicEngine.Result? = nil
         let boxes: [Tensor<Interval>]
         if symbolic {
             var o = SymbolicEngine.Options()
             o.vertexAttention = options.vertexAttention
-            let r = SymbolicEngine.propagate(graph, inputBoxes: [inputBox], options: o)
+            let r = SymbolicEngine.uncheckedPropagate(graph, inputBoxes: [inputBox], options: o)
             result = r
             boxes = r.boxes
         } else {
-            boxes = BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options)
+            boxes = BoxEngine.uncheckedPropagateAll(graph, inputBoxes: [inputBox], options: options)
         }
         let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
         var worst = Double.infinity
@@ -204,10 +204,10 @@ public enum GraphPropertyVerifier {
             var best = -Double.infinity
             var bestScores: [Double]? = nil
             for con in d {
-                var lb = LinearObjectiveBound.lowerBound(graph, boxes: boxes, value: out, c: con.c)
+                var lb = LinearObjectiveBound.uncheckedLowerBound(graph, boxes: boxes, value: out, c: con.c)
                 var scores: [Double]? = nil
                 if let result {
-                    let s = SymbolicEngine.objective(result, value: out, c: con.c)
+                    let s = SymbolicEngine.uncheckedObjective(result, value: out, c: con.c)
                     if trace { FileHandle.standardError.write(Data("margin bound: back-substitution \(lb), symbolic \(s.lower), needed > \(con.bound.upper)\n".utf8)) }
                     lb = max(lb, s.lower)
                     scores = s.inputScores

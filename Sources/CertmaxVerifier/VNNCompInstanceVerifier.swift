@@ -73,7 +73,7 @@ public enum VNNCompInstanceVerifier {
             case .proved: continue
             case .violated(let x, let y):
                 let enclosure = report.counterexampleEnclosure
-                    ?? graph.interval([Tensor(shape: graph.values[graph.inputs[0]].shape, data: x).asIntervals])[0].data
+                    ?? graph.uncheckedInterval([Tensor(uncheckedShape: graph.values[graph.inputs[0]].shape, data: x).asIntervals])[0].data
                 if CounterexampleCheck.check(spec, input: x, outputEnclosure: enclosure).isProved {
                     return .sat(input: x, output: y, outputEnclosure: enclosure)
                 }

@@ -37,7 +37,7 @@ import Testing
         let e = try g.addNode(name: "erf", op: Erf(), inputs: [res])
         let t = try g.addNode(name: "tanh", op: Tanh(), inputs: [e])
         let s = try g.addNode(name: "sig", op: Sigmoid(), inputs: [res])
-        let one = g.addConstant(name: "one", Tensor(shape: [], data: [1]))
+        let one = g.addConstant(name: "one", Tensor(uncheckedShape: [], data: [1]))
         let den = try g.addNode(name: "den", op: Add(), inputs: [s, one])
         let q = try g.addNode(name: "q", op: Div(), inputs: [t, den])
         let m = try g.addNode(name: "m", op: Mul(), inputs: [q, r])
@@ -71,17 +71,17 @@ import Testing
         var options = SymbolicEngine.Options()
         if !fresh { options.maxFreshSymbols = 0 }
         options.keepForms = Set(g.values.indices.filter { g.values[$0].constant == nil })
-        let result = SymbolicEngine.propagate(g, inputBoxes: [box], options: options)
+        let result = SymbolicEngine.uncheckedPropagate(g, inputBoxes: [box], options: options)
         for (v, b) in result.boxes.enumerated() where g.values[v].constant == nil {
             #expect(b.data.allSatisfy { !$0.lower.isNaN && !$0.upper.isNaN && !$0.isEmpty }, "\(label): value \(g.values[v].name): \(b.data)")
         }
         var checks = 0, violations = 0
         for s in 0..<samples {
             let x = AttentionGraphs.point(box, vertex: s % 4 == 0, &rng)
-            let all = g.forwardAll([x])
+            let all = g.uncheckedForwardAll([x])
             var sound: [Tensor<Interval>]? = nil
             func enclosure(_ v: Int, _ k: Int) -> Interval {
-                if sound == nil { sound = g.intervalAll([x.asIntervals]) }
+                if sound == nil { sound = g.uncheckedIntervalAll([x.asIntervals]) }
                 return sound![v].data[k]
             }
             for v in 0..<all.count where g.values[v].constant == nil {
@@ -142,19 +142,19 @@ import Testing
             let built = try AttentionGraphs.make(tokens: cfg.T, width: cfg.d, heads: cfg.h, headWidth: cfg.dh, weightScale: cfg.scale, &rng)
             let g = built.graph
             let (_, box) = AttentionGraphs.box([cfg.T, cfg.d], radius: cfg.radius, &rng)
-            let result = SymbolicEngine.propagate(g, inputBoxes: [box])
+            let result = SymbolicEngine.uncheckedPropagate(g, inputBoxes: [box])
             let out = result.boxes[g.outputs[0]]
             var options = GradientAttack.Options()
             options.restarts = 3; options.steps = 25; options.target = -.infinity
             var objectives: [[Double]] = (0..<out.count).flatMap { k in [1.0, -1.0].map { s in (0..<out.count).map { $0 == k ? s : 0 } } }
             for _ in 0..<4 { objectives.append((0..<out.count).map { _ in Double.random(in: -1...1, using: &rng) }) }
             for c in objectives {
-                let lb = SymbolicEngine.lowerBound(result, value: g.outputs[0], c: c.map { Interval($0) })
+                let lb = SymbolicEngine.uncheckedLowerBound(result, value: g.outputs[0], c: c.map { Interval($0) })
                 let r = try #require(GradientAttack.minimize(g, lower: box.lower, upper: box.upper, options: options) { o in
-                    (zip(c, o.data).reduce(0) { $0 + $1.0 * $1.1 }, Tensor(shape: o.shape, data: c))
+                    (zip(c, o.data).reduce(0) { $0 + $1.0 * $1.1 }, Tensor(uncheckedShape: o.shape, data: c))
                 })
                 attacks += 1
-                let y = g.interval([r.point.asIntervals])[0]
+                let y = g.uncheckedInterval([r.point.asIntervals])[0]
                 var value = Interval.zero
                 for k in 0..<c.count { value = value + y.data[k] * c[k] }
                 #expect(value.upper >= lb, "seed \(cfg.seed): objective \(c) reaches \(value) below its lower bound \(lb) at X = \(r.point.data)")
@@ -170,8 +170,8 @@ import Testing
             var rng = SeededGenerator(seed: cfg.seed ^ 0x77)
             let built = try AttentionGraphs.make(tokens: cfg.T, width: cfg.d, heads: cfg.h, headWidth: cfg.dh, weightScale: cfg.scale, &rng)
             let (_, box) = AttentionGraphs.box([cfg.T, cfg.d], radius: cfg.radius, &rng)
-            let plain = BoxEngine.propagateAll(built.graph, inputBoxes: [box])
-            let sym = SymbolicEngine.propagate(built.graph, inputBoxes: [box]).boxes
+            let plain = BoxEngine.uncheckedPropagateAll(built.graph, inputBoxes: [box])
+            let sym = SymbolicEngine.uncheckedPropagate(built.graph, inputBoxes: [box]).boxes
             for v in 0..<plain.count where built.graph.values[v].constant == nil {
                 for k in 0..<plain[v].count {
                     #expect(plain[v].data[k].contains(sym[v].data[k]), "seed \(cfg.seed) \(built.graph.values[v].name)[\(k)]: \(sym[v].data[k]) not inside \(plain[v].data[k])")

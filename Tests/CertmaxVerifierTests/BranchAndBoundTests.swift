@@ -16,7 +16,7 @@ struct BranchAndBoundTests {
 
     /// Plain c . y(x) for an input vector.
     static func objective(_ g: Graph, _ x: [Double], _ c: [Double]) -> Double {
-        let y = g.forward([Tensor(shape: g.values[g.inputs[0]].shape, data: x)])[0].data
+        let y = g.uncheckedForward([Tensor(uncheckedShape: g.values[g.inputs[0]].shape, data: x)])[0].data
         return zip(c, y).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
@@ -81,8 +81,8 @@ struct BranchAndBoundTests {
             // Every x is within h/2 (per element) of a grid point: c . y(x) >= min - L h / 2.
             let b = gr.min - Self.mlpLipschitz(g, c: c) * h / 2 - 1e-3
             let unsafe = Self.unsafeSet(c, b)
-            let root = GraphPropertyVerifier.disjunctMargins(g, lower: Tensor(shape: [1, 2], data: lower),
-                                                             upper: Tensor(shape: [1, 2], data: upper), unsafe: unsafe)
+            let root = GraphPropertyVerifier.disjunctMargins(g, lower: Tensor(uncheckedShape: [1, 2], data: lower),
+                                                             upper: Tensor(uncheckedShape: [1, 2], data: upper), unsafe: unsafe)
             if root[0] <= 0 { rootFailures += 1 }
             for threads in [1, 2] {
                 let r = Self.search(g, lower, upper, unsafe, seconds: 20, threads: threads)
@@ -111,8 +111,8 @@ struct BranchAndBoundTests {
             let gr = Self.grid(g, lower: lower, upper: upper, free: free, steps: 150, c: c)
             let b = gr.min - 0.03 * (gr.max - gr.min)
             let unsafe = Self.unsafeSet(c, b)
-            let root = GraphPropertyVerifier.disjunctMargins(g, lower: Tensor(shape: [3, 4], data: lower),
-                                                             upper: Tensor(shape: [3, 4], data: upper), unsafe: unsafe)
+            let root = GraphPropertyVerifier.disjunctMargins(g, lower: Tensor(uncheckedShape: [3, 4], data: lower),
+                                                             upper: Tensor(uncheckedShape: [3, 4], data: upper), unsafe: unsafe)
             #expect(root[0] <= 0, "seed \(seed): the root already proves it (margin \(root[0]))")
             let r = Self.search(g, lower, upper, unsafe, seconds: 20, threads: 2)
             #expect(r.outcome == .proved, "seed \(seed): b = \(b), grid min \(gr.min): \(r.outcome) \(r.statistics)")

@@ -11,7 +11,7 @@ final class GraphPropertyVerifierTests: XCTestCase {
         var g = Graph()
         let x = try! g.addInput(name: "x", shape: [1, 2])
         let r = try! g.addNode(name: "relu", op: Relu(), inputs: [x])
-        let one = g.addConstant(name: "one", Tensor(shape: [1], data: [1]))
+        let one = g.addConstant(name: "one", Tensor(uncheckedShape: [1], data: [1]))
         g.outputs = [try! g.addNode(name: "y", op: Add(), inputs: [r, one])]
         let unsafe = LinearDisjunction(disjuncts: [[.init(c: [1, 0], bound: 0.5)]])
         let report = GraphPropertyVerifier.run(g, lower: [-3, -3], upper: [2, 2], unsafe: unsafe, deadline: deadline(5))
@@ -26,7 +26,7 @@ final class GraphPropertyVerifierTests: XCTestCase {
         var g = Graph()
         let x = try! g.addInput(name: "x", shape: [1, 1])
         let r = try! g.addNode(name: "relu", op: Relu(), inputs: [x])
-        let one = g.addConstant(name: "one", Tensor(shape: [1], data: [1]))
+        let one = g.addConstant(name: "one", Tensor(uncheckedShape: [1], data: [1]))
         g.outputs = [try! g.addNode(name: "y", op: Add(), inputs: [r, one])]
         let strict = LinearDisjunction(disjuncts: [[.init(c: [1], bound: 1, strict: true)]])
         XCTAssertEqual(GraphPropertyVerifier.run(g, lower: [-1], upper: [0], unsafe: strict, deadline: deadline(5)).outcome, .proved)
@@ -48,7 +48,7 @@ final class GraphPropertyVerifierTests: XCTestCase {
             let lower = (0..<8).map { _ in Double.random(in: -1...0, using: &rng) }
             let upper = lower.map { $0 + 0.5 }
             let x0 = zip(lower, upper).map { Double.random(in: $0...$1, using: &rng) }
-            let y0 = g.forward([Tensor(shape: [1, 8], data: x0)])[0].data
+            let y0 = g.uncheckedForward([Tensor(uncheckedShape: [1, 8], data: x0)])[0].data
             var c = [Double](repeating: 0, count: 4); c[1] = 1; c[2] = -1
             let unsafe = LinearDisjunction(disjuncts: [[.init(c: c, bound: y0[1] - y0[2] + 0.1)]])
             let report = GraphPropertyVerifier.run(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(10))
@@ -71,7 +71,7 @@ final class GraphPropertyVerifierTests: XCTestCase {
             let lower = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
             let upper = lower.map { $0 + 0.02 }
             let centre = zip(lower, upper).map { ($0 + $1) / 2 }
-            let y = g.forward([Tensor(shape: g.values[g.inputs[0]].shape, data: centre)])[0].data
+            let y = g.uncheckedForward([Tensor(uncheckedShape: g.values[g.inputs[0]].shape, data: centre)])[0].data
             let unsafe = LinearDisjunction(disjuncts: [[.init(c: [1, -1, 0], bound: y[0] - y[1] + 1e-6)]])
             var options = GraphPropertyVerifier.Options(); options.falsify = false
             let report = GraphPropertyVerifier.run(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(0.5), options: options)
