@@ -35,7 +35,7 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
             }
         }
         let base = "plain Double softmax K=\(K)"
-        lower.withUnsafeBufferPointer { l in
+        _ = lower.withUnsafeBufferPointer { l in
             upper.withUnsafeBufferPointer { u in
                 runner.measure(group: group, name: "sound per-coordinate K=\(K)", elements: K, minTime: minTime,
                                baseline: base, baselineNs: plain) {
@@ -77,7 +77,7 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
     }
     // The same batch into caller buffers (no witnesses, rows read in place).
     var mnOut = [Interval](repeating: .zero, count: rows * 4), mxOut = mnOut
-    l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
+    _ = l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
         mnOut.withUnsafeMutableBufferPointer { mnb in mxOut.withUnsafeMutableBufferPointer { mxb in
             runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4 into buffers, 1 thread", elements: rows * K * 4,
                            baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {
