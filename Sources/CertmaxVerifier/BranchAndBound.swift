@@ -1,4 +1,5 @@
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 import HeapModule
@@ -137,11 +138,29 @@ public enum BranchAndBound {
     /// `rootMargins`, when given, are the bounder's margins on the whole box (one per
     /// disjunct of `unsafe`), so the root is not bounded again; `rootSeconds`, the time
     /// that took, sizes the first round (no round starts that would not end in time).
-    /// Precondition: one graph input with `lower.count` elements; lower <= upper.
+    /// Arguments: one graph input with `lower.count` elements; lower <= upper.
+    ///
+    /// Checked: throws `InputError` (source "BranchAndBound.search") on the arguments
+    /// `GraphPropertyVerifier.run` rejects or `rootMargins` not one per disjunct;
+    /// `uncheckedSearch` skips the checks.
     public static func search(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
                               rootMargins: [Double]? = nil, rootSeconds: Double? = nil, bounder: SubproblemBounder,
                               falsifier: Falsifier? = nil, deadline: ContinuousClock.Instant,
-                              options: Options = Options()) -> Result {
+                              options: Options = Options()) throws(InputError) -> Result {
+        try GraphPropertyVerifier.checkProperty(graph, lower: lower, upper: upper, unsafe: unsafe, "BranchAndBound.search")
+        if let rootMargins, rootMargins.count != unsafe.disjuncts.count {
+            throw InputError(source: "BranchAndBound.search", location: "rootMargins",
+                             problem: "has \(rootMargins.count) margins, the property has \(unsafe.disjuncts.count) disjuncts")
+        }
+        return uncheckedSearch(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: rootMargins, rootSeconds: rootSeconds,
+                               bounder: bounder, falsifier: falsifier, deadline: deadline, options: options)
+    }
+
+    /// Unchecked `search`: for arguments validated already (traps on a box of another size).
+    public static func uncheckedSearch(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
+                                       rootMargins: [Double]? = nil, rootSeconds: Double? = nil, bounder: SubproblemBounder,
+                                       falsifier: Falsifier? = nil, deadline: ContinuousClock.Instant,
+                                       options: Options = Options()) -> Result {
         let clock = ContinuousClock()
         let start = clock.now
         let shape = graph.values[graph.inputs[0]].shape

@@ -1,5 +1,6 @@
 import CertmaxBounds
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 
@@ -70,12 +71,59 @@ public enum GraphPropertyVerifier {
     /// [searchLower, searchUpper] (default: the same box), which must lie inside it (a
     /// property file's decimal bounds give an outer box of Doubles for proofs and an inner
     /// one whose every Double is a genuine input).
-    /// Precondition: one graph input whose element count equals `lower.count`; the
+    /// Arguments: one graph input whose element count equals `lower.count`; the
     /// constraints' coefficient count equals the output's element count.
+    ///
+    /// Checked: throws `InputError` (source "GraphPropertyVerifier.run") on other
+    /// arguments (`checkProperty`: input and output counts, box sizes, NaN, lower > upper,
+    /// coefficient counts, NaN coefficients); `uncheckedRun` skips the checks.
     public static func run(_ graph: Graph, lower: [Double], upper: [Double],
                            searchLower: [Double]? = nil, searchUpper: [Double]? = nil,
                            unsafe: LinearDisjunction,
-                           deadline: ContinuousClock.Instant, options: Options = Options()) -> Report {
+                           deadline: ContinuousClock.Instant, options: Options = Options()) throws(InputError) -> Report {
+        let f = "GraphPropertyVerifier.run"
+        try checkProperty(graph, lower: lower, upper: upper, unsafe: unsafe, f)
+        if let searchLower, let searchUpper {
+            try checkProperty(graph, lower: searchLower, upper: searchUpper, unsafe: unsafe, f)
+        } else if (searchLower == nil) != (searchUpper == nil) {
+            throw InputError(source: f, location: "searchLower", problem: "searchLower and searchUpper must be given together")
+        }
+        return uncheckedRun(graph, lower: lower, upper: upper, searchLower: searchLower, searchUpper: searchUpper,
+                            unsafe: unsafe, deadline: deadline, options: options)
+    }
+
+    /// The argument checks of `run`, `BranchAndBound.search` and `bounds`: a graph with one
+    /// input and at least one output, a box of the input's element count with no NaN and
+    /// lower <= upper, and constraints whose coefficients match the first output's element
+    /// count, with no NaN or empty coefficient or bound. `InputError` naming `function`.
+    public static func checkProperty(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
+                                     _ function: String) throws(InputError) {
+        func fail(_ location: String, _ problem: String) -> InputError { InputError(source: function, location: location, problem: problem) }
+        if graph.inputs.count != 1 { throw fail("graph", "needs exactly one input, has \(graph.inputs.count)") }
+        guard let out = graph.outputs.first, graph.values.indices.contains(out) else { throw fail("graph", "has no output") }
+        let n = graph.values[graph.inputs[0]].shape.reduce(1, *)
+        if lower.count != n { throw fail("lower", "has \(lower.count) entries, the input has \(n)") }
+        if upper.count != n { throw fail("upper", "has \(upper.count) entries, the input has \(n)") }
+        for i in 0..<n {
+            if lower[i].isNaN || upper[i].isNaN { throw fail("[\(i)]", "NaN is not allowed (lower \(lower[i]), upper \(upper[i]))") }
+            if lower[i] > upper[i] { throw fail("lower[\(i)]", "\(lower[i]) is greater than upper[\(i)] = \(upper[i])") }
+        }
+        let m = graph.values[out].shape.reduce(1, *)
+        func bad(_ x: Interval) -> Bool { x.lower.isNaN || x.upper.isNaN || !(x.lower <= x.upper) }
+        for (d, disjunct) in unsafe.disjuncts.enumerated() {
+            for (k, con) in disjunct.enumerated() {
+                if con.c.count != m { throw fail("disjuncts[\(d)][\(k)].c", "has \(con.c.count) coefficients, the output has \(m)") }
+                if let i = con.c.firstIndex(where: bad) { throw fail("disjuncts[\(d)][\(k)].c[\(i)]", "NaN or empty interval \(con.c[i])") }
+                if bad(con.bound) { throw fail("disjuncts[\(d)][\(k)].bound", "NaN or empty interval \(con.bound)") }
+            }
+        }
+    }
+
+    /// Unchecked `run`: for arguments validated already (traps on mismatched sizes).
+    public static func uncheckedRun(_ graph: Graph, lower: [Double], upper: [Double],
+                                    searchLower: [Double]? = nil, searchUpper: [Double]? = nil,
+                                    unsafe: LinearDisjunction,
+                                    deadline: ContinuousClock.Instant, options: Options = Options()) -> Report {
         let clock = ContinuousClock()
         let inputShape = graph.values[graph.inputs[0]].shape
         let lo = Tensor(uncheckedShape: inputShape, data: lower), hi = Tensor(uncheckedShape: inputShape, data: upper)
@@ -142,7 +190,7 @@ public enum GraphPropertyVerifier {
                     return (counterexample: r.0, evaluations: r.1)
                 }
             }
-            let result = BranchAndBound.search(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: margins,
+            let result = BranchAndBound.uncheckedSearch(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: margins,
                                                rootSeconds: boundSeconds, bounder: bounder, falsifier: falsifier, deadline: deadline, options: searchOptions)
             evaluations += result.statistics.attackEvaluations
             var report = Report(outcome: .undecided, disjunctMargins: margins, attackEvaluations: evaluations,
@@ -173,17 +221,49 @@ public enum GraphPropertyVerifier {
     /// Bounds: the symbolic engine's forms of the output (`SymbolicEngine.lowerBound`) when
     /// `symbolic`, and the back-substituted bound over the (symbolic, else box) boxes
     /// (`LinearObjectiveBound`); the larger of the sound bounds is kept.
+    ///
+    /// Checked: throws `InputError` (source "GraphPropertyVerifier.disjunctMargins") on the
+    /// arguments `run` rejects, or lower and upper of shapes other than the input's;
+    /// `uncheckedDisjunctMargins` skips the checks.
     public static func disjunctMargins(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                                        unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
-                                       symbolic: Bool = true) -> [Double] {
-        bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic).margins
+                                       symbolic: Bool = true) throws(InputError) -> [Double] {
+        try checkBoxTensors(graph, lower, upper, unsafe, "GraphPropertyVerifier.disjunctMargins")
+        return uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic).margins
+    }
+
+    /// Unchecked `disjunctMargins`.
+    public static func uncheckedDisjunctMargins(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
+                                                unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
+                                                symbolic: Bool = true) -> [Double] {
+        uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic).margins
+    }
+
+    static func checkBoxTensors(_ graph: Graph, _ lower: Tensor<Double>, _ upper: Tensor<Double>,
+                                _ unsafe: LinearDisjunction, _ function: String) throws(InputError) {
+        try checkProperty(graph, lower: lower.data, upper: upper.data, unsafe: unsafe, function)
+        let shape = graph.values[graph.inputs[0]].shape
+        if lower.shape != shape || upper.shape != shape {
+            throw InputError(source: function, location: "lower", problem: "shapes \(lower.shape) and \(upper.shape), the input has \(shape)")
+        }
     }
 
     /// `disjunctMargins` with split scores (symbolic only): per input element, the weight
     /// |g_i| r_i of that input in the form of the worst disjunct's best constraint.
+    ///
+    /// Checked as `disjunctMargins` (source "GraphPropertyVerifier.bounds");
+    /// `uncheckedBounds` skips the checks (the bounders' per-node call).
     public static func bounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                               unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
-                              symbolic: Bool = true) -> SubproblemBounder.BoundResult {
+                              symbolic: Bool = true) throws(InputError) -> SubproblemBounder.BoundResult {
+        try checkBoxTensors(graph, lower, upper, unsafe, "GraphPropertyVerifier.bounds")
+        return uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic)
+    }
+
+    /// Unchecked `bounds`: for arguments validated already.
+    public static func uncheckedBounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
+                                       unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
+                                       symbolic: Bool = true) -> SubproblemBounder.BoundResult {
         let inputBox = Tensor(uncheckedLower: lower, upper: upper)
         let out = graph.outputs[0]
         var result: SymbolicEngine.Result? = nil

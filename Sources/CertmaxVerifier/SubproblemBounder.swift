@@ -57,7 +57,7 @@ public struct SubproblemBounder: Sendable {
     /// back-substitution per constraint; no split scores.
     public static func box(_ options: BoxEngine.Options = BoxEngine.Options()) -> SubproblemBounder {
         SubproblemBounder(name: "box") { graph, lower, upper, unsafe in
-            BoundResult(margins: GraphPropertyVerifier.disjunctMargins(graph, lower: lower, upper: upper,
+            BoundResult(margins: GraphPropertyVerifier.uncheckedDisjunctMargins(graph, lower: lower, upper: upper,
                                                                        unsafe: unsafe, options: options, symbolic: false))
         }
     }
@@ -67,7 +67,7 @@ public struct SubproblemBounder: Sendable {
     /// the worst disjunct's form (|g_i| r_i per input).
     public static func symbolic(_ options: BoxEngine.Options = BoxEngine.Options()) -> SubproblemBounder {
         SubproblemBounder(name: "symbolic") { graph, lower, upper, unsafe in
-            GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true)
+            GraphPropertyVerifier.uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true)
         }
     }
 }

@@ -66,7 +66,7 @@ public enum VNNCompInstanceVerifier {
             let remaining = share - min(1, 0.05 * share)
             let end = ContinuousClock.now + .nanoseconds(Int64(remaining * 1e9))
             let unsafe = LinearDisjunction(disjuncts: group.constraints.map { $0.map { dense($0, nOut) } })
-            let report = GraphPropertyVerifier.run(graph, lower: group.box.lower, upper: group.box.upper,
+            let report = GraphPropertyVerifier.uncheckedRun(graph, lower: group.box.lower, upper: group.box.upper,
                                                    searchLower: group.box.innerLower, searchUpper: group.box.innerUpper,
                                                    unsafe: unsafe, deadline: end, options: options.search)
             switch report.outcome {
