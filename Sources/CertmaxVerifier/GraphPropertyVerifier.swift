@@ -146,7 +146,7 @@ public enum GraphPropertyVerifier {
             var opts = options.attack
             opts.seed = seed
             opts.target = -1e-9
-            let result = GradientAttack.minimize(graph, lower: a, upper: b, options: opts, objective: { y in
+            let result = GradientAttack.uncheckedMinimize(graph, lower: a, upper: b, options: opts, objective: { y in
                 let m = unsafe.margin(y.data)
                 return (m.value, Tensor(uncheckedShape: y.shape, data: m.gradient))
             }, shouldStop: { ContinuousClock.now >= until })

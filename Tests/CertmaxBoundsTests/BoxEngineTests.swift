@@ -79,7 +79,7 @@ import Testing
             var reached: [Double] = []
             for k in 0..<out.count {
                 for sign in [1.0, -1.0] {
-                    let r = try #require(GradientAttack.minimize(g, lower: box.lower, upper: box.upper, options: options) { o in
+                    let r = try #require(GradientAttack.uncheckedMinimize(g, lower: box.lower, upper: box.upper, options: options) { o in
                         var grad = Tensor(uncheckedShape: o.shape, repeating: 0.0)
                         grad.data[k] = sign
                         return (sign * o.data[k], grad)

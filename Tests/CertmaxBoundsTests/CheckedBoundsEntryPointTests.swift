@@ -51,4 +51,24 @@ import TestSupport
         #expect(try SymbolicEngine.lowerBound(r, value: out, c: [Interval(1), Interval(-1)])
                 == SymbolicEngine.uncheckedLowerBound(r, value: out, c: [Interval(1), Interval(-1)]))
     }
+
+    /// `GradientAttack.minimize` trapped at a precondition (graph inputs), an index out of
+    /// range (a box of another size) or in the gradient pass (a gradient of another size).
+    @Test func gradientAttackThrows() {
+        let g = GraphFixtures.mlp(n: 3, hidden: 4, outputs: 2, relu: true, seed: 7)
+        let lo = Tensor(uncheckedShape: [1, 3], data: [-1.0, -1, -1]), hi = Tensor(uncheckedShape: [1, 3], data: [1.0, 1, 1])
+        let good: (Tensor<Double>) -> (value: Double, gradient: Tensor<Double>) = { y in (y.data[0], Tensor(uncheckedShape: y.shape, data: [1, 0])) }
+        #expect(throws: InputError.self) { try GradientAttack.minimize(Graph(), lower: lo, upper: hi, objective: good) }
+        #expect(throws: InputError.self) {
+            try GradientAttack.minimize(g, lower: Tensor(uncheckedShape: [3], data: lo.data), upper: hi, objective: good)
+        }
+        #expect(throws: InputError.self) { try GradientAttack.minimize(g, lower: hi, upper: lo, objective: good) }
+        #expect(throws: InputError.self) {
+            try GradientAttack.minimize(g, lower: lo, upper: hi) { y in (y.data[0], Tensor(uncheckedShape: [1], data: [1])) }
+        }
+        #expect(throws: Never.self) {
+            let r = try GradientAttack.minimize(g, lower: lo, upper: hi, objective: good)
+            #expect(r != nil)
+        }
+    }
 }

@@ -42,7 +42,7 @@ import Testing
             let lo = Tensor(uncheckedShape: [n], repeating: -1.0), hi = Tensor(uncheckedShape: [n], repeating: 1.0)
             var opt = GradientAttack.Options()
             opt.seed = UInt64(c)
-            let r = try #require(GradientAttack.minimize(g, lower: lo, upper: hi, options: opt, objective: Self.firstOutput))
+            let r = try #require(GradientAttack.uncheckedMinimize(g, lower: lo, upper: hi, options: opt, objective: Self.firstOutput))
             #expect(r.value < 0, "case \(c): w \(w) b \(b): best value \(r.value) at \(r.point.data)")
             #expect(r.point.data.allSatisfy { (-1...1).contains($0) })
             #expect(r.value == g.uncheckedForward([r.point])[0].data[0], "reported value is not the plain objective at the point")
@@ -64,7 +64,7 @@ import Testing
             let g = try Self.affine(w, b)
             var opt = GradientAttack.Options()
             opt.restarts = 5; opt.steps = 20
-            let r = try #require(GradientAttack.minimize(g, lower: Tensor(uncheckedShape: [n], repeating: -1.0), upper: Tensor(uncheckedShape: [n], repeating: 1.0),
+            let r = try #require(GradientAttack.uncheckedMinimize(g, lower: Tensor(uncheckedShape: [n], repeating: -1.0), upper: Tensor(uncheckedShape: [n], repeating: 1.0),
                                                          options: opt, objective: Self.firstOutput))
             // No point of the box is below b - |w|_1 > 0 (up to the plain value's rounding).
             #expect(r.value >= 0 && r.value >= (b - l1) * (1 - 1e-12) - 1e-15, "case \(c): \(r.value) vs exact minimum \(b - l1)")
@@ -98,7 +98,7 @@ import Testing
         }
         let b = g.addConstant(name: "b", Tensor(uncheckedShape: [1, 1], data: [-minimum - 0.01]))
         g.outputs = [try g.addNode(name: "y", op: Add(), inputs: [y, b])]
-        let r = try #require(GradientAttack.minimize(g, lower: lo, upper: hi, objective: Self.firstOutput))
+        let r = try #require(GradientAttack.uncheckedMinimize(g, lower: lo, upper: hi, objective: Self.firstOutput))
         #expect(r.value < 0, "best \(r.value) at \(r.point.data); vertex minimum \(minimum)")
         #expect(g.uncheckedInterval([r.point.asIntervals])[0].data[0].upper < 0)
     }
@@ -114,19 +114,19 @@ import Testing
             g.data[1] = -1; g.data[4] = 0.5
             return (-o.data[1] + 0.5 * o.data[4], g)
         }
-        let a = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
-        let b = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
+        let a = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
+        let b = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
         #expect(a.point.data == b.point.data && a.value == b.value && a.evaluations == b.evaluations && a.evaluations == 6 * 16)
         opt.seed = 43
-        let other = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
+        let other = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
         #expect(other.evaluations == a.evaluations)
         // shouldStop is consulted before every evaluation.
         var calls = 0
-        let stopped = GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective,
+        let stopped = GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective,
                                               shouldStop: { calls += 1; return calls > 5 })
         #expect(stopped != nil && stopped!.evaluations <= 5 && calls == 6, "\(String(describing: stopped?.evaluations)) evaluations, \(calls) calls")
         // A degenerate box (lower == upper) is a single point.
-        let p = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.lower, options: opt, objective: objective))
+        let p = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.lower, options: opt, objective: objective))
         #expect(p.point.data == box.lower.data)
     }
 }

@@ -45,7 +45,7 @@ final class LinearObjectiveBoundTests: XCTestCase {
                     points.append(x)
                 }
                 var opts = GradientAttack.Options(); opts.seed = seed; opts.restarts = 4; opts.target = -.infinity
-                if let a = GradientAttack.minimize(g, lower: lo, upper: hi, options: opts, objective: { y in
+                if let a = GradientAttack.uncheckedMinimize(g, lower: lo, upper: hi, options: opts, objective: { y in
                     (zip(c, y.data).map { $0 * $1 }.reduce(0, +), Tensor(uncheckedShape: y.shape, data: c))
                 }) { points.append(a.point) }
                 for x in points {
