@@ -78,7 +78,7 @@ let package = Package(
             dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxGraph", "CertmaxAttention"]),
         .target(
             name: "CertmaxBounds",
-            dependencies: ["CertmaxNumerics", "CertmaxSoftmax", "CertmaxGraph", "COpenBLAS"]),
+            dependencies: ["CertmaxNumerics", "CertmaxIO", "CertmaxSoftmax", "CertmaxGraph", "COpenBLAS"]),
         .target(
             name: "CertmaxVerifier",
             dependencies: [

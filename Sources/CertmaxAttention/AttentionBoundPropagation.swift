@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 import CertmaxSoftmax
@@ -61,7 +62,22 @@ public struct AttentionBoundPropagation: Sendable {
     /// Computes all bounds. Cost: O(T^2 H d_h n) for scores (n = perturbed entries per
     /// token), O(T^3 H n) more for `zone`, O(H T d^2) for values, O(H T^2 d log T) for
     /// output bounds.
-    public init(layer: AttentionLayer, region: InputRegion, method requested: BoundMethod) {
+    ///
+    /// Checked: throws `InputError` (source "AttentionBoundPropagation") on an inconsistent
+    /// layer (`AttentionLayer.validate`) or a region whose width is not the layer's model
+    /// dimension; `init(uncheckedLayer:region:method:)` skips the checks.
+    public init(layer: AttentionLayer, region: InputRegion, method requested: BoundMethod) throws(InputError) {
+        try layer.validate("AttentionBoundPropagation")
+        if region.dimension != layer.modelDimension {
+            throw InputError(source: "AttentionBoundPropagation", location: "region",
+                             problem: "has \(region.dimension) features per token, the layer takes \(layer.modelDimension)")
+        }
+        self.init(uncheckedLayer: layer, region: region, method: requested)
+    }
+
+    /// Unchecked `init(layer:region:method:)`: for a layer and region validated already
+    /// (traps on a dimension mismatch).
+    public init(uncheckedLayer layer: AttentionLayer, region: InputRegion, method requested: BoundMethod) {
         // `symbolic` runs above this module (SymbolicSpecVerifier); here it is `zone`.
         let method = requested == .symbolic ? BoundMethod.zone : requested
         precondition(region.dimension == layer.modelDimension, "region dimension differs from the layer's")
@@ -146,7 +162,7 @@ public struct AttentionBoundPropagation: Sendable {
         preNormOutput = pre
         lap("output")
         if let ln = layer.layerNorm {
-            output = pre.map { LayerNormBounds.apply(ln, to: $0) }
+            output = pre.map { LayerNormBounds.uncheckedApply(ln, to: $0) }
             lap("layernorm")
         } else {
             output = pre

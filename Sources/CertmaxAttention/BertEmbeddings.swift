@@ -53,7 +53,7 @@ public struct BertEmbeddings: Sendable {
         guard tokenIDs.count <= positions.rows else {
             throw fail("\(tokenIDs.count) tokens, the model has \(positions.rows) positions")
         }
-        var x = Matrix(rows: tokenIDs.count, cols: hiddenSize)
+        var x = Matrix(uncheckedRows: tokenIDs.count, cols: hiddenSize)
         for (t, id) in tokenIDs.enumerated() {
             guard (0..<vocabularySize).contains(id) else { throw fail("token \(t): id \(id) is outside the vocabulary (0..<\(vocabularySize))") }
             guard (0..<tokenTypes.rows).contains(types[t]) else {
@@ -64,7 +64,7 @@ public struct BertEmbeddings: Sendable {
                 x[t, j] = (w[0, j] + tokenTypes[types[t], j]) + positions[t, j]
             }
         }
-        return layerNorm.apply(x)
+        return layerNorm.uncheckedApply(x)
     }
 
     /// The embeddings of `text` tokenized by `tokenizer` (with [CLS] and [SEP]).

@@ -78,7 +78,7 @@ public struct BertWeights: Sendable {
             let want = "[\(rows.map(String.init) ?? "*"), \(cols.map(String.init) ?? "*")]"
             throw InputError(source: file.path, location: "tensor \"\(name)\"", problem: "shape \(info.shape), expected \(want)")
         }
-        return Matrix(rows: info.shape[0], cols: info.shape[1], data: try file.doubles(name))
+        return Matrix(uncheckedRows: info.shape[0], cols: info.shape[1], data: try file.doubles(name))
     }
 
     /// Rows `range` of a 2-D tensor (e.g. a few rows of an embedding table); reads only them.
@@ -91,7 +91,7 @@ public struct BertWeights: Sendable {
             throw InputError(source: file.path, location: "tensor \"\(name)\"", problem: "rows \(range.lowerBound)..<\(range.upperBound) requested, tensor has \(info.shape[0])")
         }
         let c = info.shape[1]
-        return Matrix(rows: range.count, cols: c, data: try file.doubles(name, elements: (range.lowerBound * c)..<(range.upperBound * c)))
+        return Matrix(uncheckedRows: range.count, cols: c, data: try file.doubles(name, elements: (range.lowerBound * c)..<(range.upperBound * c)))
     }
 
     /// A 1-D tensor; `count` (when given) must match.
@@ -107,12 +107,12 @@ public struct BertWeights: Sendable {
     public func linear(_ prefix: String, out: Int? = nil, in inFeatures: Int? = nil) throws(InputError) -> LinearMap {
         let w = try matrix(prefix + ".weight", rows: out, cols: inFeatures)
         let b = try vector(prefix + ".bias", count: w.rows)
-        return LinearMap(weight: w, bias: b)
+        return LinearMap(uncheckedWeight: w, bias: b)
     }
 
     /// A LayerNorm `<prefix>.weight` (gamma) and `<prefix>.bias` (beta), both [size].
     public func layerNorm(_ prefix: String, size: Int) throws(InputError) -> LayerNormParameters {
-        LayerNormParameters(gamma: try vector(prefix + ".weight", count: size),
+        LayerNormParameters(uncheckedGamma: try vector(prefix + ".weight", count: size),
                             beta: try vector(prefix + ".bias", count: size),
                             epsilon: layerNormEpsilon)
     }
@@ -148,7 +148,7 @@ public struct BertWeights: Sendable {
         let value = try linear(p + "self.value", out: dq, in: d)
         let output = try linear(p + "output.dense", out: residualAndLayerNorm ? d : nil, in: dq)
         let norm = residualAndLayerNorm ? try layerNorm(p + "output.LayerNorm", size: d) : nil
-        return AttentionLayer(query: query, key: key, value: value, output: output, heads: heads,
+        return AttentionLayer(uncheckedQuery: query, key: key, value: value, output: output, heads: heads,
                               residual: residualAndLayerNorm, layerNorm: norm)
     }
 }

@@ -38,7 +38,7 @@ public enum Falsifier {
         func outOfTime() -> Bool { Date() > deadline }
         let free = (0..<region.center.data.count).filter { region.radius.data[$0] > 0 }
         func margin(_ x: Matrix) -> Double {
-            let m = property.approximateMargin(output: layer.forward(x), weights: layer.attentionWeights(x))
+            let m = property.approximateMargin(output: layer.uncheckedForward(x), weights: layer.uncheckedAttentionWeights(x))
             return m.isNaN ? .infinity : m
         }
         var pool: [(Matrix, Double)] = [(region.center, margin(region.center))]

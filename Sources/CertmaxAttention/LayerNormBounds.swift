@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 
 /// Sound interval bounds of LayerNorm over a box of inputs.
@@ -25,7 +26,23 @@ import CertmaxNumerics
 /// Soundness contract: for every y in the box, the exact LayerNorm output lies inside the
 /// returned intervals. Cost O(n^2) (the variance bound).
 public enum LayerNormBounds {
-    public static func apply(_ ln: LayerNormParameters, to y: [Interval]) -> [Interval] {
+    /// Checked: throws `InputError` (source "LayerNormBounds.apply") unless `y` has
+    /// `ln.gamma.count >= 1` entries (and beta as many) without NaN ends or empty
+    /// intervals; `uncheckedApply` skips the checks.
+    public static func apply(_ ln: LayerNormParameters, to y: [Interval]) throws(InputError) -> [Interval] {
+        let f = "LayerNormBounds.apply"
+        if ln.gamma.isEmpty || ln.beta.count != ln.gamma.count {
+            throw InputError(source: f, location: "ln", problem: "needs gamma and beta of one length >= 1, got \(ln.gamma.count) and \(ln.beta.count)")
+        }
+        if y.count != ln.gamma.count { throw InputError(source: f, location: "y", problem: "has \(y.count) entries, the LayerNorm has \(ln.gamma.count)") }
+        for (i, x) in y.enumerated() where x.lower.isNaN || x.upper.isNaN || !(x.lower <= x.upper) {
+            throw InputError(source: f, location: "y[\(i)]", problem: "NaN or empty interval \(x)")
+        }
+        return uncheckedApply(ln, to: y)
+    }
+
+    /// Unchecked `apply`: for arguments validated already (traps on a length mismatch).
+    public static func uncheckedApply(_ ln: LayerNormParameters, to y: [Interval]) -> [Interval] {
         let n = y.count
         precondition(n == ln.gamma.count && n >= 1)
         let nI = Interval(Double(n))

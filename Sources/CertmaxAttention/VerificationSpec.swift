@@ -112,8 +112,8 @@ public struct VerificationSpec: Sendable {
                 throw InputError(source: source, location: "field \"property\"", problem: "VNN-LIB declares \(vnnBox.lower.count) X variables, not a multiple of the model dimension \(d)")
             }
             let T = vnnBox.lower.count / d
-            region = try InputRegion(lower: Matrix(rows: T, cols: d, data: vnnBox.lower),
-                                     upper: Matrix(rows: T, cols: d, data: vnnBox.upper), source: source)
+            region = try InputRegion(lower: Matrix(uncheckedRows: T, cols: d, data: vnnBox.lower),
+                                     upper: Matrix(uncheckedRows: T, cols: d, data: vnnBox.upper), source: source)
         } else {
             let x = try Self.input(try doc.object("input"), resolve: resolve, modelDimension: layer.modelDimension, checkpoint: checkpoint)
             region = try Self.region(try doc.object("perturbation"), center: x)
@@ -164,10 +164,10 @@ public struct VerificationSpec: Sendable {
     public static func input(_ doc: JSONDocument, resolve: (String) -> String, modelDimension d: Int, checkpoint: BertCheckpoint) throws(InputError) -> Matrix {
         let m: Matrix
         if doc.has("matrix") {
-            m = Matrix(try doc.matrix("matrix"))
+            m = Matrix(uncheckedRowArrays: try doc.matrix("matrix"))
         } else if doc.has("file") {
             let file = try JSONDocument(path: resolve(try doc.string("file")))
-            m = Matrix(try file.matrix("matrix"))
+            m = Matrix(uncheckedRowArrays: try file.matrix("matrix"))
         } else if doc.has("safetensors") {
             let file = try SafetensorsFile(path: resolve(try doc.string("safetensors")))
             let name = try doc.string("tensor")
@@ -179,7 +179,7 @@ public struct VerificationSpec: Sendable {
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw InputError(source: file.path, location: "tensor \"\(name)\"[\(bad)]", problem: "not a finite number")
             }
-            m = Matrix(rows: info.shape[0], cols: info.shape[1], data: values)
+            m = Matrix(uncheckedRows: info.shape[0], cols: info.shape[1], data: values)
         } else if doc.has("token_ids") {
             let ids = try doc.doubles("token_ids")
             var out: [Int] = []
@@ -205,7 +205,7 @@ public struct VerificationSpec: Sendable {
     public static func region(_ doc: JSONDocument, center x: Matrix) throws(InputError) -> InputRegion {
         if doc.has("box") {
             let box = try doc.object("box")
-            let lo = Matrix(try box.matrix("lower")), hi = Matrix(try box.matrix("upper"))
+            let lo = Matrix(uncheckedRowArrays: try box.matrix("lower")), hi = Matrix(uncheckedRowArrays: try box.matrix("upper"))
             guard lo.rows == x.rows, lo.cols == x.cols, hi.rows == x.rows, hi.cols == x.cols else {
                 throw doc.error("perturbation.box", "lower and upper must be \(x.rows)x\(x.cols) like the input")
             }
@@ -218,7 +218,7 @@ public struct VerificationSpec: Sendable {
         guard r >= 0 else { throw doc.error("perturbation.linf", "radius must be >= 0") }
         let tokens = doc.has("tokens") ? try indices(doc, "tokens", below: x.rows, what: "token") : Array(0..<x.rows)
         let dims = doc.has("dims") ? try indices(doc, "dims", below: x.cols, what: "dimension") : Array(0..<x.cols)
-        var radius = Matrix(rows: x.rows, cols: x.cols)
+        var radius = Matrix(uncheckedRows: x.rows, cols: x.cols)
         for t in tokens { for j in dims { radius[t, j] = r } }
         return try InputRegion(center: x, radius: radius, source: doc.source)
     }

@@ -102,7 +102,7 @@ public enum Verifier {
             stages.append((name, now.timeIntervalSince(clock)))
             clock = now
         }
-        let bounds = AttentionBoundPropagation(layer: layer, region: region, method: options.method)
+        let bounds = AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: options.method)
         for st in bounds.stageSeconds { stages.append(("propagation: " + st.stage, st.seconds)) }
         clock = Date()
         let evaluation = property.evaluate(with: bounds)
@@ -148,8 +148,8 @@ public enum Verifier {
     public static func recheck(layer: AttentionLayer, region: InputRegion, property: PropertyFormula,
                                point: Matrix) -> Counterexample? {
         guard region.contains(point) else { return nil }
-        guard let pointRegion = try? InputRegion(center: point, radius: Matrix(rows: point.rows, cols: point.cols)) else { return nil }
-        let b = AttentionBoundPropagation(layer: layer, region: pointRegion, method: .vertex)
+        guard let pointRegion = try? InputRegion(center: point, radius: Matrix(uncheckedRows: point.rows, cols: point.cols)) else { return nil }
+        let b = AttentionBoundPropagation(uncheckedLayer: layer, region: pointRegion, method: .vertex)
         let e = property.evaluate(with: b)
         guard e.truth == .fails else { return nil }
         return Counterexample(input: point, margin: e.margin)

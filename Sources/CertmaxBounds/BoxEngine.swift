@@ -1,4 +1,5 @@
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 import CertmaxSoftmax
 
@@ -29,25 +30,44 @@ public enum BoxEngine {
     }
 
     /// Boxes of every value of the graph (indexed like `graph.values`).
+    ///
+    /// Checked: throws `InputError` (source "BoxEngine.propagateAll") unless there is one box
+    /// per graph input, of its shape, with no NaN end and no empty interval
+    /// (`Graph.checkInputs`); `uncheckedPropagateAll` skips the check.
     public static func propagateAll(_ graph: Graph, inputBoxes: [Tensor<Interval>],
-                                    options: Options = Options()) -> [Tensor<Interval>] {
+                                    options: Options = Options()) throws(InputError) -> [Tensor<Interval>] {
+        try graph.checkInputs(inputBoxes, "BoxEngine.propagateAll")
+        return uncheckedPropagateAll(graph, inputBoxes: inputBoxes, options: options)
+    }
+
+    /// Unchecked `propagateAll`: for boxes validated already (traps on a wrong count or shape).
+    public static func uncheckedPropagateAll(_ graph: Graph, inputBoxes: [Tensor<Interval>],
+                                             options: Options = Options()) -> [Tensor<Interval>] {
         let attention = options.vertexAttention ? attentionNodes(graph) : [:]
-        if attention.isEmpty { return graph.intervalAll(inputBoxes) }
-        return graph.intervalAll(inputBoxes) { k, args, env in
+        if attention.isEmpty { return graph.uncheckedIntervalAll(inputBoxes) }
+        return graph.uncheckedIntervalAll(inputBoxes) { k, args, env in
             guard let scoresValue = attention[k], let scores = env[scoresValue] else { return nil }
             let plain = graph.nodes[k].op.interval(args)
             guard let refined = vertexAggregation(scores: scores, values: args[1]) else { return plain }
-            return Tensor(shape: plain.shape, data: zip(plain.data, refined).map { p, r in
+            return Tensor(uncheckedShape: plain.shape, data: zip(plain.data, refined).map { p, r in
                 let i = p.intersection(r)
                 return i.isEmpty ? p : i  // both contain the exact value, so never empty; kept defensive
             })
         }
     }
 
-    /// Boxes of the graph's outputs.
+    /// Boxes of the graph's outputs. Checked as `propagateAll` (source
+    /// "BoxEngine.propagate"); `uncheckedPropagate` skips the check.
     public static func propagate(_ graph: Graph, inputBoxes: [Tensor<Interval>],
-                                 options: Options = Options()) -> [Tensor<Interval>] {
-        let all = propagateAll(graph, inputBoxes: inputBoxes, options: options)
+                                 options: Options = Options()) throws(InputError) -> [Tensor<Interval>] {
+        try graph.checkInputs(inputBoxes, "BoxEngine.propagate")
+        return uncheckedPropagate(graph, inputBoxes: inputBoxes, options: options)
+    }
+
+    /// Unchecked `propagate`.
+    public static func uncheckedPropagate(_ graph: Graph, inputBoxes: [Tensor<Interval>],
+                                          options: Options = Options()) -> [Tensor<Interval>] {
+        let all = uncheckedPropagateAll(graph, inputBoxes: inputBoxes, options: options)
         return graph.outputs.map { all[$0] }
     }
 
@@ -84,14 +104,14 @@ public enum BoxEngine {
                 let row = (b * n + i) * K
                 for k in 0..<K { lo[k] = scores.data[row + k].lower; hi[k] = scores.data[row + k].upper }
                 // One prepared box per row: its exponentials are shared by all 2m objectives.
-                let box = VertexSoftmax.PreparedBox(lower: lo, upper: hi)
+                let box = VertexSoftmax.PreparedBox(uncheckedLower: lo, upper: hi)  // checked finite above
                 for j in 0..<m {
                     for k in 0..<K {
                         let v = values.data[(b * K + k) * m + j]
                         cl[k] = v.lower; cu[k] = v.upper
                     }
-                    let low = box.bounds(cl).minimum.lower
-                    let high = box.bounds(cu).maximum.upper
+                    let low = box.uncheckedBounds(cl).minimum.lower
+                    let high = box.uncheckedBounds(cu).maximum.upper
                     out.append(Interval(uncheckedLower: low, upper: high))
                 }
             }

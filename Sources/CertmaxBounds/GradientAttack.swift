@@ -1,4 +1,5 @@
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 
 /// Falsification by projected signed-gradient descent (PGD) on the plain forward pass:
@@ -37,10 +38,46 @@ public enum GradientAttack {
     /// Minimises `objective(output)` over the box [lower, upper] of the graph's single
     /// input. `objective` returns the value and its gradient with respect to the output
     /// (graph output 0). Returns the best point seen (nil only for an empty search).
+    ///
+    /// Checked: throws `InputError` (source "GradientAttack.minimize") unless the graph has
+    /// one input and an output, `lower` and `upper` have the input's shape (data filling
+    /// it) with no NaN and lower <= upper, and every gradient `objective` returns has the
+    /// output's element count (the search stops at the first that does not);
+    /// `uncheckedMinimize` skips the checks (and traps on such arguments).
     public static func minimize(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                                 options: Options = Options(),
                                 objective: (Tensor<Double>) -> (value: Double, gradient: Tensor<Double>),
-                                shouldStop: () -> Bool = { false }) -> Result? {
+                                shouldStop: () -> Bool = { false }) throws(InputError) -> Result? {
+        let f = "GradientAttack.minimize"
+        if graph.inputs.count != 1 { throw InputError(source: f, location: "graph", problem: "needs exactly one input, has \(graph.inputs.count)") }
+        guard let out = graph.outputs.first, graph.values.indices.contains(out) else {
+            throw InputError(source: f, location: "graph", problem: "has no output")
+        }
+        let shape = graph.values[graph.inputs[0]].shape
+        for (name, t) in [("lower", lower), ("upper", upper)] where t.shape != shape || t.data.count != shape.reduce(1, *) {
+            throw InputError(source: f, location: name, problem: "has shape \(t.shape) (\(t.data.count) elements), the input has \(shape)")
+        }
+        for i in 0..<lower.count where lower.data[i].isNaN || upper.data[i].isNaN || lower.data[i] > upper.data[i] {
+            throw InputError(source: f, location: "[\(i)]", problem: "needs lower <= upper without NaN, got \(lower.data[i]), \(upper.data[i])")
+        }
+        var bad: InputError? = nil
+        let r = uncheckedMinimize(graph, lower: lower, upper: upper, options: options, objective: { y in
+            let (v, g) = objective(y)
+            if g.data.count != y.count {
+                bad = InputError(source: f, location: "objective", problem: "returned a gradient of \(g.data.count) elements, the output has \(y.count)")
+                return (v, Tensor(uncheckedShape: y.shape, repeating: 0))
+            }
+            return (v, g)
+        }, shouldStop: { bad != nil || shouldStop() })
+        if let bad { throw bad }
+        return r
+    }
+
+    /// Unchecked `minimize`: for a graph, box and objective validated already.
+    public static func uncheckedMinimize(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
+                                         options: Options = Options(),
+                                         objective: (Tensor<Double>) -> (value: Double, gradient: Tensor<Double>),
+                                         shouldStop: () -> Bool = { false }) -> Result? {
         precondition(graph.inputs.count == 1, "GradientAttack: one graph input")
         var rng = SplitMix64(seed: options.seed)
         let n = lower.count
@@ -61,7 +98,7 @@ public enum GradientAttack {
             }
             for step in 0...options.steps {
                 if shouldStop() { return best }
-                let (value, _, grads) = graph.valueAndGradient(at: [x], objective: objective)
+                let (value, _, grads) = graph.uncheckedValueAndGradient(at: [x], objective: objective)
                 let g = grads[0]
                 evaluations += 1
                 if restart == 0 && step == 0 { centreGradient = g }

@@ -1,4 +1,5 @@
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 
 /// A sound lower bound of a linear objective c . y of one graph value y over the input
@@ -27,13 +28,50 @@ import CertmaxNumerics
 public enum LinearObjectiveBound {
     /// Lower bound of c . values[value] over the input box. `c` has one entry per element
     /// of the value. Returns -inf when nothing finite can be said.
-    public static func lowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Double]) -> Double {
-        lowerBound(graph, boxes: boxes, value: value, c: c.map { Interval($0) })
+    ///
+    /// Checked: throws `InputError` (source "LinearObjectiveBound.lowerBound") when `value`
+    /// is not a value of the graph, `boxes` do not hold one box per value of its shape, or
+    /// `c` has another element count or a non-finite entry; `uncheckedLowerBound` skips
+    /// the checks.
+    public static func lowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Double]) throws(InputError) -> Double {
+        if let i = c.firstIndex(where: { !$0.isFinite }) {
+            throw InputError(source: "LinearObjectiveBound.lowerBound", location: "c[\(i)]", problem: "not a finite number: \(c[i])")
+        }
+        return try lowerBound(graph, boxes: boxes, value: value, c: c.map { Interval($0) })
+    }
+
+    /// Unchecked `lowerBound` with Double coefficients.
+    public static func uncheckedLowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Double]) -> Double {
+        uncheckedLowerBound(graph, boxes: boxes, value: value, c: c.map { Interval($0) })
     }
 
     /// Lower bound of c . values[value] over the input box and over every coefficient
     /// vector inside the enclosures `c` (e.g. decimal coefficients of a property file).
-    public static func lowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Interval]) -> Double {
+    ///
+    /// Checked as the Double form (NaN or empty coefficient intervals are rejected);
+    /// `uncheckedLowerBound` skips the checks.
+    public static func lowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Interval]) throws(InputError) -> Double {
+        let f = "LinearObjectiveBound.lowerBound"
+        if !graph.values.indices.contains(value) {
+            throw InputError(source: f, location: "value", problem: "\(value) is not a value of the graph (0..<\(graph.values.count))")
+        }
+        if boxes.count != graph.values.count {
+            throw InputError(source: f, location: "boxes", problem: "has \(boxes.count) boxes, the graph has \(graph.values.count) values")
+        }
+        for (v, b) in boxes.enumerated() where b.shape != graph.values[v].shape || b.data.count != b.shape.reduce(1, *) {
+            throw InputError(source: f, location: "boxes[\(v)]", problem: "has shape \(b.shape) (\(b.data.count) elements), expected \(graph.values[v].shape)")
+        }
+        if c.count != boxes[value].count {
+            throw InputError(source: f, location: "c", problem: "has \(c.count) entries, the value has \(boxes[value].count)")
+        }
+        for (i, x) in c.enumerated() where x.lower.isNaN || x.upper.isNaN || !(x.lower <= x.upper) {
+            throw InputError(source: f, location: "c[\(i)]", problem: "NaN or empty interval \(x)")
+        }
+        return uncheckedLowerBound(graph, boxes: boxes, value: value, c: c)
+    }
+
+    /// Unchecked `lowerBound` with interval coefficients: for arguments validated already.
+    public static func uncheckedLowerBound(_ graph: Graph, boxes: [Tensor<Interval>], value: Int, c: [Interval]) -> Double {
         precondition(c.count == graph.values[value].shape.reduce(1, *), "LinearObjectiveBound: c does not match the value")
         var lambda = [[Interval]?](repeating: nil, count: graph.values.count)
         lambda[value] = c

@@ -49,7 +49,7 @@ enum TaylorRadiusC {
                             rhoA: UnsafeMutablePointer<Double>, refined: UnsafeMutablePointer<Double>) {
         let k = z.k
         if z.isContiguousDouble && a.isContiguousDouble, case .double(let zp) = z.storage, case .double(let ap) = a.storage {
-            taylorRadiusLowerBoundsBatch(logits: UnsafeBufferPointer(start: zp, count: rows * k),
+            uncheckedTaylorRadiusLowerBoundsBatch(logits: UnsafeBufferPointer(start: zp, count: rows * k),
                                          directions: UnsafeBufferPointer(start: ap, count: rows * k),
                                          columns: k, temperature: temperature,
                                          rhoA: UnsafeMutableBufferPointer(start: rhoA, count: rows),
@@ -60,7 +60,7 @@ enum TaylorRadiusC {
             withScratch(2 * k) { s in
                 let zs = UnsafeMutableBufferPointer(rebasing: s[0..<k]), as_ = UnsafeMutableBufferPointer(rebasing: s[k..<(2 * k)])
                 for r in range {
-                    let b = taylorRadiusLowerBounds(logits: z.row(r, scratch: zs), directions: a.row(r, scratch: as_),
+                    let b = uncheckedTaylorRadiusLowerBounds(logits: z.row(r, scratch: zs), directions: a.row(r, scratch: as_),
                                                     temperature: temperature)
                     rhoA[r] = b.rhoA
                     refined[r] = b.refined

@@ -86,7 +86,7 @@ public struct Graph: Sendable {
         // Shape reads only its input's static shape, so it folds even when the input is a
         // graph input (its box is irrelevant: `entire` stands in for it).
         if op is ShapeOf || ids.allSatisfy({ values[$0].constant != nil }) {
-            let boxes = ids.map { values[$0].constant?.asIntervals ?? Tensor(shape: values[$0].shape, repeating: .entire) }
+            let boxes = ids.map { values[$0].constant?.asIntervals ?? Tensor(uncheckedShape: values[$0].shape, repeating: .entire) }
             let r = op.interval(boxes)
             if r.isPoint && r.data.allSatisfy({ $0.lower.isFinite }) {
                 return append(Value(name: name, shape: shape, constant: r.lower, producer: nil))

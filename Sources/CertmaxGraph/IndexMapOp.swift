@@ -23,7 +23,7 @@ extension IndexMapOp {
         } else {
             for k in 0..<index.count { data.append(inputs[which[k]].data[index[k]]) }
         }
-        return Tensor(shape: outShape, data: data)
+        return Tensor(uncheckedShape: outShape, data: data)
     }
 
     public func forward(_ inputs: [Tensor<Double>]) -> Tensor<Double> { gather(inputs) }
@@ -36,6 +36,6 @@ extension IndexMapOp {
         for k in 0..<index.count where grads[which[k]] != nil {
             grads[which[k]]![index[k]] += g.data[k]
         }
-        return inputs.indices.map { i in grads[i].map { Tensor(shape: inputs[i].shape, data: $0) } }
+        return inputs.indices.map { i in grads[i].map { Tensor(uncheckedShape: inputs[i].shape, data: $0) } }
     }
 }

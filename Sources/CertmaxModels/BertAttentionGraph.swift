@@ -42,8 +42,8 @@ extension BertGraphBuilder {
         let kh = try heads(k, "k", perm: [1, 2, 0])
         let vh = try heads(v, "v", perm: [1, 0, 2])
         let raw = try add(role + ".scores.raw", MatMul(), [qh, kh])                      // [H, T, T]
-        let one = graph.addConstant(name: role + ".one", Tensor(shape: [], data: [1]))
-        let dhConst = graph.addConstant(name: role + ".head_dim", Tensor(shape: [], data: [Double(dh)]))
+        let one = graph.addConstant(name: role + ".one", Tensor(uncheckedShape: [], data: [1]))
+        let dhConst = graph.addConstant(name: role + ".head_dim", Tensor(uncheckedShape: [], data: [Double(dh)]))
         let root = try add(role + ".sqrt_head_dim", Sqrt(), [dhConst])
         let scale = try add(role + ".scale", Div(), [one, root])
         let scores = try add(role + ".scores", Mul(), [raw, scale])

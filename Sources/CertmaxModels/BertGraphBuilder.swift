@@ -79,7 +79,7 @@ public struct BertGraphBuilder: Sendable {
         if let bad = data.firstIndex(where: { !$0.isFinite }) {
             throw InputError(source: path, location: "tensor \"\(role)\"[\(bad)]", problem: "not a finite number")
         }
-        return graph.addConstant(name: name, Tensor(shape: shape, data: data))
+        return graph.addConstant(name: name, Tensor(uncheckedShape: shape, data: data))
     }
 
     /// y = x W^T + b for a PyTorch Linear (weight [out, in]) applied to the last axis of

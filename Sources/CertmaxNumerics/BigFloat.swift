@@ -27,12 +27,22 @@ public enum RoundingDirection: Sendable {
 public final class BigFloat: @unchecked Sendable {
     @usableFromInline let p: UnsafeMutablePointer<__mpfr_struct>
 
+    /// The precisions MPFR is asked for: every `precision:` argument of this type (and of
+    /// `BigInterval`) is clamped into this range, never trapped on. Below 2 bits (MPFR's
+    /// minimum; 0 and negative values included) the result is more precise than asked;
+    /// above 2^20 bits (MPFR would abort or allocate without bound at its own maximum,
+    /// ~2^63) it is less precise than asked but still correctly rounded in the requested
+    /// direction, so directed (outward) enclosures stay sound, only wider, and every
+    /// Double stays exact (2^20 >= 53). Entry points that take a user's precision reject
+    /// values outside `ArgumentCheck.precisionRange` with an `InputError` first.
+    public static let precisionRange = 2...(1 << 20)
+
     /// A NaN of the given precision (MPFR's initial value); only used internally before
-    /// a value is set.
+    /// a value is set. The precision is clamped into `precisionRange` (never traps).
     @usableFromInline init(precision: Int) {
-        precondition(precision >= 2, "BigFloat precision must be >= 2 bits")
+        let bits = Swift.min(Swift.max(precision, Self.precisionRange.lowerBound), Self.precisionRange.upperBound)
         p = .allocate(capacity: 1)
-        mpfr_init2(p, mpfr_prec_t(precision))
+        mpfr_init2(p, mpfr_prec_t(bits))
     }
 
     deinit {

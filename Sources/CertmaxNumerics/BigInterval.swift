@@ -17,16 +17,18 @@ public struct BigInterval: Sendable, CustomStringConvertible {
         self.precision = precision ?? Swift.max(lower.precision, upper.precision)
     }
 
-    /// The point interval holding exactly the Double `x`.
+    /// The point interval holding exactly the Double `x` (the endpoints are stored with at
+    /// least 53 bits, so a working precision below 53 cannot round `x` off; results of
+    /// operations are then rounded outward at `precision`, clamped as `BigFloat.precisionRange`).
     public init(_ x: Double, precision: Int = 256) {
-        let v = BigFloat(x, precision: precision)
+        let v = BigFloat(x, precision: Swift.max(precision, 53))
         self.init(lower: v, upper: v, precision: precision)
     }
 
-    /// The interval with the Double endpoints of `x`, exactly.
+    /// The interval with the Double endpoints of `x`, exactly (stored as in `init(_:precision:)`).
     public init(_ x: Interval, precision: Int = 256) {
-        self.init(lower: BigFloat(x.lower, precision: precision),
-                  upper: BigFloat(x.upper, precision: precision), precision: precision)
+        self.init(lower: BigFloat(x.lower, precision: Swift.max(precision, 53)),
+                  upper: BigFloat(x.upper, precision: Swift.max(precision, 53)), precision: precision)
     }
 
     /// An outward-rounded Double interval containing this one.

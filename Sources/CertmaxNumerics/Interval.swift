@@ -41,12 +41,32 @@ public struct Interval: Hashable, Sendable {
         self.upper = upper
     }
 
-    /// The point interval `[x, x]`. Precondition: `x` is finite.
+    /// The point interval `[x, x]` for finite `x`. Total (never traps): a non-finite `x`
+    /// gives the widest sound reading of that Double instead of a point, `+inf` (a result
+    /// that overflowed upward) `[greatestFiniteMagnitude, +inf]`, `-inf` likewise
+    /// `[-inf, -greatestFiniteMagnitude]`, and NaN `entire` (any real number), so a
+    /// non-finite value reaching interval code widens bounds and never crashes the host.
+    /// To reject non-finite values instead, use `init(_:_:)` (throws `IntervalError`).
     @inlinable @inline(__always)
     public init(_ x: Double) {
-        precondition(x.isFinite, "Interval(x): x must be finite, got \(x)")
-        self.lower = x
-        self.upper = x
+        if _fastPath(x.isFinite) {
+            self.lower = x
+            self.upper = x
+        } else {
+            self = Interval(nonFinite: x)
+        }
+    }
+
+    /// `init(_:)`'s non-finite branch (kept out of line).
+    @usableFromInline
+    init(nonFinite x: Double) {
+        if x == .infinity {
+            self.init(uncheckedLower: .greatestFiniteMagnitude, upper: .infinity)
+        } else if x == -.infinity {
+            self.init(uncheckedLower: -.infinity, upper: -.greatestFiniteMagnitude)
+        } else {
+            self.init(uncheckedLower: -.infinity, upper: .infinity)
+        }
     }
 
     /// The empty set.

@@ -190,7 +190,7 @@ public func uncheckedExactTaylorRadius(
 ) -> ExactRadius {
     precondition(z.count == a.count && !z.isEmpty, "logits and directions must have the same non-zero length")
     let lb = z.withUnsafeBufferPointer { zp in
-        a.withUnsafeBufferPointer { ap in taylorRadiusLowerBounds(logits: zp, directions: ap, temperature: temperature) }
+        a.withUnsafeBufferPointer { ap in uncheckedTaylorRadiusLowerBounds(logits: zp, directions: ap, temperature: temperature) }
     }
     if lb.rhoA == .infinity {
         return ExactRadius(status: .certified, method: .noZeros, lower: .infinity, upper: .infinity, zero: nil, arcEvaluations: 0)
@@ -210,7 +210,7 @@ public func uncheckedExactTaylorRadius(
     var lo = t == 1 ? lb.refined : Double.divDown(lb.refined, t)  // s-units, certified
     var hi = Double.infinity
     var zero: (Double, Double)?
-    let g = ExponentialSum(logits: z, directions: a, temperature: t)
+    let g = ExponentialSum(uncheckedLogits: z, directions: a, temperature: t)
     var counter = CircleZeroCounter(g, maxArcEvaluations: options.maxArcEvaluations, monitor: options.monitor)
     let expired = { options.monitor?.expired ?? false }
     func result(_ status: ExactRadius.Status) -> ExactRadius {
@@ -308,7 +308,7 @@ public func uncheckedTaylorRadiusExceeds(logits z: [Double], directions a: [Doub
     guard radius.isFinite, radius > 0 else { return nil }
     if Set(a).count == 1 { return true }
     let rs = temperature == 1 ? radius : Double.divUp(radius, temperature)
-    var counter = CircleZeroCounter(ExponentialSum(logits: z, directions: a, temperature: temperature),
+    var counter = CircleZeroCounter(ExponentialSum(uncheckedLogits: z, directions: a, temperature: temperature),
                                     maxArcEvaluations: maxArcEvaluations, monitor: monitor)
     guard let n = counter.count(radius: rs) else { return nil }
     return n == 0

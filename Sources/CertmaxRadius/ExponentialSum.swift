@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 
@@ -25,10 +26,22 @@ public struct ExponentialSum: Sendable {
     /// max_k |b_k| (upper bound).
     public let maxFrequency: Double
 
-    /// Builds G from raw logits, directions and temperature (see the type comment).
-    /// Preconditions: same non-zero length, finite entries, finite T > 0.
-    public init(logits z: [Double], directions a: [Double], temperature: Double = 1) {
-        precondition(z.count == a.count && !z.isEmpty)
+    /// Builds G from raw logits, directions and temperature (see the type comment): same
+    /// non-zero length, finite entries, finite T > 0.
+    ///
+    /// Checked: throws `InputError` (source "ExponentialSum") on other arguments;
+    /// `init(uncheckedLogits:directions:temperature:)` skips the check. Valid but extreme
+    /// values (logits near the overflow threshold, tiny T) give wider coefficient
+    /// enclosures, never a trap.
+    public init(logits z: [Double], directions a: [Double], temperature: Double = 1) throws(InputError) {
+        try ArgumentCheck.radiusSample(logits: z, directions: a, temperature: temperature, "ExponentialSum")
+        self.init(uncheckedLogits: z, directions: a, temperature: temperature)
+    }
+
+    /// Unchecked: `init(logits:directions:temperature:)` without argument validation (traps
+    /// on arguments the checked form rejects); for callers that validated already.
+    public init(uncheckedLogits z: [Double], directions a: [Double], temperature: Double = 1) {
+        precondition(z.count == a.count && !z.isEmpty, "ExponentialSum: logits and directions must have the same non-zero length")
         let t = Interval(temperature)
         let zt: [Interval] = temperature == 1 ? z.map { Interval($0) } : z.map { Interval($0) / t }
         let m = zt.map(\.upper).max()!

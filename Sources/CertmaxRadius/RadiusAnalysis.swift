@@ -116,7 +116,7 @@ public func analyzeTaylorRadius(_ batch: RadiusBatch, options: RadiusOptions = R
         batch.directions.withUnsafeBufferPointer { ap in
             rho.withUnsafeMutableBufferPointer { rp in
                 ref.withUnsafeMutableBufferPointer { fp in
-                    taylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, temperature: t, rhoA: rp, refined: fp)
+                    uncheckedTaylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, temperature: t, rhoA: rp, refined: fp)
                 }
             }
         }

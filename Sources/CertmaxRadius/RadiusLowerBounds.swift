@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 
@@ -68,9 +69,19 @@ func _rhoA(deltaUp: Double, temperature: Double) -> Double {
 /// radius is +inf). Exact up to the final rounding (Double.pi is pi rounded down; the
 /// difference is rounded up; the quotient is rounded down).
 ///
-/// Preconditions: `a` is non-empty with finite entries; `temperature` is finite, > 0.
+/// Arguments: `a` non-empty with finite entries; `temperature` finite and > 0.
 /// Complexity: O(K).
-public func taylorRadiusRhoA(directions a: UnsafeBufferPointer<Double>, temperature: Double = 1) -> Double {
+///
+/// Checked: throws `InputError` (source "taylorRadiusRhoA") on other arguments;
+/// `uncheckedTaylorRadiusRhoA` skips the check.
+public func taylorRadiusRhoA(directions a: UnsafeBufferPointer<Double>, temperature: Double = 1) throws(InputError) -> Double {
+    try _checkRadiusBuffers(logits: nil, directions: a, temperature: temperature, "taylorRadiusRhoA")
+    return uncheckedTaylorRadiusRhoA(directions: a, temperature: temperature)
+}
+
+/// Unchecked `taylorRadiusRhoA`: for arguments validated already (an empty `a` gives a
+/// meaningless value, NaN a NaN).
+public func uncheckedTaylorRadiusRhoA(directions a: UnsafeBufferPointer<Double>, temperature: Double = 1) -> Double {
     let (mx, mn) = simdMaxMin(a)
     return _rhoA(deltaUp: _deltaUp(max: mx, min: mn), temperature: temperature)
 }
@@ -86,9 +97,41 @@ public func taylorRadiusRhoA(directions a: UnsafeBufferPointer<Double>, temperat
 /// (e^{(z_j - z_k)/T} below the smallest subnormal), the sum is bounded by the smallest
 /// positive Double (a valid upper bound), so `refined` stays finite and sound.
 ///
-/// Preconditions: `z` and `a` have the same non-zero length and finite entries;
+/// Arguments: `z` and `a` have the same non-zero length and finite entries;
 /// `temperature` is finite and > 0. Complexity: O(K), one exp per class.
+///
+/// Checked: throws `InputError` (source "taylorRadiusLowerBounds") on other arguments;
+/// `uncheckedTaylorRadiusLowerBounds` skips the check (the batch kernels' per-row call).
 public func taylorRadiusLowerBounds(
+    logits z: UnsafeBufferPointer<Double>, directions a: UnsafeBufferPointer<Double>, temperature: Double = 1
+) throws(InputError) -> RadiusLowerBounds {
+    try _checkRadiusBuffers(logits: z, directions: a, temperature: temperature, "taylorRadiusLowerBounds")
+    return uncheckedTaylorRadiusLowerBounds(logits: z, directions: a, temperature: temperature)
+}
+
+/// `ArgumentCheck.radiusSample` on buffers (no copy); `z` nil checks `a` alone.
+func _checkRadiusBuffers(logits z: UnsafeBufferPointer<Double>?, directions a: UnsafeBufferPointer<Double>,
+                         temperature: Double, _ function: String) throws(InputError) {
+    try ArgumentCheck.temperature(temperature, function)
+    if let z {
+        if z.isEmpty { throw InputError(source: function, location: "logits", problem: "needs at least one entry") }
+        if z.count != a.count {
+            throw InputError(source: function, location: "directions", problem: "has \(a.count) entries but logits has \(z.count)")
+        }
+        if let i = z.firstIndex(where: { !$0.isFinite }) {
+            throw InputError(source: function, location: "logits[\(i)]", problem: "not a finite number: \(z[i])")
+        }
+    } else if a.isEmpty {
+        throw InputError(source: function, location: "directions", problem: "needs at least one entry")
+    }
+    if let i = a.firstIndex(where: { !$0.isFinite }) {
+        throw InputError(source: function, location: "directions[\(i)]", problem: "not a finite number: \(a[i])")
+    }
+}
+
+/// Unchecked `taylorRadiusLowerBounds`: for arguments validated already (traps on a
+/// length mismatch or empty buffers).
+public func uncheckedTaylorRadiusLowerBounds(
     logits z: UnsafeBufferPointer<Double>, directions a: UnsafeBufferPointer<Double>, temperature: Double = 1
 ) -> RadiusLowerBounds {
     precondition(z.count == a.count && z.count > 0, "logits and directions must have the same non-zero length")

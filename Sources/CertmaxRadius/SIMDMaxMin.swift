@@ -1,14 +1,15 @@
-/// The exact maximum and minimum of a non-empty buffer of finite Doubles, with
+/// The exact maximum and minimum of a buffer of finite Doubles, with
 /// `SIMD8<Double>` lanes (no allocation, no per-element calls).
 ///
 /// Max and min are exact (no rounding), so this is the whole floating-point work of
 /// `rho_a` apart from one subtraction and one division.
-/// Precondition: `x.count > 0`, no NaN. Complexity: O(K).
+/// An empty buffer gives `(-inf, +inf)` (the identities of max and min; it trapped before).
+/// Precondition: no NaN (a NaN entry gives an unspecified result, never a trap).
+/// Complexity: O(K).
 @inlinable
 public func simdMaxMin(_ x: UnsafeBufferPointer<Double>) -> (max: Double, min: Double) {
     let n = x.count
-    precondition(n > 0, "simdMaxMin of an empty buffer")
-    guard let base = x.baseAddress else { return (-.infinity, .infinity) }
+    guard n > 0, let base = x.baseAddress else { return (-.infinity, .infinity) }
     var i = 0
     var mx: Double, mn: Double
     if n >= 8 {

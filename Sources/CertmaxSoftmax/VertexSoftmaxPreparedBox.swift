@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 
 // The tight Vertex-Softmax kernel over a prepared score box (issue 16): everything that
@@ -86,9 +87,19 @@ extension VertexSoftmax {
         /// True when some term underflowed below e^-708 (then the slack is 2^-96).
         let deep: Bool
 
-        /// Prepares the box. Preconditions: `lower`, `upper` of equal length K >= 1, finite,
+        /// Prepares the box: `lower`, `upper` of equal length K >= 1, finite,
         /// `lower[i] <= upper[i]`; `temperature` finite and > 0.
-        public init(lower: [Double], upper: [Double], temperature: Double = 1) {
+        ///
+        /// Checked: throws `InputError` (source "VertexSoftmax.PreparedBox") on any other
+        /// argument; `init(uncheckedLower:upper:temperature:)` skips the check.
+        public init(lower: [Double], upper: [Double], temperature: Double = 1) throws(InputError) {
+            try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "VertexSoftmax.PreparedBox")
+            self.init(checkedLower: lower, upper: upper, temperature: temperature)
+        }
+
+        /// Unchecked: `init(lower:upper:temperature:)` without argument validation (traps on
+        /// arguments the checked form rejects); for callers that validated the box already.
+        public init(uncheckedLower lower: [Double], upper: [Double], temperature: Double = 1) {
             _checkBox(lower, upper, temperature, "VertexSoftmax.PreparedBox")
             self.init(checkedLower: lower, upper: upper, temperature: temperature)
         }
@@ -152,9 +163,18 @@ extension VertexSoftmax {
         }
 
         /// Enclosures of min and max of `c · softmax(s/T)` over the box, with witnesses
-        /// (`VertexSoftmax.objective`'s contract). Preconditions: `c.count == count`, every
-        /// |c_i| finite and <= 2^1000.
-        public func objective(_ c: [Double]) -> ObjectiveEnclosure {
+        /// (`VertexSoftmax.objective`'s contract): `c.count == count`, every |c_i| finite
+        /// and <= 2^1000.
+        ///
+        /// Checked: throws `InputError` (source "PreparedBox.objective") on other `c`;
+        /// `uncheckedObjective` skips the check (and traps on such `c`).
+        public func objective(_ c: [Double]) throws(InputError) -> ObjectiveEnclosure {
+            try ArgumentCheck.coefficients(c, count: count, "PreparedBox.objective")
+            return uncheckedObjective(c)
+        }
+
+        /// Unchecked `objective`: for coefficients validated already.
+        public func uncheckedObjective(_ c: [Double]) -> ObjectiveEnclosure {
             precondition(c.count == count, "PreparedBox.objective: c and the box differ in length")
             for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "PreparedBox.objective: |c_i| must be finite and <= 2^1000") }
             return objective(c, order: VertexSoftmax.sortedOrder(c)).enclosure
@@ -162,19 +182,44 @@ extension VertexSoftmax {
 
         /// Enclosures for m objectives over this box (`coefficients[o]` has K entries):
         /// `result[o]` as `objective(coefficients[o])`; witnesses only when asked.
-        public func objectives(_ coefficients: [[Double]], witnesses: Bool = false) -> [ObjectiveEnclosure] {
+        ///
+        /// Checked: throws `InputError` (source "PreparedBox.objectives", location
+        /// `coefficients[o]...`) when an objective is not K finite entries of magnitude
+        /// <= 2^1000; `uncheckedObjectives` skips the check.
+        public func objectives(_ coefficients: [[Double]], witnesses: Bool = false) throws(InputError) -> [ObjectiveEnclosure] {
+            for (o, c) in coefficients.enumerated() {
+                do throws(InputError) { try ArgumentCheck.coefficients(c, count: count, "PreparedBox.objectives") } catch {
+                    var e = error
+                    e.location = "coefficients[\(o)]" + (e.location.map { ".\($0)" } ?? "")
+                    throw e
+                }
+            }
+            return uncheckedObjectives(coefficients, witnesses: witnesses)
+        }
+
+        /// Unchecked `objectives`: for coefficients validated already.
+        public func uncheckedObjectives(_ coefficients: [[Double]], witnesses: Bool = false) -> [ObjectiveEnclosure] {
             coefficients.map { c in
-                if witnesses { return objective(c) }
-                let b = bounds(c)
+                if witnesses { return uncheckedObjective(c) }
+                let b = uncheckedBounds(c)
                 return ObjectiveEnclosure(minimum: b.minimum, maximum: b.maximum)
             }
         }
 
         /// Enclosures of min F and max F without witnesses (the verifier's hot path: no
         /// allocation for K <= 64 apart from the temporary order). Same contract.
-        public func bounds(_ c: [Double]) -> (minimum: Interval, maximum: Interval) {
+        ///
+        /// Checked: throws `InputError` (source "PreparedBox.bounds") unless `c` has K
+        /// finite entries of magnitude <= 2^1000; `uncheckedBounds` skips the check.
+        public func bounds(_ c: [Double]) throws(InputError) -> (minimum: Interval, maximum: Interval) {
+            try ArgumentCheck.coefficients(c, count: count, "PreparedBox.bounds")
+            return uncheckedBounds(c)
+        }
+
+        /// Unchecked `bounds`: for coefficients validated already (the verifier's hot path).
+        public func uncheckedBounds(_ c: [Double]) -> (minimum: Interval, maximum: Interval) {
             precondition(c.count == count, "PreparedBox.bounds: c and the box differ in length")
-            return c.withUnsafeBufferPointer { bounds($0) }
+            return c.withUnsafeBufferPointer { uncheckedBounds($0) }
         }
 
         /// True when the tight kernel answers for this box (else `bounds` falls back to the
@@ -183,7 +228,16 @@ extension VertexSoftmax {
 
         /// `bounds` by the tight kernel only: nil when it does not apply to this box or
         /// objective (the caller then uses its own sound method). Same contract as `bounds`.
-        public func tightBounds(_ c: UnsafeBufferPointer<Double>) -> (minimum: Interval, maximum: Interval)? {
+        ///
+        /// Checked: throws `InputError` (source "PreparedBox.tightBounds") on coefficients
+        /// `bounds` rejects; `uncheckedTightBounds` skips the check.
+        public func tightBounds(_ c: UnsafeBufferPointer<Double>) throws(InputError) -> (minimum: Interval, maximum: Interval)? {
+            try Self.checkCoefficients(c, count: count, "PreparedBox.tightBounds")
+            return uncheckedTightBounds(c)
+        }
+
+        /// Unchecked `tightBounds`: for coefficients validated already.
+        public func uncheckedTightBounds(_ c: UnsafeBufferPointer<Double>) -> (minimum: Interval, maximum: Interval)? {
             precondition(c.count == count, "PreparedBox.tightBounds: c and the box differ in length")
             return withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { ord in
                 VertexSoftmax._sortOrder(c, into: ord)
@@ -194,7 +248,23 @@ extension VertexSoftmax {
         }
 
         /// `bounds` on a caller buffer of K coefficients (each finite, |c_i| <= 2^1000).
-        public func bounds(_ c: UnsafeBufferPointer<Double>) -> (minimum: Interval, maximum: Interval) {
+        ///
+        /// Checked: throws `InputError` (source "PreparedBox.bounds") on other buffers;
+        /// `uncheckedBounds` skips the check.
+        public func bounds(_ c: UnsafeBufferPointer<Double>) throws(InputError) -> (minimum: Interval, maximum: Interval) {
+            try Self.checkCoefficients(c, count: count, "PreparedBox.bounds")
+            return uncheckedBounds(c)
+        }
+
+        /// `ArgumentCheck.coefficients` on a buffer (no copy unless it fails).
+        static func checkCoefficients(_ c: UnsafeBufferPointer<Double>, count: Int, _ function: String) throws(InputError) {
+            if c.count != count || c.contains(where: { !($0.isFinite && $0.magnitude <= ArgumentCheck.maximumCoefficient) }) {
+                try ArgumentCheck.coefficients(Array(c), count: count, function)
+            }
+        }
+
+        /// Unchecked `bounds` on a buffer: for coefficients validated already.
+        public func uncheckedBounds(_ c: UnsafeBufferPointer<Double>) -> (minimum: Interval, maximum: Interval) {
             precondition(c.count == count, "PreparedBox.bounds: c and the box differ in length")
             let K = count
             return withUnsafeTemporaryAllocation(of: Int.self, capacity: K) { ord in
@@ -276,21 +346,48 @@ extension VertexSoftmax {
     /// Enclosures of min and max of `c · softmax(s/T)` over one box for m objectives
     /// (`coefficients[o]`, each of length K): the box is prepared once (`PreparedBox`) and
     /// shared. Same contract as `objective` for each objective; witnesses only when asked.
+    ///
+    /// Checked: throws `InputError` (source "VertexSoftmax.objectives") on an invalid box
+    /// or objective; `uncheckedObjectives` skips the checks (and traps on such arguments).
     public static func objectives(_ coefficients: [[Double]], lower: [Double], upper: [Double], temperature: Double = 1,
-                                  witnesses: Bool = false) -> [ObjectiveEnclosure] {
-        let box = PreparedBox(lower: lower, upper: upper, temperature: temperature)
+                                  witnesses: Bool = false) throws(InputError) -> [ObjectiveEnclosure] {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "VertexSoftmax.objectives")
+        for (o, c) in coefficients.enumerated() {
+            do throws(InputError) { try ArgumentCheck.coefficients(c, count: lower.count, "VertexSoftmax.objectives") } catch {
+                var e = error
+                e.location = "coefficients[\(o)]" + (e.location.map { ".\($0)" } ?? "")
+                throw e
+            }
+        }
+        return uncheckedObjectives(coefficients, lower: lower, upper: upper, temperature: temperature, witnesses: witnesses)
+    }
+
+    /// Unchecked `objectives`: for a box and objectives validated already.
+    public static func uncheckedObjectives(_ coefficients: [[Double]], lower: [Double], upper: [Double], temperature: Double = 1,
+                                           witnesses: Bool = false) -> [ObjectiveEnclosure] {
+        let box = PreparedBox(uncheckedLower: lower, upper: upper, temperature: temperature)
         for c in coefficients {
             precondition(c.count == lower.count, "VertexSoftmax.objectives: every objective needs K entries")
             for x in c { precondition(x.isFinite && x.magnitude <= 0x1p1000, "VertexSoftmax.objectives: |c_i| must be finite and <= 2^1000") }
         }
-        return box.objectives(coefficients, witnesses: witnesses)
+        return box.uncheckedObjectives(coefficients, witnesses: witnesses)
     }
 
     /// The routing `objective` had before issue 16 (the scalar sweep below
     /// `simdKernelMinimumK`, the SIMD kernel from it), kept public as the reference the tight
     /// kernel is checked and benchmarked against (certmax-bench's `sharedbox` group).
-    /// Same contract and preconditions as `objective`.
-    public static func referenceObjective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
+    /// Same contract as `objective`.
+    ///
+    /// Checked: throws `InputError` (source "VertexSoftmax.referenceObjective") on the
+    /// arguments `objective` rejects; `uncheckedReferenceObjective` skips the checks.
+    public static func referenceObjective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) throws(InputError) -> ObjectiveEnclosure {
+        try ArgumentCheck.box(lower: lower, upper: upper, temperature: temperature, "VertexSoftmax.referenceObjective")
+        try ArgumentCheck.coefficients(c, count: lower.count, "VertexSoftmax.referenceObjective")
+        return uncheckedReferenceObjective(c: c, lower: lower, upper: upper, temperature: temperature)
+    }
+
+    /// Unchecked `referenceObjective`: for arguments validated already (traps otherwise).
+    public static func uncheckedReferenceObjective(c: [Double], lower: [Double], upper: [Double], temperature: Double = 1) -> ObjectiveEnclosure {
         _objective(c: c, lower: lower, upper: upper, temperature: temperature, allowSIMD: c.count >= simdKernelMinimumK).enclosure
     }
 

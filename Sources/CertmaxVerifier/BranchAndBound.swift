@@ -1,4 +1,5 @@
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 import HeapModule
@@ -139,11 +140,29 @@ public enum BranchAndBound {
     /// `rootMargins`, when given, are the bounder's margins on the whole box (one per
     /// disjunct of `unsafe`), so the root is not bounded again; `rootSeconds`, the time
     /// that took, sizes the first round (no round starts that would not end in time).
-    /// Precondition: one graph input with `lower.count` elements; lower <= upper.
+    /// Arguments: one graph input with `lower.count` elements; lower <= upper.
+    ///
+    /// Checked: throws `InputError` (source "BranchAndBound.search") on the arguments
+    /// `GraphPropertyVerifier.run` rejects or `rootMargins` not one per disjunct;
+    /// `uncheckedSearch` skips the checks.
     public static func search(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
                               rootMargins: [Double]? = nil, rootSeconds: Double? = nil, bounder: SubproblemBounder,
                               falsifier: Falsifier? = nil, deadline: ContinuousClock.Instant,
-                              options: Options = Options()) -> Result {
+                              options: Options = Options()) throws(InputError) -> Result {
+        try GraphPropertyVerifier.checkProperty(graph, lower: lower, upper: upper, unsafe: unsafe, "BranchAndBound.search")
+        if let rootMargins, rootMargins.count != unsafe.disjuncts.count {
+            throw InputError(source: "BranchAndBound.search", location: "rootMargins",
+                             problem: "has \(rootMargins.count) margins, the property has \(unsafe.disjuncts.count) disjuncts")
+        }
+        return uncheckedSearch(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: rootMargins, rootSeconds: rootSeconds,
+                               bounder: bounder, falsifier: falsifier, deadline: deadline, options: options)
+    }
+
+    /// Unchecked `search`: for arguments validated already (traps on a box of another size).
+    public static func uncheckedSearch(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
+                                       rootMargins: [Double]? = nil, rootSeconds: Double? = nil, bounder: SubproblemBounder,
+                                       falsifier: Falsifier? = nil, deadline: ContinuousClock.Instant,
+                                       options: Options = Options()) -> Result {
         let clock = ContinuousClock()
         let start = clock.now
         let shape = graph.values[graph.inputs[0]].shape
@@ -173,7 +192,7 @@ public enum BranchAndBound {
         // its split: the work done concurrently in a round.
         @Sendable func bound(_ lo: [Double], _ hi: [Double], active: [Int], floor: [Double], depth: Int,
                              known: [Tensor<Interval>]? = nil) -> Node {
-            let tlo = Tensor(shape: shape, data: lo), thi = Tensor(shape: shape, data: hi)
+            let tlo = Tensor(uncheckedShape: shape, data: lo), thi = Tensor(uncheckedShape: shape, data: hi)
             let sub = LinearDisjunction(disjuncts: active.map { unsafe.disjuncts[$0] })
             let r: SubproblemBounder.BoundResult
             if let known, let within = bounder.boundWithin { r = within(graph, tlo, thi, sub, known) }
@@ -215,7 +234,7 @@ public enum BranchAndBound {
             // Reuse the caller's bounds: only the split choice is computed.
             var node = Node(lower: lower, upper: upper, active: [], margins: [], depth: 0, split: nil)
             for d in all where !(rm[d] > 0) { node.active.append(d); node.margins.append(rm[d].isNaN ? -.infinity : rm[d]) }
-            node.split = split(node, Tensor(shape: shape, data: lower), Tensor(shape: shape, data: upper), scores: nil)
+            node.split = split(node, Tensor(uncheckedShape: shape, data: lower), Tensor(uncheckedShape: shape, data: upper), scores: nil)
             root = node
         } else {
             let t0 = clock.now
@@ -251,7 +270,7 @@ public enum BranchAndBound {
             if let falsifier, options.attackShare > 0, stats.attackSeconds <= options.attackShare * elapsed {
                 let until = Swift.min(deadline, now + .milliseconds(Int64(Swift.max(options.attackSlice, 0) * 1000)))
                 let base = options.seed &+ UInt64(stats.attacks)
-                let boxes = batch.map { (Tensor(shape: shape, data: $0.lower), Tensor(shape: shape, data: $0.upper)) }
+                let boxes = batch.map { (Tensor(uncheckedShape: shape, data: $0.lower), Tensor(uncheckedShape: shape, data: $0.upper)) }
                 let found = ParallelWork.map(count: boxes.count, threads: threads) { i in
                     falsifier(boxes[i].0, boxes[i].1, base &+ UInt64(i), until)
                 }

@@ -1,5 +1,6 @@
 import CertmaxBounds
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 
@@ -73,16 +74,63 @@ public enum GraphPropertyVerifier {
     /// [searchLower, searchUpper] (default: the same box), which must lie inside it (a
     /// property file's decimal bounds give an outer box of Doubles for proofs and an inner
     /// one whose every Double is a genuine input).
-    /// Precondition: one graph input whose element count equals `lower.count`; the
+    /// Arguments: one graph input whose element count equals `lower.count`; the
     /// constraints' coefficient count equals the output's element count.
+    ///
+    /// Checked: throws `InputError` (source "GraphPropertyVerifier.run") on other
+    /// arguments (`checkProperty`: input and output counts, box sizes, NaN, lower > upper,
+    /// coefficient counts, NaN coefficients); `uncheckedRun` skips the checks.
     public static func run(_ graph: Graph, lower: [Double], upper: [Double],
                            searchLower: [Double]? = nil, searchUpper: [Double]? = nil,
                            unsafe: LinearDisjunction,
-                           deadline: ContinuousClock.Instant, options: Options = Options()) -> Report {
+                           deadline: ContinuousClock.Instant, options: Options = Options()) throws(InputError) -> Report {
+        let f = "GraphPropertyVerifier.run"
+        try checkProperty(graph, lower: lower, upper: upper, unsafe: unsafe, f)
+        if let searchLower, let searchUpper {
+            try checkProperty(graph, lower: searchLower, upper: searchUpper, unsafe: unsafe, f)
+        } else if (searchLower == nil) != (searchUpper == nil) {
+            throw InputError(source: f, location: "searchLower", problem: "searchLower and searchUpper must be given together")
+        }
+        return uncheckedRun(graph, lower: lower, upper: upper, searchLower: searchLower, searchUpper: searchUpper,
+                            unsafe: unsafe, deadline: deadline, options: options)
+    }
+
+    /// The argument checks of `run`, `BranchAndBound.search` and `bounds`: a graph with one
+    /// input and at least one output, a box of the input's element count with no NaN and
+    /// lower <= upper, and constraints whose coefficients match the first output's element
+    /// count, with no NaN or empty coefficient or bound. `InputError` naming `function`.
+    public static func checkProperty(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
+                                     _ function: String) throws(InputError) {
+        func fail(_ location: String, _ problem: String) -> InputError { InputError(source: function, location: location, problem: problem) }
+        if graph.inputs.count != 1 { throw fail("graph", "needs exactly one input, has \(graph.inputs.count)") }
+        guard let out = graph.outputs.first, graph.values.indices.contains(out) else { throw fail("graph", "has no output") }
+        let n = graph.values[graph.inputs[0]].shape.reduce(1, *)
+        if lower.count != n { throw fail("lower", "has \(lower.count) entries, the input has \(n)") }
+        if upper.count != n { throw fail("upper", "has \(upper.count) entries, the input has \(n)") }
+        for i in 0..<n {
+            if lower[i].isNaN || upper[i].isNaN { throw fail("[\(i)]", "NaN is not allowed (lower \(lower[i]), upper \(upper[i]))") }
+            if lower[i] > upper[i] { throw fail("lower[\(i)]", "\(lower[i]) is greater than upper[\(i)] = \(upper[i])") }
+        }
+        let m = graph.values[out].shape.reduce(1, *)
+        func bad(_ x: Interval) -> Bool { x.lower.isNaN || x.upper.isNaN || !(x.lower <= x.upper) }
+        for (d, disjunct) in unsafe.disjuncts.enumerated() {
+            for (k, con) in disjunct.enumerated() {
+                if con.c.count != m { throw fail("disjuncts[\(d)][\(k)].c", "has \(con.c.count) coefficients, the output has \(m)") }
+                if let i = con.c.firstIndex(where: bad) { throw fail("disjuncts[\(d)][\(k)].c[\(i)]", "NaN or empty interval \(con.c[i])") }
+                if bad(con.bound) { throw fail("disjuncts[\(d)][\(k)].bound", "NaN or empty interval \(con.bound)") }
+            }
+        }
+    }
+
+    /// Unchecked `run`: for arguments validated already (traps on mismatched sizes).
+    public static func uncheckedRun(_ graph: Graph, lower: [Double], upper: [Double],
+                                    searchLower: [Double]? = nil, searchUpper: [Double]? = nil,
+                                    unsafe: LinearDisjunction,
+                                    deadline: ContinuousClock.Instant, options: Options = Options()) -> Report {
         let clock = ContinuousClock()
         let inputShape = graph.values[graph.inputs[0]].shape
-        let lo = Tensor(shape: inputShape, data: lower), hi = Tensor(shape: inputShape, data: upper)
-        let slo = Tensor(shape: inputShape, data: searchLower ?? lower), shi = Tensor(shape: inputShape, data: searchUpper ?? upper)
+        let lo = Tensor(uncheckedShape: inputShape, data: lower), hi = Tensor(uncheckedShape: inputShape, data: upper)
+        let slo = Tensor(uncheckedShape: inputShape, data: searchLower ?? lower), shi = Tensor(uncheckedShape: inputShape, data: searchUpper ?? upper)
         var evaluations = 0
         let start = clock.now
         let total = start.duration(to: deadline)
@@ -101,9 +149,9 @@ public enum GraphPropertyVerifier {
             var opts = options.attack
             opts.seed = seed
             opts.target = -1e-9
-            let result = GradientAttack.minimize(graph, lower: a, upper: b, options: opts, objective: { y in
+            let result = GradientAttack.uncheckedMinimize(graph, lower: a, upper: b, options: opts, objective: { y in
                 let m = unsafe.margin(y.data)
-                return (m.value, Tensor(shape: y.shape, data: m.gradient))
+                return (m.value, Tensor(uncheckedShape: y.shape, data: m.gradient))
             }, shouldStop: { ContinuousClock.now >= until })
             guard let r = result else { return (nil, 0) }
             guard r.value <= 0 else { return (nil, r.evaluations) }
@@ -113,9 +161,9 @@ public enum GraphPropertyVerifier {
         /// Sound re-check of a candidate point.
         @Sendable func check(_ x: Tensor<Double>) -> BranchAndBound.Counterexample? {
             for i in 0..<x.count where !(slo.data[i] <= x.data[i] && x.data[i] <= shi.data[i]) { return nil }
-            let enclosure = graph.interval([x.asIntervals])[0]
+            let enclosure = graph.uncheckedInterval([x.asIntervals])[0]
             guard unsafe.certainlyReached(by: enclosure.data) else { return nil }
-            return BranchAndBound.Counterexample(input: x.data, output: graph.forward([x])[0].data, enclosure: enclosure.data)
+            return BranchAndBound.Counterexample(input: x.data, output: graph.uncheckedForward([x])[0].data, enclosure: enclosure.data)
         }
 
         func violated(_ c: BranchAndBound.Counterexample) -> Outcome { .violated(input: c.input, output: c.output) }
@@ -140,8 +188,8 @@ public enum GraphPropertyVerifier {
             // margin over the settings tried, and the split search bounds with the setting
             // that helped most.
             let until = min(deadline, clock.now + total * options.slopeSearchShare)
-            let s = SlopeSearch.search(graph, lower: lo, upper: hi, unsafe: unsafe, rootMargins: margins, options: options.box,
-                                       deadline: until)
+            let s = SlopeSearch.uncheckedSearch(graph, lower: lo, upper: hi, unsafe: unsafe, rootMargins: margins, options: options.box,
+                                                deadline: until)
             margins = s.margins
             if !s.slopes.isEmpty { bounder = SubproblemBounder.symbolic(options.box, reluSlopes: s.slopes) }
             if margins.allSatisfy({ $0 > 0 }) {
@@ -159,7 +207,7 @@ public enum GraphPropertyVerifier {
                     return (counterexample: r.0, evaluations: r.1)
                 }
             }
-            let result = BranchAndBound.search(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: margins,
+            let result = BranchAndBound.uncheckedSearch(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: margins,
                                                rootSeconds: boundSeconds, bounder: bounder, falsifier: falsifier, deadline: deadline, options: searchOptions)
             evaluations += result.statistics.attackEvaluations
             var report = Report(outcome: .undecided, disjunctMargins: margins, attackEvaluations: evaluations,
@@ -190,10 +238,31 @@ public enum GraphPropertyVerifier {
     /// Bounds: the symbolic engine's forms of the output (`SymbolicEngine.lowerBound`) when
     /// `symbolic`, and the back-substituted bound over the (symbolic, else box) boxes
     /// (`LinearObjectiveBound`); the larger of the sound bounds is kept.
+    ///
+    /// Checked: throws `InputError` (source "GraphPropertyVerifier.disjunctMargins") on the
+    /// arguments `run` rejects, or lower and upper of shapes other than the input's;
+    /// `uncheckedDisjunctMargins` skips the checks.
     public static func disjunctMargins(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                                        unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
-                                       symbolic: Bool = true) -> [Double] {
-        bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic).margins
+                                       symbolic: Bool = true) throws(InputError) -> [Double] {
+        try checkBoxTensors(graph, lower, upper, unsafe, "GraphPropertyVerifier.disjunctMargins")
+        return uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic).margins
+    }
+
+    /// Unchecked `disjunctMargins`.
+    public static func uncheckedDisjunctMargins(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
+                                                unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
+                                                symbolic: Bool = true) -> [Double] {
+        uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic).margins
+    }
+
+    static func checkBoxTensors(_ graph: Graph, _ lower: Tensor<Double>, _ upper: Tensor<Double>,
+                                _ unsafe: LinearDisjunction, _ function: String) throws(InputError) {
+        try checkProperty(graph, lower: lower.data, upper: upper.data, unsafe: unsafe, function)
+        let shape = graph.values[graph.inputs[0]].shape
+        if lower.shape != shape || upper.shape != shape {
+            throw InputError(source: function, location: "lower", problem: "shapes \(lower.shape) and \(upper.shape), the input has \(shape)")
+        }
     }
 
     /// `disjunctMargins` with split scores (symbolic only): per input element, the weight
@@ -201,31 +270,53 @@ public enum GraphPropertyVerifier {
     /// `reluSlopes` (symbolic only): the Relu slope per node (`SymbolicEngine.Options`);
     /// `knownBoxes`: value boxes sound on this box (e.g. an enclosing box's), intersected
     /// in; `keepBoxes`: return the engine's value boxes in the result.
+    ///
+    /// Checked as `disjunctMargins` (source "GraphPropertyVerifier.bounds"), and
+    /// `knownBoxes` must have one box per graph value, of its size; `uncheckedBounds` skips
+    /// the checks (the bounders' per-node call).
     public static func bounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
                               unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
                               symbolic: Bool = true, reluSlopes: [Int: ReluSlope] = [:],
-                              knownBoxes: [Tensor<Interval>]? = nil, keepBoxes: Bool = false) -> SubproblemBounder.BoundResult {
-        let inputBox = Tensor(lower: lower, upper: upper)
+                              knownBoxes: [Tensor<Interval>]? = nil, keepBoxes: Bool = false) throws(InputError) -> SubproblemBounder.BoundResult {
+        try checkBoxTensors(graph, lower, upper, unsafe, "GraphPropertyVerifier.bounds")
+        if let knownBoxes {
+            guard knownBoxes.count == graph.values.count,
+                  zip(knownBoxes, graph.values).allSatisfy({ $0.count == $1.shape.reduce(1, *) }) else {
+                throw InputError(source: "GraphPropertyVerifier.bounds", location: "knownBoxes",
+                                 problem: "needs one box per graph value (\(graph.values.count)), each of the value's size")
+            }
+        }
+        return uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: symbolic,
+                               reluSlopes: reluSlopes, knownBoxes: knownBoxes, keepBoxes: keepBoxes)
+    }
+
+    /// Unchecked `bounds`: for arguments validated already.
+    public static func uncheckedBounds(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>,
+                                       unsafe: LinearDisjunction, options: BoxEngine.Options = BoxEngine.Options(),
+                                       symbolic: Bool = true, reluSlopes: [Int: ReluSlope] = [:],
+                                       knownBoxes: [Tensor<Interval>]? = nil, keepBoxes: Bool = false) -> SubproblemBounder.BoundResult {
+        let inputBox = Tensor(uncheckedLower: lower, upper: upper)
         if symbolic {
             var o = SymbolicEngine.Options()
             o.vertexAttention = options.vertexAttention
             o.reluSlopes = reluSlopes
             o.knownBoxes = knownBoxes
-            let r = SymbolicEngine.propagate(graph, inputBoxes: [inputBox], options: o)
-            var result = bounds(graph, boxes: r.boxes, symbolic: r, unsafe: unsafe)
+            let r = SymbolicEngine.uncheckedPropagate(graph, inputBoxes: [inputBox], options: o)
+            var result = uncheckedBounds(graph, boxes: r.boxes, symbolic: r, unsafe: unsafe)
             if keepBoxes { result.boxes = r.boxes }
             return result
         }
-        return bounds(graph, boxes: BoxEngine.propagateAll(graph, inputBoxes: [inputBox], options: options), symbolic: nil,
-                      unsafe: unsafe)
+        return uncheckedBounds(graph, boxes: BoxEngine.uncheckedPropagateAll(graph, inputBoxes: [inputBox], options: options),
+                               symbolic: nil, unsafe: unsafe)
     }
 
     /// `bounds` from boxes already propagated (`BoxEngine.propagateAll`, or the boxes of
     /// `symbolic`, whose forms of the first output must be kept): the margins of the
     /// disjuncts of `unsafe` over the first graph output. Sound whenever the boxes and forms
-    /// are (the contracts of the two engines).
-    public static func bounds(_ graph: Graph, boxes: [Tensor<Interval>], symbolic result: SymbolicEngine.Result?,
-                              unsafe: LinearDisjunction) -> SubproblemBounder.BoundResult {
+    /// are (the contracts of the two engines). Unchecked: `boxes` must be the graph's (one
+    /// per value) and every constraint's c the first output's size, or it traps.
+    public static func uncheckedBounds(_ graph: Graph, boxes: [Tensor<Interval>], symbolic result: SymbolicEngine.Result?,
+                                       unsafe: LinearDisjunction) -> SubproblemBounder.BoundResult {
         let out = graph.outputs[0]
         let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
         var worst = Double.infinity
@@ -234,10 +325,10 @@ public enum GraphPropertyVerifier {
             var best = -Double.infinity
             var bestScores: [Double]? = nil
             for con in d {
-                var lb = LinearObjectiveBound.lowerBound(graph, boxes: boxes, value: out, c: con.c)
+                var lb = LinearObjectiveBound.uncheckedLowerBound(graph, boxes: boxes, value: out, c: con.c)
                 var scores: [Double]? = nil
                 if let result {
-                    let s = SymbolicEngine.objective(result, value: out, c: con.c)
+                    let s = SymbolicEngine.uncheckedObjective(result, value: out, c: con.c)
                     if trace { FileHandle.standardError.write(Data("margin bound: back-substitution \(lb), symbolic \(s.lower), needed > \(con.bound.upper)\n".utf8)) }
                     lb = max(lb, s.lower)
                     scores = s.inputScores

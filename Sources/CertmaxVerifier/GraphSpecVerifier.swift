@@ -23,7 +23,7 @@ public enum GraphSpecVerifier {
     /// into a bound engine: `BoxEngine` (interval evaluation with Vertex-Softmax for the
     /// attention aggregation).
     public static func outputBounds(graph: Graph, box: Tensor<Interval>) -> Tensor<Interval> {
-        BoxEngine.propagate(graph, inputBoxes: [box])[0]
+        BoxEngine.uncheckedPropagate(graph, inputBoxes: [box])[0]
     }
 
     /// The box [center - radius, center + radius] (ends rounded outward) containing the region.
@@ -33,7 +33,7 @@ public enum GraphSpecVerifier {
             let c = region.center.data[n], r = region.radius.data[n]
             d.append(r == 0 ? Interval(c) : Interval(uncheckedLower: Double.subDown(c, r), upper: Double.addUp(c, r)))
         }
-        return Tensor(shape: [region.tokens, region.dimension], data: d)
+        return Tensor(uncheckedShape: [region.tokens, region.dimension], data: d)
     }
 
     /// Runs the verification. `options.falsify` enables the re-check of the region's
@@ -72,7 +72,7 @@ public enum GraphSpecVerifier {
     /// outward-rounded) must show the property fails there.
     public static func recheck(spec: GraphVerificationSpec, point: Matrix) -> Counterexample? {
         guard spec.region.contains(point) else { return nil }
-        let y = spec.model.graph.interval([Tensor(shape: [point.rows, point.cols], data: point.data).asIntervals])[0]
+        let y = spec.model.graph.uncheckedInterval([Tensor(uncheckedShape: [point.rows, point.cols], data: point.data).asIntervals])[0]
         let e = spec.property.evaluate(outputBox: y.data)
         guard e.truth == .fails else { return nil }
         return Counterexample(input: point, margin: e.margin)

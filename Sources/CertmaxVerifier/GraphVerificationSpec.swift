@@ -102,8 +102,8 @@ public struct GraphVerificationSpec: Sendable {
                 throw InputError(source: source, location: "field \"property\"", problem: "VNN-LIB declares \(vnnBox.lower.count) X variables, not a multiple of the model dimension \(d)")
             }
             let T = vnnBox.lower.count / d
-            region = try InputRegion(lower: Matrix(rows: T, cols: d, data: vnnBox.lower),
-                                     upper: Matrix(rows: T, cols: d, data: vnnBox.upper), source: source)
+            region = try InputRegion(lower: Matrix(uncheckedRows: T, cols: d, data: vnnBox.lower),
+                                     upper: Matrix(uncheckedRows: T, cols: d, data: vnnBox.upper), source: source)
         } else {
             guard let inputDoc else { throw doc.error("input", "missing") }
             var x = try VerificationSpec.input(inputDoc, resolve: resolve, modelDimension: d, checkpoint: checkpoint)
@@ -112,8 +112,8 @@ public struct GraphVerificationSpec: Sendable {
                 // Embeddings enter layer 0: carry them to layer `first` (plain Double).
                 let prefix = try BertGraph.build(weights: checkpoint.weights, heads: heads, activation: activation,
                                                  scope: .layers(0...(first - 1)), tokens: x.rows, layerNormEpsilon: epsilon)
-                let y = prefix.graph.forward([Tensor(shape: [x.rows, x.cols], data: x.data)])[0]
-                x = Matrix(rows: y.shape[0], cols: y.shape[1], data: y.data)
+                let y = prefix.graph.uncheckedForward([Tensor(uncheckedShape: [x.rows, x.cols], data: x.data)])[0]
+                x = Matrix(uncheckedRows: y.shape[0], cols: y.shape[1], data: y.data)
             }
             region = try VerificationSpec.region(try doc.object("perturbation"), center: x)
         }

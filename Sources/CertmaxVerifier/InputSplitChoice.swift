@@ -48,9 +48,9 @@ enum InputSplitChoice {
                                unsafe: LinearDisjunction) -> [Double] {
         var centre = lower
         for i in 0..<centre.count { centre.data[i] = InputSplitChoice.midpoint(lower.data[i], upper.data[i]) ?? lower.data[i] }
-        let (_, _, grads) = graph.valueAndGradient(at: [centre]) { y in
+        let (_, _, grads) = graph.uncheckedValueAndGradient(at: [centre]) { y in
             let m = unsafe.margin(y.data)
-            return (m.value, Tensor(shape: y.shape, data: m.gradient))
+            return (m.value, Tensor(uncheckedShape: y.shape, data: m.gradient))
         }
         let g = grads[0].data
         return (0..<g.count).map { i in

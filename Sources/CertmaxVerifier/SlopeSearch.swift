@@ -1,5 +1,6 @@
 import CertmaxBounds
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 import Foundation
 
@@ -42,9 +43,26 @@ public enum SlopeSearch {
 
     /// Searches from the default setting, whose margins are `rootMargins` (one per disjunct
     /// of `unsafe`, e.g. `GraphPropertyVerifier.disjunctMargins`).
+    ///
+    /// Checked as `GraphPropertyVerifier.bounds` (source "SlopeSearch.search"), and
+    /// `rootMargins` must have one entry per disjunct; `uncheckedSearch` skips the checks
+    /// (the verifier's call, on a validated box).
     public static func search(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>, unsafe: LinearDisjunction,
                               rootMargins: [Double], options: BoxEngine.Options = BoxEngine.Options(),
-                              deadline: ContinuousClock.Instant) -> Result {
+                              deadline: ContinuousClock.Instant) throws(InputError) -> Result {
+        try GraphPropertyVerifier.checkBoxTensors(graph, lower, upper, unsafe, "SlopeSearch.search")
+        guard rootMargins.count == unsafe.disjuncts.count else {
+            throw InputError(source: "SlopeSearch.search", location: "rootMargins",
+                             problem: "has \(rootMargins.count) entries for \(unsafe.disjuncts.count) disjuncts")
+        }
+        return uncheckedSearch(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: rootMargins, options: options,
+                               deadline: deadline)
+    }
+
+    /// Unchecked `search`: for arguments validated already.
+    public static func uncheckedSearch(_ graph: Graph, lower: Tensor<Double>, upper: Tensor<Double>, unsafe: LinearDisjunction,
+                                       rootMargins: [Double], options: BoxEngine.Options = BoxEngine.Options(),
+                                       deadline: ContinuousClock.Instant) -> Result {
         var best = rootMargins.map { $0.isNaN ? -.infinity : $0 }
         var current: [Int: ReluSlope] = [:]
         var currentScore = shortfall(best)
@@ -56,16 +74,16 @@ public enum SlopeSearch {
         func done() -> Bool { best.allSatisfy { $0 > 0 } || ContinuousClock.now >= deadline }
         var o = SymbolicEngine.Options()
         o.vertexAttention = options.vertexAttention
-        let inputBox = [Tensor(lower: lower, upper: upper)]
-        let base = SymbolicEngine.propagate(graph, inputBoxes: inputBox, options: o)
+        let inputBox = [Tensor(uncheckedLower: lower, upper: upper)]
+        let base = SymbolicEngine.uncheckedPropagate(graph, inputBoxes: inputBox, options: o)
         propagations += 1
         // Every setting keeps the default's intermediate boxes (sound for the same box):
         // a slope chosen for one objective must not loosen the boxes later relaxations use.
         o.knownBoxes = base.boxes
         func attempt(_ trial: [Int: ReluSlope], _ what: String) {
             o.reluSlopes = trial
-            let p = SymbolicEngine.propagate(graph, inputBoxes: inputBox, options: o)
-            let r = GraphPropertyVerifier.bounds(graph, boxes: p.boxes, symbolic: p, unsafe: unsafe)
+            let p = SymbolicEngine.uncheckedPropagate(graph, inputBoxes: inputBox, options: o)
+            let r = GraphPropertyVerifier.uncheckedBounds(graph, boxes: p.boxes, symbolic: p, unsafe: unsafe)
             propagations += 1
             guard r.margins.count == best.count else { return }
             for d in best.indices where r.margins[d] > best[d] { best[d] = r.margins[d] }

@@ -71,7 +71,7 @@ public struct SubproblemBounder: Sendable {
     /// back-substitution per constraint; no split scores.
     public static func box(_ options: BoxEngine.Options = BoxEngine.Options()) -> SubproblemBounder {
         SubproblemBounder(name: "box") { graph, lower, upper, unsafe in
-            BoundResult(margins: GraphPropertyVerifier.disjunctMargins(graph, lower: lower, upper: upper,
+            BoundResult(margins: GraphPropertyVerifier.uncheckedDisjunctMargins(graph, lower: lower, upper: upper,
                                                                        unsafe: unsafe, options: options, symbolic: false))
         }
     }
@@ -84,10 +84,10 @@ public struct SubproblemBounder: Sendable {
     public static func symbolic(_ options: BoxEngine.Options = BoxEngine.Options(),
                                 reluSlopes: [Int: ReluSlope] = [:]) -> SubproblemBounder {
         SubproblemBounder(name: "symbolic", bound: { graph, lower, upper, unsafe in
-            GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true,
+            GraphPropertyVerifier.uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true,
                                          reluSlopes: reluSlopes, keepBoxes: true)
         }, boundWithin: { graph, lower, upper, unsafe, known in
-            GraphPropertyVerifier.bounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true,
+            GraphPropertyVerifier.uncheckedBounds(graph, lower: lower, upper: upper, unsafe: unsafe, options: options, symbolic: true,
                                          reluSlopes: reluSlopes, knownBoxes: known, keepBoxes: true)
         })
     }

@@ -60,7 +60,7 @@ public enum SymbolicSpecVerifier {
     static func refine(graph: Graph, region: InputRegion, property: PropertyFormula,
                        previous: [[Interval]]) -> (outputBounds: [[Interval]], evaluation: PropertyEvaluation) {
         let box = GraphSpecVerifier.box(of: region)
-        let result = SymbolicEngine.propagate(graph, inputBoxes: [box])
+        let result = SymbolicEngine.uncheckedPropagate(graph, inputBoxes: [box])
         let out = graph.outputs[0]
         let ob = result.boxes[out]
         let width = ob.shape.last ?? 1
@@ -81,8 +81,8 @@ public enum SymbolicSpecVerifier {
                 c[t.index] = c[t.index] + Interval(t.coefficient)
                 neg[t.index] = neg[t.index] - Interval(t.coefficient)
             }
-            let lo = SymbolicEngine.lowerBound(result, value: out, c: c)
-            let hi = -SymbolicEngine.lowerBound(result, value: out, c: neg)
+            let lo = SymbolicEngine.uncheckedLowerBound(result, value: out, c: c)
+            let hi = -SymbolicEngine.uncheckedLowerBound(result, value: out, c: neg)
             return Interval(uncheckedLower: lo.isNaN ? -.infinity : lo, upper: hi.isNaN ? .infinity : hi)
         }
         return (rows, evaluation)

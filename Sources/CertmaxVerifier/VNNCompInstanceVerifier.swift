@@ -61,14 +61,14 @@ public enum VNNCompInstanceVerifier {
             let remaining = share - min(1, 0.05 * share)
             let end = ContinuousClock.now + .nanoseconds(Int64(remaining * 1e9))
             let unsafe = group.unsafe
-            let report = GraphPropertyVerifier.run(graph, lower: group.box.lower, upper: group.box.upper,
+            let report = GraphPropertyVerifier.uncheckedRun(graph, lower: group.box.lower, upper: group.box.upper,
                                                    searchLower: group.box.innerLower, searchUpper: group.box.innerUpper,
                                                    unsafe: unsafe, deadline: end, options: options.search)
             switch report.outcome {
             case .proved: continue
             case .violated(let x, let y):
                 let enclosure = report.counterexampleEnclosure
-                    ?? graph.interval([Tensor(shape: graph.values[graph.inputs[0]].shape, data: x).asIntervals])[0].data
+                    ?? graph.uncheckedInterval([Tensor(uncheckedShape: graph.values[graph.inputs[0]].shape, data: x).asIntervals])[0].data
                 if CounterexampleCheck.check(spec, input: x, outputEnclosure: enclosure).isProved {
                     return .sat(input: x, output: y, outputEnclosure: enclosure)
                 }

@@ -18,7 +18,7 @@ struct AttentionBoundSoundnessTests {
         let sharp = [0.3, 1.0, 3.0][Int(seed % 3)]
         let layer = randomLayer(&rng, d: d, heads: heads, sharp: sharp, layerNorm: seed % 2 == 0)
         let region = randomRegion(&rng, tokens: T, d: d)
-        let bounds = BoundMethod.allCases.map { AttentionBoundPropagation(layer: layer, region: region, method: $0) }
+        let bounds = BoundMethod.allCases.map { AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: $0) }
         let samples = 400
         for s in 0..<samples {
             let x = samplePoint(&rng, region, kind: s)
@@ -66,7 +66,7 @@ struct AttentionBoundSoundnessTests {
         var rng = SeededGenerator(seed: seed)
         let layer = randomLayer(&rng, d: 4, heads: 2, sharp: 1.0, layerNorm: false)
         let region = randomRegion(&rng, tokens: 3, d: 4)
-        let b = BoundMethod.allCases.map { AttentionBoundPropagation(layer: layer, region: region, method: $0) }
+        let b = BoundMethod.allCases.map { AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: $0) }
         for t in 0..<3 {
             for m in 0..<4 {
                 let (i, v, z) = (b[0].output[t][m], b[1].output[t][m], b[2].output[t][m])
@@ -80,9 +80,9 @@ struct AttentionBoundSoundnessTests {
     @Test func pointRegionGivesNarrowBounds() {
         var rng = SeededGenerator(seed: 31)
         let layer = randomLayer(&rng, d: 4, heads: 2, sharp: 1.0, layerNorm: true)
-        let x = Matrix(rows: 3, cols: 4, data: (0..<12).map { _ in Double.random(in: -1...1, using: &rng) })
-        let region = try! InputRegion(center: x, radius: Matrix(rows: 3, cols: 4))
-        let b = AttentionBoundPropagation(layer: layer, region: region, method: .vertex)
+        let x = Matrix(uncheckedRows: 3, cols: 4, data: (0..<12).map { _ in Double.random(in: -1...1, using: &rng) })
+        let region = try! InputRegion(center: x, radius: Matrix(uncheckedRows: 3, cols: 4))
+        let b = AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: .vertex)
         let ref = ReferenceForward(layer: layer, x: x)
         for t in 0..<3 {
             for m in 0..<4 {
@@ -103,7 +103,7 @@ struct AttentionBoundSoundnessTests {
         let terms: [(index: Int, coefficient: Double)] = (0..<Int.random(in: 2...6, using: &rng)).map { _ in
             (Int.random(in: 0..<(T * d), using: &rng), Double.random(in: -2...2, using: &rng))
         }
-        let bounds = BoundMethod.allCases.map { AttentionBoundPropagation(layer: layer, region: region, method: $0).linearBound(terms) }
+        let bounds = BoundMethod.allCases.map { AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: $0).linearBound(terms) }
         #expect(bounds[1].lower >= bounds[0].lower && bounds[1].upper <= bounds[0].upper, "seed \(seed): vertex \(bounds[1]) vs interval \(bounds[0])")
         #expect(bounds[2].lower >= bounds[1].lower && bounds[2].upper <= bounds[1].upper, "seed \(seed): zone \(bounds[2]) vs vertex \(bounds[1])")
         for s in 0..<150 {

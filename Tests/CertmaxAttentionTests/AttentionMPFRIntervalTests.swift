@@ -62,11 +62,11 @@ struct AttentionMPFRIntervalTests {
         for _ in 0..<6 {
             let (layer, d, _) = Self.layer(&rng, seed: seed)
             let T = Int.random(in: 2...4, using: &rng)
-            let x = Matrix(rows: T, cols: d, data: (0..<(T * d)).map { _ in Double.random(in: -2...2, using: &rng) })
-            let region = try InputRegion(center: x, radius: Matrix(rows: T, cols: d))
+            let x = Matrix(uncheckedRows: T, cols: d, data: (0..<(T * d)).map { _ in Double.random(in: -2...2, using: &rng) })
+            let region = try InputRegion(center: x, radius: Matrix(uncheckedRows: T, cols: d))
             let ref = ReferenceForward(layer: layer, x: x)
             for method in BoundMethod.allCases {
-                let b = AttentionBoundPropagation(layer: layer, region: region, method: method)
+                let b = AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: method)
                 let bad = Self.containmentFailures(b, ref, "seed \(seed) point x=\(x.data)")
                 #expect(bad.isEmpty, "\(bad.prefix(3))")
                 checks += 1
@@ -82,9 +82,9 @@ struct AttentionMPFRIntervalTests {
         for _ in 0..<4 {
             let (layer, d, _) = Self.layer(&rng, seed: seed)
             let T = Int.random(in: 2...3, using: &rng)
-            let x = Matrix(rows: T, cols: d, data: (0..<(T * d)).map { _ in Double.random(in: -2...2, using: &rng) })
+            let x = Matrix(uncheckedRows: T, cols: d, data: (0..<(T * d)).map { _ in Double.random(in: -2...2, using: &rng) })
             let r = Foundation.pow(2, Double(Int.random(in: -40 ... -26, using: &rng)))
-            let radius = Matrix(rows: T, cols: d, data: (0..<(T * d)).map { _ in Bool.random(using: &rng) ? r : 0 })
+            let radius = Matrix(uncheckedRows: T, cols: d, data: (0..<(T * d)).map { _ in Bool.random(using: &rng) ? r : 0 })
             let region = try InputRegion(center: x, radius: radius)
             let boxes = (0..<T).map { t in (0..<d).map { j in
                 BigInterval(x[t, j], precision: ReferenceForward.bits) - BigInterval(radius[t, j], precision: ReferenceForward.bits)
@@ -98,7 +98,7 @@ struct AttentionMPFRIntervalTests {
             }
             let refs = pts.map { ReferenceForward(layer: layer, x: $0) }
             for method in BoundMethod.allCases {
-                let b = AttentionBoundPropagation(layer: layer, region: region, method: method)
+                let b = AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: method)
                 for t in 0..<T {
                     for m in 0..<d {
                         let y = b.output[t][m], e = mp.output[t][m]

@@ -49,7 +49,7 @@ struct TinyBert {
 
     func matrix(_ name: String) -> Matrix {
         let v = values[name]!
-        return Matrix(rows: v.shape[0], cols: v.shape[1], data: v.data)
+        return Matrix(uncheckedRows: v.shape[0], cols: v.shape[1], data: v.data)
     }
 }
 

@@ -19,7 +19,7 @@ struct FalsifierTests {
             let layer = randomLayer(&rng, d: d, heads: 2, sharp: 1.0, layerNorm: seed % 3 == 0)
             let region = randomRegion(&rng, tokens: T, d: d)
             let t = Int.random(in: 0..<T, using: &rng), m = Int.random(in: 0..<d, using: &rng)
-            let probe = AttentionBoundPropagation(layer: layer, region: region, method: .vertex).output[t][m]
+            let probe = AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: .vertex).output[t][m]
             let threshold = probe.lower + Double.random(in: -0.1...1.1, using: &rng) * probe.width
             let property = PropertyFormula.atom(.linear(terms: [LinearTerm(index: t * d + m, coefficient: 1)], bound: threshold, strict: false))
             for method in BoundMethod.allCases {
@@ -55,7 +55,7 @@ struct FalsifierTests {
         var rng = SeededGenerator(seed: 7)
         let layer = randomLayer(&rng, d: 4, heads: 2, sharp: 2.0, layerNorm: false)
         let region = randomRegion(&rng, tokens: 3, d: 4)
-        let b = AttentionBoundPropagation(layer: layer, region: region, method: .zone)
+        let b = AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: .zone)
         let theta = b.probabilities[1][0][2].lower
         let report = Verifier.run(layer: layer, region: region,
                                   property: .atom(.attentionAtLeast(head: 1, query: 0, key: 2, threshold: theta)),

@@ -12,13 +12,13 @@ struct LayerNormBoundsTests {
         var rng = SeededGenerator(seed: 5)
         for trial in 0..<100 {
             let n = Int.random(in: 2...8, using: &rng)
-            let ln = LayerNormParameters(gamma: (0..<n).map { _ in Double.random(in: -2...2, using: &rng) },
+            let ln = LayerNormParameters(uncheckedGamma: (0..<n).map { _ in Double.random(in: -2...2, using: &rng) },
                                          beta: (0..<n).map { _ in Double.random(in: -1...1, using: &rng) },
                                          epsilon: [1e-12, 1e-5][trial % 2])
             let spread = [1e-3, 1.0, 50.0][trial % 3]
             let lo = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) * spread }
             let box = lo.map { Interval(uncheckedLower: $0, upper: $0 + Double.random(in: 0...0.2, using: &rng)) }
-            let z = LayerNormBounds.apply(ln, to: box)
+            let z = LayerNormBounds.uncheckedApply(ln, to: box)
             for _ in 0..<20 {
                 let y = box.map { Bool.random(using: &rng) ? $0.lower : Double.random(in: $0.lower...$0.upper, using: &rng) }
                 let Y = y.map { BigInterval($0, precision: 128) }
@@ -44,13 +44,13 @@ struct LayerNormBoundsTests {
     /// and the bounds narrow (interval squares alone would let var reach 0 here: each
     /// centred term's interval contains 0).
     @Test func separatedBoxesKeepTheVarianceAwayFromZero() {
-        let ln = LayerNormParameters(gamma: [1, 1, 1], beta: [0, 0, 0], epsilon: 1e-12)
+        let ln = LayerNormParameters(uncheckedGamma: [1, 1, 1], beta: [0, 0, 0], epsilon: 1e-12)
         let box = [Interval(uncheckedLower: -1.5, upper: 0.5), Interval(uncheckedLower: 0, upper: 2), Interval(uncheckedLower: 1.5, upper: 3.5)]
-        let z = LayerNormBounds.apply(ln, to: box)
+        let z = LayerNormBounds.uncheckedApply(ln, to: box)
         // min over the box of sum (y - mean)^2 is at y = (0.5, 1, 1.5): 0.5, so var >= 1/6.
         #expect(z.allSatisfy { $0.width < 20 }, "\(z)")
         let overlapping = [Interval(uncheckedLower: -1, upper: 1), Interval(uncheckedLower: 0, upper: 2), Interval(uncheckedLower: 0.5, upper: 3)]
-        let w = LayerNormBounds.apply(ln, to: overlapping)
+        let w = LayerNormBounds.uncheckedApply(ln, to: overlapping)
         #expect(w.allSatisfy { $0.width > 1e5 }, "var can be 0 (y = 0.5, 0.5, 0.5): \(w)")
     }
 }

@@ -21,8 +21,8 @@ struct MiniLMReferenceTests {
     static func reference() throws -> Reference {
         let doc = try JSONDocument(path: MiniLMCache.fixtures.appendingPathComponent("layer0_reference.json").path)
         func matrix(_ v: JSONValue) -> Matrix {
-            guard case .array(let rows) = v else { return Matrix(rows: 0, cols: 0) }
-            return Matrix(rows.map { r -> [Double] in
+            guard case .array(let rows) = v else { return Matrix(uncheckedRows: 0, cols: 0) }
+            return Matrix(uncheckedRowArrays: rows.map { r -> [Double] in
                 guard case .array(let xs) = r else { return [] }
                 return xs.map { if case .number(let d) = $0 { return d } else { return .nan } }
             })
@@ -73,8 +73,8 @@ struct MiniLMReferenceTests {
         let embeddings = try BertEmbeddings(weights: weights)
         let x = try embeddings.embed(text: ref.sentence, tokenizer: tokenizer)
         let layer = try weights.attentionLayer(0, heads: config.numAttentionHeads)
-        let probabilities = layer.attentionWeights(x)
-        let y = layer.forward(x)
+        let probabilities = layer.uncheckedAttentionWeights(x)
+        let y = layer.uncheckedForward(x)
 
         let dx = Self.maxAbsDiff(x, ref.embeddings)
         let dp = zip(probabilities, ref.probabilities).map { Self.maxAbsDiff($0, $1) }.max() ?? .infinity
@@ -107,7 +107,7 @@ struct MiniLMReferenceTests {
         let layer = try ck.attentionLayer(0)
         let t3 = clock.now
         #expect(ids == ref.tokenIDs)
-        let y = layer.forward(x)
+        let y = layer.uncheckedForward(x)
         #expect(Self.maxAbsDiff(y, ref.output) <= 1e-9)
         print("MiniLM (debug build): open+validate \(t1 - t0) (resident memory \(rss0) -> \(rss1) MB), tokenize+embed \(ids.count) tokens \(t2 - t1), load layer 0 \(t3 - t2)")
     }

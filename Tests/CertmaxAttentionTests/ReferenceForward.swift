@@ -95,21 +95,21 @@ func randomLayer(_ rng: inout SeededGenerator, d: Int, heads: Int, sharp: Double
         return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * .pi * v)
     }
     func map(_ out: Int, _ inn: Int, _ s: Double) -> LinearMap {
-        LinearMap(weight: Matrix(rows: out, cols: inn, data: (0..<(out * inn)).map { _ in s * gauss() }),
+        LinearMap(uncheckedWeight: Matrix(uncheckedRows: out, cols: inn, data: (0..<(out * inn)).map { _ in s * gauss() }),
                   bias: (0..<out).map { _ in 0.2 * gauss() })
     }
     let hid = heads * Int.random(in: 1...3, using: &rng)
-    let ln = layerNorm ? LayerNormParameters(gamma: (0..<d).map { _ in 1 + 0.2 * gauss() }, beta: (0..<d).map { _ in 0.1 * gauss() }, epsilon: 1e-5) : nil
-    return AttentionLayer(query: map(hid, d, sharp), key: map(hid, d, sharp), value: map(hid, d, 1),
+    let ln = layerNorm ? LayerNormParameters(uncheckedGamma: (0..<d).map { _ in 1 + 0.2 * gauss() }, beta: (0..<d).map { _ in 0.1 * gauss() }, epsilon: 1e-5) : nil
+    return AttentionLayer(uncheckedQuery: map(hid, d, sharp), key: map(hid, d, sharp), value: map(hid, d, 1),
                           output: map(d, hid, 1), heads: heads, residual: layerNorm, layerNorm: ln)
 }
 
 /// A random region around a random center: radius 10^U(-4, -0.5) on a random subset of
 /// tokens (at least one) and all of their dimensions, or a per-entry random box.
 func randomRegion(_ rng: inout SeededGenerator, tokens T: Int, d: Int) -> InputRegion {
-    let center = Matrix(rows: T, cols: d, data: (0..<(T * d)).map { _ in Double.random(in: -1.5...1.5, using: &rng) })
+    let center = Matrix(uncheckedRows: T, cols: d, data: (0..<(T * d)).map { _ in Double.random(in: -1.5...1.5, using: &rng) })
     let r = Foundation.pow(10, Double.random(in: -4 ... -0.5, using: &rng))
-    var radius = Matrix(rows: T, cols: d)
+    var radius = Matrix(uncheckedRows: T, cols: d)
     let chosen = Int.random(in: 0..<T, using: &rng)
     for t in 0..<T where t == chosen || Bool.random(using: &rng) {
         for j in 0..<d { radius[t, j] = Bool.random(using: &rng) ? r : r * Double.random(in: 0...1, using: &rng) }

@@ -72,13 +72,13 @@ struct VerificationSpecTests {
     }
 
     @Test func explicitBoxRegionContainsTheBoxExactly() throws {
-        let region = try InputRegion(lower: Matrix([[-1, 0]]), upper: Matrix([[1, 0.1]]))
-        #expect(region.contains(Matrix([[1, 0]])) && region.contains(Matrix([[-1, 0.1]])))
-        #expect(!region.contains(Matrix([[1.0000001, 0]])))
-        #expect(throws: InputError.self) { try InputRegion(lower: Matrix([[1, 0]]), upper: Matrix([[0, 0]])) }
+        let region = try InputRegion(lower: Matrix(uncheckedRowArrays: [[-1, 0]]), upper: Matrix(uncheckedRowArrays: [[1, 0.1]]))
+        #expect(region.contains(Matrix(uncheckedRowArrays: [[1, 0]])) && region.contains(Matrix(uncheckedRowArrays: [[-1, 0.1]])))
+        #expect(!region.contains(Matrix(uncheckedRowArrays: [[1.0000001, 0]])))
+        #expect(throws: InputError.self) { try InputRegion(lower: Matrix(uncheckedRowArrays: [[1, 0]]), upper: Matrix(uncheckedRowArrays: [[0, 0]])) }
         // The center/radius form covers the box (0.1 is not a Double sum of center and
         // radius), but membership and projection use the box itself.
-        #expect(!region.contains(Matrix([[0, 0.1.nextUp]])))
-        #expect(region.project(Matrix([[5, 5]])) == Matrix([[1, 0.1]]))
+        #expect(!region.contains(Matrix(uncheckedRowArrays: [[0, 0.1.nextUp]])))
+        #expect(region.project(Matrix(uncheckedRowArrays: [[5, 5]])) == Matrix(uncheckedRowArrays: [[1, 0.1]]))
     }
 }

@@ -15,7 +15,7 @@ enum AttentionGraphs {
     }
 
     static func uniform(_ shape: [Int], _ a: Double, _ b: Double, _ rng: inout SeededGenerator) -> Tensor<Double> {
-        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Double.random(in: a...b, using: &rng) })
+        Tensor(uncheckedShape: shape, data: (0..<shape.reduce(1, *)).map { _ in Double.random(in: a...b, using: &rng) })
     }
 
     static func make(tokens T: Int, width d: Int, heads h: Int, headWidth dh: Int, weightScale: Double,
@@ -40,7 +40,7 @@ enum AttentionGraphs {
             kt = try split(k, "K", [1, 2, 0])
         }
         let raw = try g.addNode(name: "S_raw", op: MatMul(), inputs: [q, kt])
-        let scale = g.addConstant(name: "scale", Tensor(shape: [], data: [1 / Double(dh).squareRoot()]))
+        let scale = g.addConstant(name: "scale", Tensor(uncheckedShape: [], data: [1 / Double(dh).squareRoot()]))
         let s = try g.addNode(name: "S", op: Mul(), inputs: [raw, scale])
         let p = try g.addNode(name: "P", op: Softmax(axis: -1, flattened: false), inputs: [s])
         let o = try g.addNode(name: "O", op: MatMul(), inputs: [p, v])

@@ -33,19 +33,19 @@ import Testing
             let built = try AttentionGraphs.make(tokens: cfg.T, width: cfg.d, heads: cfg.h, headWidth: cfg.dh, weightScale: cfg.scale, &rng)
             let g = built.graph
             let (_, box) = AttentionGraphs.box([cfg.T, cfg.d], radius: cfg.radius, &rng)
-            let boxes = BoxEngine.propagateAll(g, inputBoxes: [box])
+            let boxes = BoxEngine.uncheckedPropagateAll(g, inputBoxes: [box])
             for (v, b) in boxes.enumerated() {
                 #expect(b.data.allSatisfy { !$0.lower.isNaN && !$0.upper.isNaN && !$0.isEmpty && $0.isBounded }, "value \(g.values[v].name): \(b.data)")
             }
             var violations = 0, roundingOnly = 0, checks = 0
             for s in 0..<10_000 {
                 let x = AttentionGraphs.point(box, vertex: s % 4 == 0, &rng)
-                let all = g.forwardAll([x])
+                let all = g.uncheckedForwardAll([x])
                 for v in 0..<all.count {
                     for k in 0..<all[v].count {
                         checks += 1
                         let ok = Self.consistent(boxes[v].data[k], plain: all[v].data[k], pointEnclosure: {
-                            g.intervalAll([x.asIntervals])[v].data[k]
+                            g.uncheckedIntervalAll([x.asIntervals])[v].data[k]
                         }, roundingOnly: &roundingOnly)
                         if !ok {
                             violations += 1
@@ -73,22 +73,22 @@ import Testing
             let built = try AttentionGraphs.make(tokens: cfg.T, width: cfg.d, heads: cfg.h, headWidth: cfg.dh, weightScale: cfg.scale, &rng)
             let g = built.graph
             let (_, box) = AttentionGraphs.box([cfg.T, cfg.d], radius: cfg.radius, &rng)
-            let out = BoxEngine.propagate(g, inputBoxes: [box])[0]
+            let out = BoxEngine.uncheckedPropagate(g, inputBoxes: [box])[0]
             var options = GradientAttack.Options()
             options.restarts = 4; options.steps = 25; options.target = -.infinity
             var reached: [Double] = []
             for k in 0..<out.count {
                 for sign in [1.0, -1.0] {
-                    let r = try #require(GradientAttack.minimize(g, lower: box.lower, upper: box.upper, options: options) { o in
-                        var grad = Tensor(shape: o.shape, repeating: 0.0)
+                    let r = try #require(GradientAttack.uncheckedMinimize(g, lower: box.lower, upper: box.upper, options: options) { o in
+                        var grad = Tensor(uncheckedShape: o.shape, repeating: 0.0)
                         grad.data[k] = sign
                         return (sign * o.data[k], grad)
                     })
                     attacks += 1
                     #expect(zip(r.point.data, box.data).allSatisfy { $1.contains($0) }, "attack point left the box")
-                    let plain = g.forward([r.point])[0].data[k]
+                    let plain = g.uncheckedForward([r.point])[0].data[k]
                     var dummy = 0
-                    #expect(Self.consistent(out.data[k], plain: plain, pointEnclosure: { g.interval([r.point.asIntervals])[0].data[k] }, roundingOnly: &dummy),
+                    #expect(Self.consistent(out.data[k], plain: plain, pointEnclosure: { g.uncheckedInterval([r.point.asIntervals])[0].data[k] }, roundingOnly: &dummy),
                             "seed \(cfg.seed): attack on output \(k) (sign \(sign)) reached \(plain) outside \(out.data[k]) at X = \(r.point.data)")
                     let center = (out.data[k].lower + out.data[k].upper) / 2
                     let halfWidth = (out.data[k].upper - out.data[k].lower) / 2
@@ -109,9 +109,9 @@ import Testing
             let h = seed % 3 == 0 ? 2 : 1
             let built = try AttentionGraphs.make(tokens: Int(seed % 3) + 2, width: 3, heads: h, headWidth: 2, weightScale: 1, &rng)
             let (_, box) = AttentionGraphs.box(built.graph.values[built.graph.inputs[0]].shape, radius: [0.01, 0.1, 0.5][Int(seed % 3)], &rng)
-            let refined = BoxEngine.propagateAll(built.graph, inputBoxes: [box])
-            let plain = built.graph.intervalAll([box])
-            let off = BoxEngine.propagateAll(built.graph, inputBoxes: [box], options: .init(vertexAttention: false))
+            let refined = BoxEngine.uncheckedPropagateAll(built.graph, inputBoxes: [box])
+            let plain = built.graph.uncheckedIntervalAll([box])
+            let off = BoxEngine.uncheckedPropagateAll(built.graph, inputBoxes: [box], options: .init(vertexAttention: false))
             #expect(off.map(\.data) == plain.map(\.data), "vertexAttention: false must equal intervalAll")
             for v in 0..<plain.count {
                 for (r, p) in zip(refined[v].data, plain[v].data) {
@@ -140,8 +140,8 @@ import Testing
             g.outputs = [try g.addNode(name: "O", op: MatMul(), inputs: [p, v])]
             let sBox = AttentionGraphs.box([n, K], radius: Double.random(in: 0.1...3, using: &rng), &rng).box
             let vBox = AttentionGraphs.box([K, m], radius: Double.random(in: 0...0.5, using: &rng), &rng).box
-            let got = BoxEngine.propagate(g, inputBoxes: [sBox, vBox])[0]
-            let plain = g.interval([sBox, vBox])[0]
+            let got = BoxEngine.uncheckedPropagate(g, inputBoxes: [sBox, vBox])[0]
+            let plain = g.uncheckedInterval([sBox, vBox])[0]
             for i in 0..<n {
                 for j in 0..<m {
                     var lo: BigInterval? = nil, hi: BigInterval? = nil
@@ -175,8 +175,8 @@ import Testing
         let built = try AttentionGraphs.make(tokens: 3, width: 4, heads: 1, headWidth: 2, weightScale: 1, &rng)
         var (_, box) = AttentionGraphs.box([3, 4], radius: 0.1, &rng)
         box.data[5] = Interval(uncheckedLower: -.infinity, upper: 1)
-        let r = BoxEngine.propagateAll(built.graph, inputBoxes: [box])
-        let p = built.graph.intervalAll([box])
+        let r = BoxEngine.uncheckedPropagateAll(built.graph, inputBoxes: [box])
+        let p = built.graph.uncheckedIntervalAll([box])
         #expect(r.map(\.data) == p.map(\.data))
         for t in r { #expect(t.data.allSatisfy { !$0.lower.isNaN && !$0.upper.isNaN && !$0.isEmpty }) }
 
@@ -189,14 +189,14 @@ import Testing
                      Interval(uncheckedLower: -.greatestFiniteMagnitude, upper: .greatestFiniteMagnitude)] {
             var vBox = AttentionGraphs.box([3, 2], radius: 0.1, &rng).box
             vBox.data[2] = wild
-            let out = BoxEngine.propagate(g, inputBoxes: [sBox, vBox])[0]
-            #expect(out.data == g.interval([sBox, vBox])[0].data, "V entry \(wild): refinement not skipped")
+            let out = BoxEngine.uncheckedPropagate(g, inputBoxes: [sBox, vBox])[0]
+            #expect(out.data == g.uncheckedInterval([sBox, vBox])[0].data, "V entry \(wild): refinement not skipped")
             #expect(out.data.allSatisfy { !$0.lower.isNaN && !$0.upper.isNaN && !$0.isEmpty }, "\(out.data)")
         }
         var sInf = sBox
         sInf.data[0] = Interval(uncheckedLower: 0, upper: .infinity)
         let vBox = AttentionGraphs.box([3, 2], radius: 0.1, &rng).box
-        #expect(BoxEngine.propagate(g, inputBoxes: [sInf, vBox])[0].data == g.interval([sInf, vBox])[0].data)
+        #expect(BoxEngine.uncheckedPropagate(g, inputBoxes: [sInf, vBox])[0].data == g.uncheckedInterval([sInf, vBox])[0].data)
     }
 
     /// Attention over an empty key axis (K = 0, a legal static shape): no trap; the output
@@ -206,7 +206,7 @@ import Testing
         let s = try g.addInput(name: "S", shape: [2, 0]), v = try g.addInput(name: "V", shape: [0, 3])
         let p = try g.addNode(name: "P", op: Softmax(axis: -1, flattened: false), inputs: [s])
         g.outputs = [try g.addNode(name: "O", op: MatMul(), inputs: [p, v])]
-        let out = BoxEngine.propagate(g, inputBoxes: [Tensor(shape: [2, 0], data: []), Tensor(shape: [0, 3], data: [])])[0]
+        let out = BoxEngine.uncheckedPropagate(g, inputBoxes: [Tensor(uncheckedShape: [2, 0], data: []), Tensor(uncheckedShape: [0, 3], data: [])])[0]
         #expect(out.shape == [2, 3] && out.data.allSatisfy { $0.contains(0) && !$0.lower.isNaN && !$0.upper.isNaN })
     }
 }

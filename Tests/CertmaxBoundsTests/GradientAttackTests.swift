@@ -17,15 +17,15 @@ import Testing
     static func affine(_ w: [Double], _ b: Double) throws -> Graph {
         var g = Graph()
         let x = try g.addInput(name: "x", shape: [w.count])
-        let wc = g.addConstant(name: "w", Tensor(shape: [w.count, 1], data: w))
+        let wc = g.addConstant(name: "w", Tensor(uncheckedShape: [w.count, 1], data: w))
         let y = try g.addNode(name: "xw", op: MatMul(), inputs: [x, wc])
-        let bc = g.addConstant(name: "b", Tensor(shape: [1], data: [b]))
+        let bc = g.addConstant(name: "b", Tensor(uncheckedShape: [1], data: [b]))
         g.outputs = [try g.addNode(name: "y", op: Add(), inputs: [y, bc])]
         return g
     }
 
     static func firstOutput(_ o: Tensor<Double>) -> (value: Double, gradient: Tensor<Double>) {
-        var g = Tensor(shape: o.shape, repeating: 0.0)
+        var g = Tensor(uncheckedShape: o.shape, repeating: 0.0)
         g.data[0] = 1
         return (o.data[0], g)
     }
@@ -39,14 +39,14 @@ import Testing
             let l1 = w.reduce(0) { $0 + $1.magnitude }
             let b = l1 * Double.random(in: 0.05...0.95, using: &rng)   // centre value b > 0, minimum b - |w|_1 < 0
             let g = try Self.affine(w, b)
-            let lo = Tensor(shape: [n], repeating: -1.0), hi = Tensor(shape: [n], repeating: 1.0)
+            let lo = Tensor(uncheckedShape: [n], repeating: -1.0), hi = Tensor(uncheckedShape: [n], repeating: 1.0)
             var opt = GradientAttack.Options()
             opt.seed = UInt64(c)
-            let r = try #require(GradientAttack.minimize(g, lower: lo, upper: hi, options: opt, objective: Self.firstOutput))
+            let r = try #require(GradientAttack.uncheckedMinimize(g, lower: lo, upper: hi, options: opt, objective: Self.firstOutput))
             #expect(r.value < 0, "case \(c): w \(w) b \(b): best value \(r.value) at \(r.point.data)")
             #expect(r.point.data.allSatisfy { (-1...1).contains($0) })
-            #expect(r.value == g.forward([r.point])[0].data[0], "reported value is not the plain objective at the point")
-            let sound = g.interval([r.point.asIntervals])[0].data[0]
+            #expect(r.value == g.uncheckedForward([r.point])[0].data[0], "reported value is not the plain objective at the point")
+            let sound = g.uncheckedInterval([r.point.asIntervals])[0].data[0]
             #expect(sound.upper < 0, "case \(c): violation not confirmed by the sound forward pass: \(sound)")
             #expect(r.evaluations >= 1)
             if r.value < 0 && sound.upper < 0 { found += 1 }
@@ -64,7 +64,7 @@ import Testing
             let g = try Self.affine(w, b)
             var opt = GradientAttack.Options()
             opt.restarts = 5; opt.steps = 20
-            let r = try #require(GradientAttack.minimize(g, lower: Tensor(shape: [n], repeating: -1.0), upper: Tensor(shape: [n], repeating: 1.0),
+            let r = try #require(GradientAttack.uncheckedMinimize(g, lower: Tensor(uncheckedShape: [n], repeating: -1.0), upper: Tensor(uncheckedShape: [n], repeating: 1.0),
                                                          options: opt, objective: Self.firstOutput))
             // No point of the box is below b - |w|_1 > 0 (up to the plain value's rounding).
             #expect(r.value >= 0 && r.value >= (b - l1) * (1 - 1e-12) - 1e-15, "case \(c): \(r.value) vs exact minimum \(b - l1)")
@@ -88,19 +88,19 @@ import Testing
         let y = try g.addNode(name: "hv", op: MatMul(), inputs: [h, v])
         // The minimum over the box by dense sampling; place b just above it so only a
         // corner region violates.
-        let lo = Tensor(shape: [1, n], repeating: -1.0), hi = Tensor(shape: [1, n], repeating: 1.0)
+        let lo = Tensor(uncheckedShape: [1, n], repeating: -1.0), hi = Tensor(uncheckedShape: [1, n], repeating: 1.0)
         var minimum = Double.infinity
         for mask in 0..<(1 << n) {
-            let p = Tensor(shape: [1, n], data: (0..<n).map { mask & (1 << $0) != 0 ? 1.0 : -1.0 })
+            let p = Tensor(uncheckedShape: [1, n], data: (0..<n).map { mask & (1 << $0) != 0 ? 1.0 : -1.0 })
             var gg = g
             gg.outputs = [y]
-            minimum = Swift.min(minimum, gg.forward([p])[0].data[0])
+            minimum = Swift.min(minimum, gg.uncheckedForward([p])[0].data[0])
         }
-        let b = g.addConstant(name: "b", Tensor(shape: [1, 1], data: [-minimum - 0.01]))
+        let b = g.addConstant(name: "b", Tensor(uncheckedShape: [1, 1], data: [-minimum - 0.01]))
         g.outputs = [try g.addNode(name: "y", op: Add(), inputs: [y, b])]
-        let r = try #require(GradientAttack.minimize(g, lower: lo, upper: hi, objective: Self.firstOutput))
+        let r = try #require(GradientAttack.uncheckedMinimize(g, lower: lo, upper: hi, objective: Self.firstOutput))
         #expect(r.value < 0, "best \(r.value) at \(r.point.data); vertex minimum \(minimum)")
-        #expect(g.interval([r.point.asIntervals])[0].data[0].upper < 0)
+        #expect(g.uncheckedInterval([r.point.asIntervals])[0].data[0].upper < 0)
     }
 
     @Test func deterministicForAFixedSeedAndStoppable() throws {
@@ -110,23 +110,23 @@ import Testing
         var opt = GradientAttack.Options()
         opt.restarts = 6; opt.steps = 15; opt.target = -.infinity; opt.seed = 42
         let objective: (Tensor<Double>) -> (value: Double, gradient: Tensor<Double>) = { o in
-            var g = Tensor(shape: o.shape, repeating: 0.0)
+            var g = Tensor(uncheckedShape: o.shape, repeating: 0.0)
             g.data[1] = -1; g.data[4] = 0.5
             return (-o.data[1] + 0.5 * o.data[4], g)
         }
-        let a = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
-        let b = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
+        let a = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
+        let b = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
         #expect(a.point.data == b.point.data && a.value == b.value && a.evaluations == b.evaluations && a.evaluations == 6 * 16)
         opt.seed = 43
-        let other = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
+        let other = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective))
         #expect(other.evaluations == a.evaluations)
         // shouldStop is consulted before every evaluation.
         var calls = 0
-        let stopped = GradientAttack.minimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective,
+        let stopped = GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.upper, options: opt, objective: objective,
                                               shouldStop: { calls += 1; return calls > 5 })
         #expect(stopped != nil && stopped!.evaluations <= 5 && calls == 6, "\(String(describing: stopped?.evaluations)) evaluations, \(calls) calls")
         // A degenerate box (lower == upper) is a single point.
-        let p = try #require(GradientAttack.minimize(built.graph, lower: box.lower, upper: box.lower, options: opt, objective: objective))
+        let p = try #require(GradientAttack.uncheckedMinimize(built.graph, lower: box.lower, upper: box.lower, options: opt, objective: objective))
         #expect(p.point.data == box.lower.data)
     }
 }

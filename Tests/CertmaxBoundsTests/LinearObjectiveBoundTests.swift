@@ -8,7 +8,7 @@ import TestSupport
 final class LinearObjectiveBoundTests: XCTestCase {
     /// Sound enclosure of c . y at x (outward-rounded forward pass, then c . Y in intervals).
     func soundObjective(_ g: Graph, _ x: Tensor<Double>, _ c: [Double]) -> Interval {
-        let y = g.interval([x.asIntervals])[0]
+        let y = g.uncheckedInterval([x.asIntervals])[0]
         var s = Interval.zero
         for k in 0..<c.count { s = s + y.data[k] * c[k] }
         return s
@@ -17,7 +17,7 @@ final class LinearObjectiveBoundTests: XCTestCase {
     func box(_ shape: [Int], eps: Double, _ rng: inout SeededGenerator) -> (Tensor<Double>, Tensor<Double>) {
         let n = shape.reduce(1, *)
         let centre = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
-        return (Tensor(shape: shape, data: centre.map { $0 - eps }), Tensor(shape: shape, data: centre.map { $0 + eps }))
+        return (Tensor(uncheckedShape: shape, data: centre.map { $0 - eps }), Tensor(uncheckedShape: shape, data: centre.map { $0 + eps }))
     }
 
     func testSoundOnReluNetworksAndAttentionAtSampledAndAttackedPoints() {
@@ -29,10 +29,10 @@ final class LinearObjectiveBoundTests: XCTestCase {
                               : GraphFixtures.mlp(n: 6, hidden: 10, outputs: 3, relu: true, seed: seed)
             let shape = g.values[g.inputs[0]].shape
             let (lo, hi) = box(shape, eps: [0.01, 0.1, 0.5][Int(seed % 3)], &rng)
-            let boxes = BoxEngine.propagateAll(g, inputBoxes: [Tensor(lower: lo, upper: hi)])
+            let boxes = BoxEngine.uncheckedPropagateAll(g, inputBoxes: [Tensor(uncheckedLower: lo, upper: hi)])
             for _ in 0..<3 {
                 let c = (0..<3).map { _ in Double.random(in: -1...1, using: &rng) }
-                let lb = LinearObjectiveBound.lowerBound(g, boxes: boxes, value: g.outputs[0], c: c)
+                let lb = LinearObjectiveBound.uncheckedLowerBound(g, boxes: boxes, value: g.outputs[0], c: c)
                 XCTAssertTrue(lb.isFinite, "seed \(seed): bound not finite")
                 // Never looser than concretising the output box.
                 var direct = Interval.zero
@@ -45,8 +45,8 @@ final class LinearObjectiveBoundTests: XCTestCase {
                     points.append(x)
                 }
                 var opts = GradientAttack.Options(); opts.seed = seed; opts.restarts = 4; opts.target = -.infinity
-                if let a = GradientAttack.minimize(g, lower: lo, upper: hi, options: opts, objective: { y in
-                    (zip(c, y.data).map { $0 * $1 }.reduce(0, +), Tensor(shape: y.shape, data: c))
+                if let a = GradientAttack.uncheckedMinimize(g, lower: lo, upper: hi, options: opts, objective: { y in
+                    (zip(c, y.data).map { $0 * $1 }.reduce(0, +), Tensor(uncheckedShape: y.shape, data: c))
                 }) { points.append(a.point) }
                 for x in points {
                     let v = soundObjective(g, x, c)
@@ -65,9 +65,9 @@ final class LinearObjectiveBoundTests: XCTestCase {
             var rng = SeededGenerator(seed: seed)
             let g = GraphFixtures.mlp(n: 5, hidden: 7, outputs: 2, relu: false, seed: seed)
             let (lo, hi) = box([1, 5], eps: 0.3, &rng)
-            let boxes = BoxEngine.propagateAll(g, inputBoxes: [Tensor(lower: lo, upper: hi)])
+            let boxes = BoxEngine.uncheckedPropagateAll(g, inputBoxes: [Tensor(uncheckedLower: lo, upper: hi)])
             let c = [1.0, -0.75]
-            let lb = LinearObjectiveBound.lowerBound(g, boxes: boxes, value: g.outputs[0], c: c)
+            let lb = LinearObjectiveBound.uncheckedLowerBound(g, boxes: boxes, value: g.outputs[0], c: c)
             // Exact composition in MPFR.
             let bits = 1000
             func big(_ x: Double) -> BigFloat { BigFloat(x, precision: bits) }
@@ -100,9 +100,9 @@ final class LinearObjectiveBoundTests: XCTestCase {
             let D = (0..<n).map { _ in (Bool.random(using: &rng) ? 1.0 : -1.0) * Double.random(in: 0.25...4, using: &rng) }
             var g = Graph()
             let x = try! g.addInput(name: "x", shape: [1, n])
-            let cC = g.addConstant(name: "C", Tensor(shape: [1, n], data: C))
-            let cD = g.addConstant(name: "D", Tensor(shape: [1, n], data: D))
-            let cE = g.addConstant(name: "E", Tensor(shape: [1, n], data: E))
+            let cC = g.addConstant(name: "C", Tensor(uncheckedShape: [1, n], data: C))
+            let cD = g.addConstant(name: "D", Tensor(uncheckedShape: [1, n], data: D))
+            let cE = g.addConstant(name: "E", Tensor(uncheckedShape: [1, n], data: E))
             let a = try! g.addNode(name: "a", op: Sub(), inputs: [x, cC])        // x - C
             let q = try! g.addNode(name: "q", op: Div(), inputs: [a, cD])        // (x - C) / D
             let e = try! g.addNode(name: "e", op: Sub(), inputs: [cE, x])        // E - x
@@ -111,9 +111,9 @@ final class LinearObjectiveBoundTests: XCTestCase {
             let xc = vec()
             let r = (0..<n).map { _ in Double.random(in: 0...0.5, using: &rng) }
             let lo = zip(xc, r).map { $0 - $1 }, hi = zip(xc, r).map { $0 + $1 }
-            let boxes = BoxEngine.propagateAll(g, inputBoxes: [Tensor(lower: Tensor(shape: [1, n], data: lo), upper: Tensor(shape: [1, n], data: hi))])
+            let boxes = BoxEngine.uncheckedPropagateAll(g, inputBoxes: [Tensor(uncheckedLower: Tensor(uncheckedShape: [1, n], data: lo), upper: Tensor(uncheckedShape: [1, n], data: hi))])
             let c = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
-            let lb = LinearObjectiveBound.lowerBound(g, boxes: boxes, value: y, c: c)
+            let lb = LinearObjectiveBound.uncheckedLowerBound(g, boxes: boxes, value: y, c: c)
             // y_i = x_i (1/D_i + 1) - C_i/D_i - E_i: min of c . y is sum_i of the min over x_i.
             let bits = 2000
             func big(_ v: Double) -> BigFloat { BigFloat(v, precision: bits) }

@@ -37,7 +37,7 @@ import Testing
         let e = try g.addNode(name: "erf", op: Erf(), inputs: [res])
         let t = try g.addNode(name: "tanh", op: Tanh(), inputs: [e])
         let s = try g.addNode(name: "sig", op: Sigmoid(), inputs: [res])
-        let one = g.addConstant(name: "one", Tensor(shape: [], data: [1]))
+        let one = g.addConstant(name: "one", Tensor(uncheckedShape: [], data: [1]))
         let den = try g.addNode(name: "den", op: Add(), inputs: [s, one])
         let q = try g.addNode(name: "q", op: Div(), inputs: [t, den])
         let m = try g.addNode(name: "m", op: Mul(), inputs: [q, r])
@@ -73,17 +73,17 @@ import Testing
         if !fresh { options.maxFreshSymbols = 0 }
         options.knownBoxes = known
         options.keepForms = Set(g.values.indices.filter { g.values[$0].constant == nil })
-        let result = SymbolicEngine.propagate(g, inputBoxes: [box], options: options)
+        let result = SymbolicEngine.uncheckedPropagate(g, inputBoxes: [box], options: options)
         for (v, b) in result.boxes.enumerated() where g.values[v].constant == nil {
             #expect(b.data.allSatisfy { !$0.lower.isNaN && !$0.upper.isNaN && !$0.isEmpty }, "\(label): value \(g.values[v].name): \(b.data)")
         }
         var checks = 0, violations = 0
         for s in 0..<samples {
             let x = AttentionGraphs.point(box, vertex: s % 4 == 0, &rng)
-            let all = g.forwardAll([x])
+            let all = g.uncheckedForwardAll([x])
             var sound: [Tensor<Interval>]? = nil
             func enclosure(_ v: Int, _ k: Int) -> Interval {
-                if sound == nil { sound = g.intervalAll([x.asIntervals]) }
+                if sound == nil { sound = g.uncheckedIntervalAll([x.asIntervals]) }
                 return sound![v].data[k]
             }
             for v in 0..<all.count where g.values[v].constant == nil {
@@ -131,15 +131,15 @@ import Testing
             let g = seed == 0x301 ? try Self.zoo(tokens: 3, width: 4, &rng)
                 : try AttentionGraphs.make(tokens: 3, width: 4, heads: 2, headWidth: 2, weightScale: 1.2, &rng).graph
             let (_, box) = AttentionGraphs.box([3, 4], radius: 0.3, &rng)
-            let parent = SymbolicEngine.propagate(g, inputBoxes: [box])
-            let sub = Tensor(shape: box.shape, data: box.data.map { x in
+            let parent = try SymbolicEngine.propagate(g, inputBoxes: [box])
+            let sub = try Tensor(shape: box.shape, data: box.data.map { x in
                 let a = Double.random(in: x.lower...x.upper, using: &rng), b = Double.random(in: x.lower...x.upper, using: &rng)
                 return Interval(uncheckedLower: min(a, b), upper: max(a, b))
             })
             checks += check(g, box: sub, samples: 1_500, label: "known boxes seed \(seed)", fresh: true, known: parent.boxes, &rng)
             var o = SymbolicEngine.Options()
             o.knownBoxes = parent.boxes
-            let child = SymbolicEngine.propagate(g, inputBoxes: [sub], options: o)
+            let child = try SymbolicEngine.propagate(g, inputBoxes: [sub], options: o)
             for (v, b) in child.boxes.enumerated() where g.values[v].constant == nil && !g.inputs.contains(v) {
                 for (k, x) in b.data.enumerated() {
                     let p = parent.boxes[v].data[k]
@@ -173,19 +173,19 @@ import Testing
             let built = try AttentionGraphs.make(tokens: cfg.T, width: cfg.d, heads: cfg.h, headWidth: cfg.dh, weightScale: cfg.scale, &rng)
             let g = built.graph
             let (_, box) = AttentionGraphs.box([cfg.T, cfg.d], radius: cfg.radius, &rng)
-            let result = SymbolicEngine.propagate(g, inputBoxes: [box])
+            let result = SymbolicEngine.uncheckedPropagate(g, inputBoxes: [box])
             let out = result.boxes[g.outputs[0]]
             var options = GradientAttack.Options()
             options.restarts = 3; options.steps = 25; options.target = -.infinity
             var objectives: [[Double]] = (0..<out.count).flatMap { k in [1.0, -1.0].map { s in (0..<out.count).map { $0 == k ? s : 0 } } }
             for _ in 0..<4 { objectives.append((0..<out.count).map { _ in Double.random(in: -1...1, using: &rng) }) }
             for c in objectives {
-                let lb = SymbolicEngine.lowerBound(result, value: g.outputs[0], c: c.map { Interval($0) })
-                let r = try #require(GradientAttack.minimize(g, lower: box.lower, upper: box.upper, options: options) { o in
-                    (zip(c, o.data).reduce(0) { $0 + $1.0 * $1.1 }, Tensor(shape: o.shape, data: c))
+                let lb = SymbolicEngine.uncheckedLowerBound(result, value: g.outputs[0], c: c.map { Interval($0) })
+                let r = try #require(GradientAttack.uncheckedMinimize(g, lower: box.lower, upper: box.upper, options: options) { o in
+                    (zip(c, o.data).reduce(0) { $0 + $1.0 * $1.1 }, Tensor(uncheckedShape: o.shape, data: c))
                 })
                 attacks += 1
-                let y = g.interval([r.point.asIntervals])[0]
+                let y = g.uncheckedInterval([r.point.asIntervals])[0]
                 var value = Interval.zero
                 for k in 0..<c.count { value = value + y.data[k] * c[k] }
                 #expect(value.upper >= lb, "seed \(cfg.seed): objective \(c) reaches \(value) below its lower bound \(lb) at X = \(r.point.data)")
@@ -201,8 +201,8 @@ import Testing
             var rng = SeededGenerator(seed: cfg.seed ^ 0x77)
             let built = try AttentionGraphs.make(tokens: cfg.T, width: cfg.d, heads: cfg.h, headWidth: cfg.dh, weightScale: cfg.scale, &rng)
             let (_, box) = AttentionGraphs.box([cfg.T, cfg.d], radius: cfg.radius, &rng)
-            let plain = BoxEngine.propagateAll(built.graph, inputBoxes: [box])
-            let sym = SymbolicEngine.propagate(built.graph, inputBoxes: [box]).boxes
+            let plain = BoxEngine.uncheckedPropagateAll(built.graph, inputBoxes: [box])
+            let sym = SymbolicEngine.uncheckedPropagate(built.graph, inputBoxes: [box]).boxes
             for v in 0..<plain.count where built.graph.values[v].constant == nil {
                 for k in 0..<plain[v].count {
                     #expect(plain[v].data[k].contains(sym[v].data[k]), "seed \(cfg.seed) \(built.graph.values[v].name)[\(k)]: \(sym[v].data[k]) not inside \(plain[v].data[k])")

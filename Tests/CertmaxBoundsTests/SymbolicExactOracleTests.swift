@@ -52,9 +52,9 @@ import Testing
         }
         var g = Graph()
         let x = try g.addInput(name: "X", shape: [1, n])
-        let c1 = g.addConstant(name: "W1", Tensor(shape: [n, k], data: w1))
-        let c2 = g.addConstant(name: "W2", Tensor(shape: [k, m], data: w2))
-        let c3 = g.addConstant(name: "W3", Tensor(shape: [k, m], data: w3))
+        let c1 = g.addConstant(name: "W1", try Tensor(shape: [n, k], data: w1))
+        let c2 = g.addConstant(name: "W2", try Tensor(shape: [k, m], data: w2))
+        let c3 = g.addConstant(name: "W3", try Tensor(shape: [k, m], data: w3))
         let h = try g.addNode(name: "h", op: MatMul(), inputs: [x, c1])
         let y = try g.addNode(name: "y", op: MatMul(), inputs: [h, c2])
         let w = try g.addNode(name: "w", op: MatMul(), inputs: [h, c3])
@@ -93,8 +93,8 @@ import Testing
         var checked = 0
         for trial in 0..<6 {
             let p = try Self.problem(&rng, n: 24 + 8 * trial, k: 2 + 2 * (trial % 3), m: 5, centred: centred)
-            let box = Tensor(shape: [1, p.n], data: zip(p.lower, p.upper).map { Interval(uncheckedLower: $0, upper: $1) })
-            let r = SymbolicEngine.propagate(p.graph, inputBoxes: [box])
+            let box = try Tensor(shape: [1, p.n], data: zip(p.lower, p.upper).map { Interval(uncheckedLower: $0, upper: $1) })
+            let r = try SymbolicEngine.propagate(p.graph, inputBoxes: [box])
             let label = "seed \(seed) trial \(trial) (n \(p.n), k \(p.k), centred \(centred))"
             // Each output alone, through its box and through the objective.
             var objectives: [[Double]] = (0..<p.m).map { i in (0..<p.m).map { $0 == i ? 1 : 0 } }
@@ -102,8 +102,8 @@ import Testing
             for _ in 0..<4 { objectives.append((0..<p.m).map { _ in Double.random(in: -1...1, using: &rng) }) }
             for (o, c) in objectives.enumerated() {
                 let exact = Self.exactRange(p, c: c)
-                let lb = SymbolicEngine.lowerBound(r, value: p.output, c: c.map { Interval($0) })
-                let ub = -SymbolicEngine.lowerBound(r, value: p.output, c: c.map { Interval(-$0) })
+                let lb = try SymbolicEngine.lowerBound(r, value: p.output, c: c.map { Interval($0) })
+                let ub = try -SymbolicEngine.lowerBound(r, value: p.output, c: c.map { Interval(-$0) })
                 let slack = 1e-9 * exact.scale
                 #expect(exact.min >= Self.big(lb), "\(label) objective \(o): lower bound \(lb) above the exact minimum \(exact.min); c = \(c)")
                 #expect(exact.max <= Self.big(ub), "\(label) objective \(o): upper bound \(ub) below the exact maximum \(exact.max); c = \(c)")
@@ -140,11 +140,11 @@ import Testing
             }
             var g = Graph()
             let x = try g.addInput(name: "X", shape: [1, n])
-            let wc = g.addConstant(name: "W", Tensor(shape: [n, 3], data: w))
+            let wc = g.addConstant(name: "W", try Tensor(shape: [n, 3], data: w))
             let z = try g.addNode(name: "z", op: MatMul(), inputs: [x, wc])
             g.outputs = [z]
-            let box = Tensor(shape: [1, n], data: zip(lower, upper).map { Interval(uncheckedLower: $0, upper: $1) })
-            let r = SymbolicEngine.propagate(g, inputBoxes: [box])
+            let box = try Tensor(shape: [1, n], data: zip(lower, upper).map { Interval(uncheckedLower: $0, upper: $1) })
+            let r = try SymbolicEngine.propagate(g, inputBoxes: [box])
             let c = [1, -0.7, -0.3]
             var exact = Self.big(0)
             var scale = 0.0
@@ -154,7 +154,7 @@ import Testing
                 let a = gj * Self.big(lower[j]), b = gj * Self.big(upper[j])
                 exact = exact + (a < b ? a : b)
             }
-            let lb = SymbolicEngine.lowerBound(r, value: z, c: c.map { Interval($0) })
+            let lb = try SymbolicEngine.lowerBound(r, value: z, c: c.map { Interval($0) })
             #expect(exact >= Self.big(lb), "trial \(trial) (n \(n)): lower bound \(lb) above the exact minimum \(exact)")
             #expect(lb >= exact.double(.down) - 1e-9 * scale, "trial \(trial): lower bound \(lb) far below the exact minimum \(exact)")
         }

@@ -16,13 +16,13 @@ import Testing
         #expect(!(exactMin < e.minimum.lower) && !(exactMin > e.minimum.upper), "\(e.minimum)")
         #expect(e.minimizer != nil)
 
-        let box = VertexSoftmax.PreparedBox(lower: [-2, -1.5, -3, -0.2], upper: [0.5, 1, -0.5, 0.7])
-        let b = box.bounds([0.4, -1, 2, 0.1])
+        let box = try VertexSoftmax.PreparedBox(lower: [-2, -1.5, -3, -0.2], upper: [0.5, 1, -0.5, 0.7])
+        let b = try box.bounds([0.4, -1, 2, 0.1])
         #expect(!(exactMin < b.minimum.lower) && !(exactMin > b.minimum.upper), "\(b.minimum)")
 
         let z: [Double] = [2, 0.5, -1], a: [Double] = [0.3, -0.2, 0.1]
-        let rho = z.withUnsafeBufferPointer { zb in a.withUnsafeBufferPointer { ab in
-            taylorRadiusLowerBounds(logits: zb, directions: ab) } }
+        let rho = try z.withUnsafeBufferPointer { zb in try a.withUnsafeBufferPointer { ab in
+            try taylorRadiusLowerBounds(logits: zb, directions: ab) } }
         #expect(rho.rhoA > 0 && rho.refined >= rho.rhoA)
 
         let path = packageRoot.appendingPathComponent("specs/small-verified.json").path

@@ -12,7 +12,7 @@ import Testing
 @Suite struct DataMovementOpTests {
     /// A tensor whose element k is k (distinct, exact).
     static func iota(_ shape: [Int]) -> Tensor<Double> {
-        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map(Double.init))
+        Tensor(uncheckedShape: shape, data: (0..<shape.reduce(1, *)).map(Double.init))
     }
 
     /// Runs `op` on `inputs` and compares shape and data with the reference; also checks
@@ -83,7 +83,7 @@ import Testing
             var it = s.makeIterator()
             let unsq = (0..<outRank).map { norm.contains($0) ? 1 : it.next()! }
             checks += Self.check(Unsqueeze(axes: axes), [x], expectShape: unsq, expectData: x.data, "seed 0xDA02 case \(c) unsqueeze \(axes)")
-            let y = Tensor(shape: unsq, data: x.data)
+            let y = Tensor(uncheckedShape: unsq, data: x.data)
             checks += Self.check(Squeeze(axes: axes), [y], expectShape: s, expectData: x.data, "seed 0xDA02 case \(c) squeeze \(axes)")
             checks += Self.check(Squeeze(axes: nil), [y], expectShape: unsq.filter { $0 != 1 }, expectData: x.data, "seed 0xDA02 case \(c) squeeze all")
             checks += Self.check(Identity(), [x], expectShape: s, expectData: x.data, "identity")
@@ -101,7 +101,7 @@ import Testing
             let parts = (0..<rng.int(1...4)).map { i -> Tensor<Double> in
                 var si = s
                 si[a] = rng.int(0...3)
-                return Tensor(shape: si, data: (0..<si.reduce(1, *)).map { Double(1000 * i + $0) })
+                return Tensor(uncheckedShape: si, data: (0..<si.reduce(1, *)).map { Double(1000 * i + $0) })
             }
             var out = s
             out[a] = parts.map { $0.shape[a] }.reduce(0, +)
@@ -202,7 +202,7 @@ import Testing
     /// and Reshape's `allowzero` (a literal 0 dimension).
     @Test func shapeSlicesAndReshapeAllowZero() throws {
         let s = [2, 3, 4, 5]
-        let x = Tensor(shape: s, repeating: 7.0)
+        let x = Tensor(uncheckedShape: s, repeating: 7.0)
         let cases: [(Int, Int?, [Int])] = [(0, nil, s), (1, nil, [3, 4, 5]), (-1, nil, [5]), (-2, -1, [4]), (0, -3, [2]),
                                            (5, nil, []), (-9, 2, [2, 3]), (2, 1, []), (0, 99, s)]
         for (start, end, want) in cases {
@@ -211,7 +211,7 @@ import Testing
             #expect(op.forward([x]).data == want.map(Double.init) && op.interval([x.asIntervals]).data == want.map { Interval(Double($0)) },
                     "Shape start \(start) end \(String(describing: end)): \(op.forward([x]).data), expected \(want)")
         }
-        let empty = Tensor<Double>(shape: [2, 0], data: [])
+        let empty = Tensor<Double>(uncheckedShape: [2, 0], data: [])
         #expect(try Reshape(target: [0, 5], allowZero: true).outputShape([[2, 0]]) == [0, 5])
         #expect(Reshape(target: [0, 5], allowZero: true).forward([empty]).shape == [0, 5])
         #expect(try Reshape(target: [0, -1], allowZero: false).outputShape([[2, 0]]) == [2, 0])

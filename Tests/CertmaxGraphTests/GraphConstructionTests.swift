@@ -16,7 +16,7 @@ import Testing
         let shape = try g.addNode(name: "shape", op: ShapeOf(), inputs: [x])
         let d0 = try g.addNode(name: "d0", op: Gather(axis: 0, indices: [0], indicesShape: []), inputs: [shape])
         let u = try g.addNode(name: "u", op: Unsqueeze(axes: [0]), inputs: [d0])
-        let minus1 = g.addConstant(name: "minus1", Tensor(shape: [1], data: [-1]))
+        let minus1 = g.addConstant(name: "minus1", Tensor(uncheckedShape: [1], data: [-1]))
         let target = try g.addNode(name: "target", op: Concat(axis: 0), inputs: [u, minus1])
         #expect(g.nodes.isEmpty, "shape plumbing left nodes: \(g.nodes.map(\.name))")
         for v in [shape, d0, u, target] { #expect(g.isConstant(v), "\(g.values[v].name) is not a constant") }
@@ -41,23 +41,23 @@ import Testing
     /// interval encloses 1/3 and whose forward is 1/3 rounded; nothing downstream folds.
     @Test func inexactArithmeticOnConstantsIsNotFolded() throws {
         var g = Graph()
-        let one = g.addConstant(name: "one", Tensor(shape: [1], data: [1]))
-        let three = g.addConstant(name: "three", Tensor(shape: [1], data: [3]))
+        let one = g.addConstant(name: "one", Tensor(uncheckedShape: [1], data: [1]))
+        let three = g.addConstant(name: "three", Tensor(uncheckedShape: [1], data: [3]))
         let q = try g.addNode(name: "third", op: Div(), inputs: [one, three])
         #expect(!g.isConstant(q) && g.nodes.count == 1 && g.nodes[0].name == "third" && g.nodes[0].op.opType == "Div")
         let q3 = try g.addNode(name: "times3", op: Mul(), inputs: [q, three])
         #expect(!g.isConstant(q3) && g.nodes.count == 2)
         let e = try g.addNode(name: "erf", op: Erf(), inputs: [one])   // erf(1) is irrational
         #expect(!g.isConstant(e))
-        let s = try g.addNode(name: "sqrt4", op: Sqrt(), inputs: [g.addConstant(name: "four", Tensor(shape: [], data: [4]))])
+        let s = try g.addNode(name: "sqrt4", op: Sqrt(), inputs: [g.addConstant(name: "four", Tensor(uncheckedShape: [], data: [4]))])
         #expect(g.isConstant(s) && g.values[s].constant?.data == [2], "sqrt(4) = 2 is exact and folds")
         g.outputs = [q, q3, e]
-        let boxes = g.interval([])
+        let boxes = g.uncheckedInterval([])
         let third = BI.of(1).div(.of(3))
         #expect(encloses(boxes[0].data[0], third) && !boxes[0].data[0].isPoint)
         #expect(boxes[1].data[0].contains(1), "3 * (1/3) = 1 must lie in \(boxes[1].data[0])")
         #expect(encloses(boxes[2].data[0], BI.of(1).erfBI()))
-        #expect(g.forward([])[0].data == [1.0 / 3.0])
+        #expect(g.uncheckedForward([])[0].data == [1.0 / 3.0])
     }
 
     /// `pruned()` drops nodes and constants no output needs, keeps every input (even an
@@ -85,9 +85,9 @@ import Testing
         }
         for _ in 0..<5 {
             let x = [rng.uniformTensor([2, 3], -2, 2), rng.uniformTensor([4], -2, 2)]
-            #expect(p.forward(x).map(\.data) == g.forward(x).map(\.data))
+            #expect(p.uncheckedForward(x).map(\.data) == g.uncheckedForward(x).map(\.data))
             let boxes = x.map { rng.box(around: $0) }
-            #expect(p.interval(boxes).map(\.data) == g.interval(boxes).map(\.data))
+            #expect(p.uncheckedInterval(boxes).map(\.data) == g.uncheckedInterval(boxes).map(\.data))
         }
     }
 
@@ -96,7 +96,7 @@ import Testing
     @Test func addNodeErrorsNameNodeAndOp() throws {
         var g = Graph()
         let a = try g.addInput(name: "a", shape: [2, 3])
-        let w = g.addConstant(name: "w", Tensor(shape: [4, 2], repeating: 1))
+        let w = g.addConstant(name: "w", Tensor(uncheckedShape: [4, 2], repeating: 1))
         let before = (g.values.count, g.nodes.count)
         do {
             try g.addNode(name: "encoder.0.query", op: MatMul(), inputs: [a, w])

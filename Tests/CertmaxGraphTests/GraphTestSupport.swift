@@ -41,12 +41,12 @@ extension SeededGenerator {
 
     /// A tensor of `value(spread:)` entries.
     mutating func tensor(_ shape: [Int], spread: Int = 20, zeros: Bool = true) -> Tensor<Double> {
-        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in value(spread: spread, zeros: zeros) })
+        Tensor(uncheckedShape: shape, data: (0..<shape.reduce(1, *)).map { _ in value(spread: spread, zeros: zeros) })
     }
 
     /// A tensor of uniform entries in [a, b].
     mutating func uniformTensor(_ shape: [Int], _ a: Double, _ b: Double) -> Tensor<Double> {
-        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in uniform(a, b) })
+        Tensor(uncheckedShape: shape, data: (0..<shape.reduce(1, *)).map { _ in uniform(a, b) })
     }
 
     /// A small box around each entry of `center`: radius |c| 2^-k (k in 1...30) or an

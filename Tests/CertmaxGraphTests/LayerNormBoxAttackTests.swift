@@ -42,7 +42,7 @@ import Testing
                     for start in 0..<3 {
                         var x = start == 0 ? center : rng.point(in: box, vertex: start == 1)
                         for step in 0..<40 {
-                            var g = Tensor(shape: [1, n], repeating: 0.0)
+                            var g = Tensor(uncheckedShape: [1, n], repeating: 0.0)
                             g.data[k] = sign
                             let y = op.forward([x, scale, bias])
                             let gx = op.backward(g, inputs: [x, scale, bias], output: y, wrt: [true, false, false])[0]!
@@ -57,7 +57,7 @@ import Testing
                 }
                 if n <= 5 {
                     for mask in 0..<(1 << n) {
-                        let x = Tensor(shape: [1, n], data: (0..<n).map { mask & (1 << $0) != 0 ? box.data[$0].upper : box.data[$0].lower })
+                        let x = Tensor(uncheckedShape: [1, n], data: (0..<n).map { mask & (1 << $0) != 0 ? box.data[$0].upper : box.data[$0].lower })
                         #expect(inside(x, k), "seed 0x1A7 case \(c): vertex \(x.data) gives y[\(k)] = \(value(x, k)) outside \(out.data[k])")
                     }
                 }

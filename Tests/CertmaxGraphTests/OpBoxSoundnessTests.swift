@@ -268,8 +268,8 @@ import Testing
             let variance = rng.tensor([ch], spread: 4, zeros: false).map { $0.magnitude }
             let params = [scale, bias, mean, variance]
             let dirUp = x.data.indices.map { scale.data[multiIndex($0, sx)[1]] > 0 }
-            let xLow = Tensor(shape: sx, data: x.data.indices.map { dirUp[$0] ? x.data[$0].lower : x.data[$0].upper })
-            let xHigh = Tensor(shape: sx, data: x.data.indices.map { dirUp[$0] ? x.data[$0].upper : x.data[$0].lower })
+            let xLow = Tensor(uncheckedShape: sx, data: x.data.indices.map { dirUp[$0] ? x.data[$0].lower : x.data[$0].upper })
+            let xHigh = Tensor(uncheckedShape: sx, data: x.data.indices.map { dirUp[$0] ? x.data[$0].upper : x.data[$0].lower })
             let bn = BatchNormalization()
             func ref(_ t: Tensor<Double>) -> [BI] {
                 Ref.batchNorm(bis(t), sx, scale: bis(scale), bias: bis(bias), mean: bis(mean), variance: bis(variance), epsilon: bn.epsilon).data

@@ -104,14 +104,14 @@ import Testing
             let f: (Tensor<Double>) -> (value: Double, gradient: Tensor<Double>) = { out in
                 (zip(out.data, wts.data).reduce(0) { $0 + $1.0 * $1.1 }, wts)
             }
-            let r = g.valueAndGradient(at: [x0], objective: f)
-            let r2 = g.gradient(at: [x0], weights: wts)
-            #expect(r2.gradients[0].data == r.gradients[0].data && r.outputs[0].data == g.forward([x0])[0].data)
-            #expect(r.value == f(g.forward([x0])[0]).value)
+            let r = g.uncheckedValueAndGradient(at: [x0], objective: f)
+            let r2 = g.uncheckedGradient(at: [x0], weights: wts)
+            #expect(r2.gradients[0].data == r.gradients[0].data && r.outputs[0].data == g.uncheckedForward([x0])[0].data)
+            #expect(r.value == f(g.uncheckedForward([x0])[0]).value)
             for j in 0..<x0.count {
                 var p = x0, m = x0
                 p.data[j] += 1e-5; m.data[j] -= 1e-5
-                let fd = (f(g.forward([p])[0]).value - f(g.forward([m])[0]).value) / (p.data[j] - m.data[j])
+                let fd = (f(g.uncheckedForward([p])[0]).value - f(g.uncheckedForward([m])[0]).value) / (p.data[j] - m.data[j])
                 let an = r.gradients[0].data[j]
                 #expect((fd - an).magnitude <= Self.tolerance * (1 + an.magnitude + fd.magnitude),
                         "seed 0x6DAE trial \(trial): d/dx[\(j)] reverse mode \(an), finite difference \(fd); x \(x0.data)")

@@ -19,21 +19,21 @@ struct AttentionBlockGraphTests {
         let weights = try BertWeights(path: packageRoot.appendingPathComponent("specs/models/small/model.safetensors").path)
         let x = spec.region.center
         let bg = try BertGraph.attentionBlock(spec.layer, tokens: x.rows, weights: weights)
-        let input = Tensor(shape: [x.rows, x.cols], data: x.data)
-        let graphY = bg.graph.forward([input])[0]
-        let layerY = spec.layer.forward(x)
+        let input = Tensor(uncheckedShape: [x.rows, x.cols], data: x.data)
+        let graphY = bg.graph.uncheckedForward([input])[0]
+        let layerY = spec.layer.uncheckedForward(x)
         #expect(graphY.shape == [x.rows, spec.layer.output.outFeatures])
         let diff = zip(graphY.data, layerY.data).map { abs($0 - $1) }.max() ?? .infinity
         // Sound forward at the point: encloses the graph's own plain value up to rounding
         // (a loose consistency check; exact containment is tested against MPFR).
-        let box = bg.graph.interval([input.asIntervals])[0]
+        let box = bg.graph.uncheckedInterval([input.asIntervals])[0]
         for k in 0..<box.count {
             #expect(abs(box.data[k].midpoint - layerY.data[k]) <= 1e-12 + box.data[k].width, "\(name) entry \(k)")
         }
         // Attention probabilities agree too.
         let probs = try #require(bg.graph.value(named: "attention.probs"))
-        let p = bg.graph.forwardAll([input])[probs]
-        let ref = spec.layer.attentionWeights(x)
+        let p = bg.graph.uncheckedForwardAll([input])[probs]
+        let ref = spec.layer.uncheckedAttentionWeights(x)
         var dp = 0.0
         for h in 0..<spec.layer.heads { for i in 0..<x.rows { for j in 0..<x.rows {
             dp = max(dp, abs(p.data[(h * x.rows + i) * x.rows + j] - ref[h][i, j]))

@@ -24,9 +24,9 @@ struct BertBoxEngineMPFRTests {
         var checks = 0, refined = 0
         for r in [0.0, 0x1p-30, 0x1p-20] {
             let lo = x.map { Double.subDown($0, r) }, hi = x.map { Double.addUp($0, r) }
-            let input = Tensor(lower: Tensor(shape: [T, s.hidden], data: lo), upper: Tensor(shape: [T, s.hidden], data: hi))
-            let boxes = BoxEngine.propagateAll(bg.graph, inputBoxes: [input])
-            let plain = bg.graph.intervalAll([input])
+            let input = Tensor(uncheckedLower: Tensor(uncheckedShape: [T, s.hidden], data: lo), upper: Tensor(uncheckedShape: [T, s.hidden], data: hi))
+            let boxes = BoxEngine.uncheckedPropagateAll(bg.graph, inputBoxes: [input])
+            let plain = bg.graph.uncheckedIntervalAll([input])
             var points = [x]
             if r > 0 { for _ in 0..<2 { points.append(zip(lo, hi).map { Bool.random(using: &rng) ? $0 : $1 }) } }
             for p in points {

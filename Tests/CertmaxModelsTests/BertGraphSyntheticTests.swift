@@ -49,9 +49,9 @@ struct BertGraphSyntheticTests {
         #expect(bg.stages.map(\.name) == ["encoder.layer.0.attention", "encoder.layer.0", "encoder.layer.1.attention",
                                            "encoder.layer.1", "pooler", "classifier"])
         #expect(bg.graph.values[bg.output].shape == [1, s.labels])
-        let input = Tensor(shape: [T, s.hidden], data: x)
-        let plain = bg.graph.forwardAll([input])
-        let sound = bg.graph.intervalAll([input.asIntervals])
+        let input = Tensor(uncheckedShape: [T, s.hidden], data: x)
+        let plain = bg.graph.uncheckedForwardAll([input])
+        let sound = bg.graph.uncheckedIntervalAll([input.asIntervals])
         let exact = try Self.mpfrStages(w, heads: s.heads, input: Self.rows(x, cols: s.hidden))
         var worstPlain = 0.0, worstWidth = 0.0
         for (name, v) in bg.stages {
@@ -80,14 +80,14 @@ struct BertGraphSyntheticTests {
         var rng = SeededGenerator(seed: 0xB0C5)
         for (trial, eps) in [1e-4, 1e-3, 1e-2, 1e-1].enumerated() {
             let center = s.input(tokens: T, seed: UInt64(100 + trial))
-            let box = Tensor(shape: [T, s.hidden], data: center.map { Interval(uncheckedLower: Double.subDown($0, eps), upper: Double.addUp($0, eps)) })
-            let bounds = bg.graph.intervalAll([box])
+            let box = Tensor(uncheckedShape: [T, s.hidden], data: center.map { Interval(uncheckedLower: Double.subDown($0, eps), upper: Double.addUp($0, eps)) })
+            let bounds = bg.graph.uncheckedIntervalAll([box])
             for sample in 0..<40 {
                 // corners and interior points
                 let point = center.map { c -> Double in
                     sample % 2 == 0 ? c + eps * (Bool.random(using: &rng) ? 1 : -1) * 0.999 : c + eps * Double.random(in: -1...1, using: &rng)
                 }
-                let values = bg.graph.forwardAll([Tensor(shape: [T, s.hidden], data: point)])
+                let values = bg.graph.uncheckedForwardAll([Tensor(uncheckedShape: [T, s.hidden], data: point)])
                 for (name, v) in bg.stages {
                     for k in 0..<values[v].count where !bounds[v].data[k].contains(values[v].data[k]) {
                         Issue.record("eps \(eps) sample \(sample) stage \(name) entry \(k): \(values[v].data[k]) outside \(bounds[v].data[k]); input \(point)")
@@ -107,7 +107,7 @@ struct BertGraphSyntheticTests {
         let bg = try BertGraph.build(weights: w, heads: 2, scope: .layers(0...0), tokens: 2)
         let scale = try #require(bg.graph.value(named: "encoder.layer.0.attention.scale"))
         #expect(!bg.graph.isConstant(scale))
-        let box = bg.graph.intervalAll([Tensor(shape: [2, 6], repeating: Interval(0))])[scale].data[0]
+        let box = bg.graph.uncheckedIntervalAll([Tensor(uncheckedShape: [2, 6], repeating: Interval(0))])[scale].data[0]
         #expect(box.width > 0 && BigFloat(1, precision: 256) / BigFloat(3, precision: 256).squareRoot() >= box.lower
                 && BigFloat(1, precision: 256) / BigFloat(3, precision: 256).squareRoot() <= box.upper)
         // d_h = 4: 1/2 exactly, folded.
@@ -121,12 +121,12 @@ struct BertGraphSyntheticTests {
     func layerRangeComposes() throws {
         let s = SyntheticBert()
         let w = try Self.load(s)
-        let x = Tensor(shape: [3, s.hidden], data: s.input(tokens: 3))
+        let x = Tensor(uncheckedShape: [3, s.hidden], data: s.input(tokens: 3))
         let both = try BertGraph.build(weights: w, heads: 2, scope: .layers(0...1), tokens: 3)
         let first = try BertGraph.build(weights: w, heads: 2, scope: .layers(0...0), tokens: 3)
         let second = try BertGraph.build(weights: w, heads: 2, scope: .layers(1...1), tokens: 3)
-        let y = second.graph.forward(first.graph.forward([x]))[0]
-        #expect(y.data == both.graph.forward([x])[0].data)
+        let y = second.graph.uncheckedForward(first.graph.uncheckedForward([x]))[0]
+        #expect(y.data == both.graph.uncheckedForward([x])[0].data)
         #expect(both.stages.map(\.name) == ["encoder.layer.0.attention", "encoder.layer.0", "encoder.layer.1.attention", "encoder.layer.1"])
     }
 

@@ -55,7 +55,7 @@ struct MiniLMModelTests {
         let bg = try BertGraph.build(weights: ck.weights, heads: try ck.heads(),
                                      activation: try BertActivation.fromConfig(path: MiniLMCache.configPath),
                                      scope: .model, tokens: x.rows)
-        return (bg, Tensor(shape: [x.rows, x.cols], data: x.data), ref)
+        return (bg, Tensor(uncheckedShape: [x.rows, x.cols], data: x.data), ref)
     }
 
     /// The value of `stage` in the graph environment (`embeddings` is the input).
@@ -68,7 +68,7 @@ struct MiniLMModelTests {
         let (bg, x, ref) = try Self.setup()
         #expect(bg.stages.map(\.name).filter { !$0.hasSuffix("attention") }
                 == (0..<6).map { "encoder.layer.\($0)" } + ["pooler"])
-        let env = bg.graph.forwardAll([x])
+        let env = bg.graph.uncheckedForwardAll([x])
         var lines: [String] = []
         for st in ref.stages {
             let y = try #require(Self.values(env, bg, st.name), "stage \(st.name) not built")
@@ -98,11 +98,11 @@ struct MiniLMModelTests {
         let ref = try Self.reference()
         let ck = try BertCheckpoint(weightsPath: MiniLMCache.modelPath)
         let xm = try ck.embed(tokenIDs: ref.tokenIDs)
-        let x = Tensor(shape: [xm.rows, xm.cols], data: xm.data)
+        let x = Tensor(uncheckedShape: [xm.rows, xm.cols], data: xm.data)
         let bg = try BertGraph.build(weights: ck.weights, heads: 12, scope: .layers(0...1), tokens: xm.rows)
         let clock = ContinuousClock()
         let t0 = clock.now
-        let env = bg.graph.intervalAll([x.asIntervals])
+        let env = bg.graph.uncheckedIntervalAll([x.asIntervals])
         let elapsed = clock.now - t0
         var lines: [String] = []
         for st in ref.stages where ["encoder.layer.0", "encoder.layer.1"].contains(st.name) {
@@ -135,12 +135,12 @@ struct MiniLMModelTests {
         let x = try ck.embed(tokenIDs: ref.tokenIDs)
         let bg = try BertGraph.build(weights: ck.weights, heads: 12, scope: .layers(0...1), tokens: x.rows)
         let eps = 1e-4
-        let box = Tensor(shape: [x.rows, x.cols], data: x.data.map { Interval(uncheckedLower: Double.subDown($0, eps), upper: Double.addUp($0, eps)) })
-        let bounds = bg.graph.intervalAll([box])
+        let box = Tensor(uncheckedShape: [x.rows, x.cols], data: x.data.map { Interval(uncheckedLower: Double.subDown($0, eps), upper: Double.addUp($0, eps)) })
+        let bounds = bg.graph.uncheckedIntervalAll([box])
         var rng = SeededGenerator(seed: 0x4D1E)
         for sample in 0..<3 {
             let point = x.data.map { $0 + eps * (sample == 0 ? (Bool.random(using: &rng) ? 0.999 : -0.999) : Double.random(in: -1...1, using: &rng)) }
-            let values = bg.graph.forwardAll([Tensor(shape: [x.rows, x.cols], data: point)])
+            let values = bg.graph.uncheckedForwardAll([Tensor(uncheckedShape: [x.rows, x.cols], data: point)])
             for (name, v) in bg.stages {
                 if let k = (0..<values[v].count).first(where: { !bounds[v].data[$0].contains(values[v].data[$0]) }) {
                     Issue.record("sample \(sample) (seed 0x4D1E) stage \(name) entry \(k): \(values[v].data[k]) outside \(bounds[v].data[k]); input \(point)")

@@ -68,11 +68,11 @@ final class ONNXImporterTests: XCTestCase {
 
     func testSoftmaxOpsetSemantics() throws {
         // opset 11: axis 1 of [2, 2, 3] flattens to rows of 6; opset 13: softmax along axis 1 alone.
-        let x = Tensor(shape: [2, 2, 3], data: (0..<12).map { Double($0) * 0.3 - 1 })
+        let x = Tensor(uncheckedShape: [2, 2, 3], data: (0..<12).map { Double($0) * 0.3 - 1 })
         for opset: Int64 in [11, 13] {
             let data = model(opset: opset, inputs: [input("x", [2, 2, 3])], outputs: ["y"], nodes: [
                 M.Node("Softmax", inputs: ["x"], outputs: ["y"], attributes: [("axis", .int(1))])])
-            let y = try load(data).forward([x])[0]
+            let y = try load(data).uncheckedForward([x])[0]
             if opset == 11 {
                 let row = (0..<6).map { y.data[$0] }.reduce(0, +)
                 XCTAssertEqual(row, 1, accuracy: 1e-12)
@@ -87,7 +87,7 @@ final class ONNXImporterTests: XCTestCase {
             M.Node("Slice", inputs: ["x", "st", "en", "ax", "sp"], outputs: ["y"])],
             initializers: [.int64("st", dims: [1], [-1]), .int64("en", dims: [1], [Int64.min]), .int64("ax", dims: [1], [1]), .int64("sp", dims: [1], [-2])])
         let g = try load(data)
-        let y = g.forward([Tensor(shape: [1, 6], data: [0, 1, 2, 3, 4, 5])])[0]
+        let y = g.uncheckedForward([Tensor(uncheckedShape: [1, 6], data: [0, 1, 2, 3, 4, 5])])[0]
         XCTAssertEqual(y.data, [5, 3, 1])
     }
 
@@ -109,8 +109,8 @@ final class ONNXImporterTests: XCTestCase {
         XCTAssertTrue(g.nodes.contains { $0.op is LayerNormalization }, "\(g.nodes.map { $0.op.opType })")
         XCTAssertFalse(g.nodes.contains { $0.op is Div || $0.op is Sqrt })
         var rng = SeededGenerator(seed: 7)
-        let x = Tensor(shape: [3, 4], data: (0..<12).map { _ in Double.random(in: -2...2, using: &rng) })
-        let y = g.forward([x])[0]
+        let x = Tensor(uncheckedShape: [3, 4], data: (0..<12).map { _ in Double.random(in: -2...2, using: &rng) })
+        let y = g.uncheckedForward([x])[0]
         for r in 0..<3 {
             let row = (0..<4).map { x.data[r * 4 + $0] }
             let mean = row.reduce(0, +) / 4
@@ -121,8 +121,8 @@ final class ONNXImporterTests: XCTestCase {
             }
         }
         // The fused op's box over a small region is far tighter than op by op would be.
-        let box = Tensor(lower: x.map { $0 - 1e-3 }, upper: x.map { $0 + 1e-3 })
-        let yb = g.interval([box])[0]
+        let box = Tensor(uncheckedLower: x.map { $0 - 1e-3 }, upper: x.map { $0 + 1e-3 })
+        let yb = g.uncheckedInterval([box])[0]
         XCTAssertLessThan(yb.data.map { $0.width }.max()!, 0.1)
     }
 
@@ -141,9 +141,9 @@ final class ONNXImporterTests: XCTestCase {
         ]
         let g = try load(model(opset: 9, inputs: [input("x", [1, 1, 4, 4])], outputs: ["y"], nodes: nodes, initializers: inits))
         XCTAssertEqual(g.values[g.outputs[0]].shape, [1, 3])
-        let x = Tensor(shape: [1, 1, 4, 4], data: (0..<16).map { Double($0) / 8 })
-        let y = g.forward([x])[0]
-        let enclosure = g.interval([x.asIntervals])[0]
+        let x = Tensor(uncheckedShape: [1, 1, 4, 4], data: (0..<16).map { Double($0) / 8 })
+        let y = g.uncheckedForward([x])[0]
+        let enclosure = g.uncheckedInterval([x.asIntervals])[0]
         for k in 0..<3 { XCTAssertTrue(enclosure.data[k].contains(y.data[k]), "\(enclosure.data[k]) \(y.data[k])") }
         // Hand computation of output 0.
         var conv = [Double](repeating: 0, count: 8)

@@ -55,14 +55,14 @@ final class ViTModelTests: XCTestCase {
             let g = graphs[row.onnx]!
             let spec = try VNNLibSpecification(path: dir.appendingPathComponent(row.vnnlib + ".gz").path)
             let box = spec.disjuncts[0].input
-            let x = Tensor(shape: [1, 3, 32, 32], data: zip(box.lower, box.upper).map { ($0 + $1) / 2 })
-            let y = g.forward([x])[0]
+            let x = Tensor(uncheckedShape: [1, 3, 32, 32], data: zip(box.lower, box.upper).map { ($0 + $1) / 2 })
+            let y = g.uncheckedForward([x])[0]
             for k in 0..<10 {
                 worst = max(worst, abs(y.data[k] - row.output[k]))
                 XCTAssertEqual(y.data[k], row.output[k], accuracy: 1e-5, "\(row.vnnlib) output \(k)")
             }
             if checked % 10 == 0 {
-                let enclosure = g.interval([x.asIntervals])[0]
+                let enclosure = g.uncheckedInterval([x.asIntervals])[0]
                 for k in 0..<10 { XCTAssertTrue(enclosure.data[k].contains(y.data[k]), "\(row.vnnlib) output \(k): \(enclosure.data[k]) vs \(y.data[k])") }
             }
             checked += 1
@@ -83,8 +83,8 @@ final class ViTModelTests: XCTestCase {
             let row = ref.instances.first { $0.onnx.contains(name) }!
             let spec = try VNNLibSpecification(path: dir.appendingPathComponent(row.vnnlib + ".gz").path)
             let box = spec.disjuncts[0].input
-            let lo = Tensor(shape: [1, 3, 32, 32], data: box.lower), hi = Tensor(shape: [1, 3, 32, 32], data: box.upper)
-            let boxes = BoxEngine.propagateAll(g, inputBoxes: [Tensor(lower: lo, upper: hi)])
+            let lo = Tensor(uncheckedShape: [1, 3, 32, 32], data: box.lower), hi = Tensor(uncheckedShape: [1, 3, 32, 32], data: box.upper)
+            let boxes = BoxEngine.uncheckedPropagateAll(g, inputBoxes: [Tensor(uncheckedLower: lo, upper: hi)])
             var points: [Tensor<Double>] = []
             for s in 0..<24 {
                 var x = lo
@@ -95,12 +95,12 @@ final class ViTModelTests: XCTestCase {
                 for sign in [1.0, -1.0] {
                     var o = GradientAttack.Options(); o.restarts = 1; o.steps = 15; o.target = -.infinity
                     var w = [Double](repeating: 0, count: 10); w[k] = sign
-                    if let a = GradientAttack.minimize(g, lower: lo, upper: hi, options: o, objective: { y in
-                        (sign * y.data[k], Tensor(shape: y.shape, data: w)) }) { points.append(a.point) }
+                    if let a = GradientAttack.uncheckedMinimize(g, lower: lo, upper: hi, options: o, objective: { y in
+                        (sign * y.data[k], Tensor(uncheckedShape: y.shape, data: w)) }) { points.append(a.point) }
                 }
             }
             for x in points {
-                let all = g.forwardAll([x])
+                let all = g.uncheckedForwardAll([x])
                 for n in g.nodes {
                     let v = all[n.output], b = boxes[n.output]
                     for e in 0..<v.count where !b.data[e].contains(v.data[e]) {

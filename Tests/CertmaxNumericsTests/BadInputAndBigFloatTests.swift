@@ -122,3 +122,36 @@ import Testing
         #expect(BigFloat(-1, precision: 64).squareRoot().isNaN)
     }
 }
+
+/// Issue 15 item 2: the point constructor and BigFloat's precision never trap (both did,
+/// at a precondition: `Interval(.nan)`, `BigFloat(1, precision: 1)`; MPFR aborted the
+/// process on precisions beyond its maximum).
+@Suite struct TotalNumericConstructorTests {
+    @Test func pointIntervalOfNonFiniteIsSoundAndWide() {
+        #expect(Interval(Double.nan).isEntire)
+        #expect(Interval(Double.infinity) == Interval(uncheckedLower: .greatestFiniteMagnitude, upper: .infinity))
+        #expect(Interval(-Double.infinity) == Interval(uncheckedLower: -.infinity, upper: -.greatestFiniteMagnitude))
+        #expect(Interval(2.5) == Interval(uncheckedLower: 2.5, upper: 2.5))
+        // Arithmetic on them stays NaN-free and wide.
+        let s = Interval(Double.nan) + Interval(1)
+        #expect(s.isEntire)
+    }
+
+    @Test func bigFloatPrecisionIsClampedNotTrapped() {
+        for p in [Int.min, -5, 0, 1] {
+            let x = BigFloat(1.5, precision: p)
+            #expect(x.precision == BigFloat.precisionRange.lowerBound)
+            #expect(x.double() == 1.5)  // 1.5 needs 2 bits
+        }
+        let big = BigFloat(0.1, precision: Int.max)
+        #expect(big.precision == BigFloat.precisionRange.upperBound)
+        #expect(big.double() == 0.1)  // Doubles stay exact
+        // Directed rounding at the clamped precision stays on its side.
+        let third = BigFloat(1, precision: 64).divided(by: BigFloat(3, precision: 64), rounding: .up, precision: 0)
+        #expect(third.double(.up) >= 1.0 / 3)
+        // A point BigInterval holds its Double exactly even at a clamped low precision
+        // (it was rounded to nearest at 2 bits, an enclosure missing 0.3).
+        let b = BigInterval(0.3, precision: -1)
+        #expect(b.lower.double(.down) == 0.3 && b.upper.double(.up) == 0.3)
+    }
+}

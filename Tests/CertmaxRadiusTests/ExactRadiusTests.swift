@@ -49,7 +49,7 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
 
     @Test func zeroCountOnKnownCase() {
         // a = (0,1,2), z = 0: c = (1,1,1): w = e^{±2 pi i/3}; zeros t = ±2 pi i / 3 + 2 pi i m.
-        let g = ExponentialSum(logits: [0, 0, 0], directions: [0, 1, 2])
+        let g = ExponentialSum(uncheckedLogits: [0, 0, 0], directions: [0, 1, 2])
         var counter = CircleZeroCounter(g, maxArcEvaluations: 100_000)
         #expect(counter.count(radius: 2.0) == 0)        // 2 pi / 3 ≈ 2.094
         #expect(counter.count(radius: 2.2) == 2)        // ±2 pi i / 3
@@ -126,7 +126,7 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
     /// Circles through (or within an ulp of) a known zero: the count is either certified
     /// and right, or refused (nil) — never wrong.
     @Test func circleThroughAZeroIsRefusedOrRight() {
-        let g = ExponentialSum(logits: [0, 0, 0], directions: [0, 1, 2])
+        let g = ExponentialSum(uncheckedLogits: [0, 0, 0], directions: [0, 1, 2])
         // Zeros at ±2 pi i/3 (modulus 2 pi / 3), then ±4 pi i/3.
         let twoPiOver3 = BigFloat.pi(precision: 256) * BigFloat(2, precision: 256) / BigFloat(3, precision: 256)
         let r0 = twoPiOver3.double(.nearest)

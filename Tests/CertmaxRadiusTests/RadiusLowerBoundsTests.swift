@@ -16,7 +16,7 @@ func mpfrBinaryRadius(_ z1: Double, _ z2: Double, _ a1: Double, _ a2: Double, _ 
 }
 
 func lowerBounds(_ z: [Double], _ a: [Double], _ t: Double = 1) -> RadiusLowerBounds {
-    z.withUnsafeBufferPointer { zp in a.withUnsafeBufferPointer { ap in taylorRadiusLowerBounds(logits: zp, directions: ap, temperature: t) } }
+    z.withUnsafeBufferPointer { zp in a.withUnsafeBufferPointer { ap in uncheckedTaylorRadiusLowerBounds(logits: zp, directions: ap, temperature: t) } }
 }
 
 @Suite struct RadiusLowerBoundsTests {
@@ -97,9 +97,9 @@ func lowerBounds(_ z: [Double], _ a: [Double], _ t: Double = 1) -> RadiusLowerBo
         var rho = [Double](repeating: 0, count: b), ref = rho, rho2 = rho
         z.withUnsafeBufferPointer { zp in a.withUnsafeBufferPointer { ap in
             rho.withUnsafeMutableBufferPointer { rp in ref.withUnsafeMutableBufferPointer { fp in
-                taylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, rhoA: rp, refined: fp)
+                uncheckedTaylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, rhoA: rp, refined: fp)
             } }
-            rho2.withUnsafeMutableBufferPointer { taylorRadiusRhoABatch(directions: ap, columns: k, into: $0) }
+            rho2.withUnsafeMutableBufferPointer { uncheckedTaylorRadiusRhoABatch(directions: ap, columns: k, into: $0) }
         } }
         for i in 0..<b {
             let lb = lowerBounds(Array(z[(i * k)..<((i + 1) * k)]), Array(a[(i * k)..<((i + 1) * k)]))

@@ -27,7 +27,7 @@ struct RadiusMPFROracleTests {
         var checks = 0
         for i in 0..<600 {
             let (z, a, t) = Self.sample(&rng, i)
-            let lb = z.withUnsafeBufferPointer { zp in a.withUnsafeBufferPointer { taylorRadiusLowerBounds(logits: zp, directions: $0, temperature: t) } }
+            let lb = z.withUnsafeBufferPointer { zp in a.withUnsafeBufferPointer { uncheckedTaylorRadiusLowerBounds(logits: zp, directions: $0, temperature: t) } }
             guard let rho = HighPrecisionRadius.rhoA(directions: a, temperature: t),
                   let refined = HighPrecisionRadius.refined(logits: z, directions: a, temperature: t) else {
                 Issue.record("MPFR oracle failed for z=\(z) a=\(a) T=\(t)")
@@ -35,7 +35,7 @@ struct RadiusMPFROracleTests {
             }
             #expect(BigFloat(lb.rhoA) <= rho.upper, "rho_a = \(lb.rhoA) above pi T / Delta = \(rho) for z=\(z) a=\(a) T=\(t)")
             #expect(BigFloat(lb.refined) <= refined.upper, "refined = \(lb.refined) above its defining value \(refined) for z=\(z) a=\(a) T=\(t)")
-            let rhoScalar = a.withUnsafeBufferPointer { taylorRadiusRhoA(directions: $0, temperature: t) }
+            let rhoScalar = a.withUnsafeBufferPointer { uncheckedTaylorRadiusRhoA(directions: $0, temperature: t) }
             #expect(BigFloat(rhoScalar) <= rho.upper, "taylorRadiusRhoA = \(rhoScalar) above \(rho) for a=\(a) T=\(t)")
             checks += 3
         }
@@ -52,7 +52,7 @@ struct RadiusMPFROracleTests {
                 Issue.record("MPFR closed form failed for z=\(z) a=\(a) T=\(t)")
                 continue
             }
-            let lb = z.withUnsafeBufferPointer { zp in a.withUnsafeBufferPointer { taylorRadiusLowerBounds(logits: zp, directions: $0, temperature: t) } }
+            let lb = z.withUnsafeBufferPointer { zp in a.withUnsafeBufferPointer { uncheckedTaylorRadiusLowerBounds(logits: zp, directions: $0, temperature: t) } }
             #expect(BigFloat(lb.rhoA) <= exact.upper && BigFloat(lb.refined) <= exact.upper,
                     "lower bounds \(lb.rhoA), \(lb.refined) above the exact radius \(exact) for z=\(z) a=\(a) T=\(t)")
             let closed = uncheckedBinaryTaylorRadius(logits: z, directions: a, temperature: t)

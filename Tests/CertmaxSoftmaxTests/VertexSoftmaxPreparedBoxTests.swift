@@ -84,7 +84,7 @@ struct VertexSoftmaxPreparedBoxTests {
         var excess: [Double] = [], widthUlps: [Double] = []
         for caseIndex in 0..<(Self.boxes / 4) {
             let bc = VertexSoftmaxSIMDTests.kernelCase(&g)
-            let box = VertexSoftmax.PreparedBox(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let box = VertexSoftmax.PreparedBox(uncheckedLower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let (r, path) = box.objective(bc.c, order: VertexSoftmax.sortedOrder(bc.c))
             total += 1
             guard path == .tight else { continue }
@@ -123,7 +123,7 @@ struct VertexSoftmaxPreparedBoxTests {
         var tight = 0
         for caseIndex in 0..<1000 {
             let bc = VertexSoftmaxSIMDTests.kernelCase(&g, k: caseIndex < 800 ? 1...6 : 7...10)
-            let box = VertexSoftmax.PreparedBox(lower: bc.lower, upper: bc.upper, temperature: bc.temperature)
+            let box = VertexSoftmax.PreparedBox(uncheckedLower: bc.lower, upper: bc.upper, temperature: bc.temperature)
             let (r, path) = box.objective(bc.c, order: VertexSoftmax.sortedOrder(bc.c))
             guard path == .tight else { continue }
             tight += 1
@@ -150,7 +150,7 @@ struct VertexSoftmaxPreparedBoxTests {
             let u = l.map { $0 + g.uniform(0, 3) }
             let c = (0..<K).map { _ in g.uniform(-2, 2) }
             let t = caseIndex % 5 == 4 ? 0.37 : 1.0
-            let r = VertexSoftmax.PreparedBox(lower: l, upper: u, temperature: t).objective(c)
+            let r = VertexSoftmax.PreparedBox(uncheckedLower: l, upper: u, temperature: t).uncheckedObjective(c)
             let scale = c.map(\.magnitude).max()! * 0x1p-52
             #expect(r.minimum.width <= 8 * scale && r.maximum.width <= 8 * scale,
                     "seed 0xA77C case \(caseIndex): widths \(r.minimum.width / scale), \(r.maximum.width / scale) ulps: c=\(c) l=\(l) u=\(u) T=\(t)")
@@ -196,17 +196,17 @@ struct VertexSoftmaxPreparedBoxTests {
             } }
             for r in 0..<rows {
                 let lr = Array(l[(r * K)..<((r + 1) * K)]), ur = Array(u[(r * K)..<((r + 1) * K)])
-                let box = VertexSoftmax.PreparedBox(lower: lr, upper: ur, temperature: t)
-                let all = box.objectives(cs)
-                let statics = VertexSoftmax.objectives(cs, lower: lr, upper: ur, temperature: t, witnesses: true)
+                let box = VertexSoftmax.PreparedBox(uncheckedLower: lr, upper: ur, temperature: t)
+                let all = box.uncheckedObjectives(cs)
+                let statics = VertexSoftmax.uncheckedObjectives(cs, lower: lr, upper: ur, temperature: t, witnesses: true)
                 for o in 0..<m {
-                    let want = box.objective(cs[o])
+                    let want = box.uncheckedObjective(cs[o])
                     let ctx = "seed 0x5B0C case \(caseIndex) row \(r) objective \(o): K=\(K) T=\(t) c=\(cs[o]) l=\(lr) u=\(ur)"
                     #expect(all[o].minimum == want.minimum && all[o].maximum == want.maximum, "\(ctx)")
                     #expect(statics[o] == want, "\(ctx)")
-                    let b = box.bounds(cs[o])
+                    let b = box.uncheckedBounds(cs[o])
                     #expect(b.minimum == want.minimum && b.maximum == want.maximum, "\(ctx)")
-                    if box.usesTightKernel, let tb = cs[o].withUnsafeBufferPointer({ box.tightBounds($0) }) {
+                    if box.usesTightKernel, let tb = cs[o].withUnsafeBufferPointer({ box.uncheckedTightBounds($0) }) {
                         #expect(tb.minimum == want.minimum && tb.maximum == want.maximum, "\(ctx)")
                     }
                     #expect(batched[r * m + o].minimum == want.minimum && batched[r * m + o].maximum == want.maximum
@@ -247,7 +247,7 @@ struct VertexSoftmaxPreparedBoxTests {
     @Test func edgeCases() {
         func check(_ c: [Double], _ l: [Double], _ u: [Double], _ t: Double = 1, path: VertexSoftmax._SweepPath,
                    sourceLocation: SourceLocation = #_sourceLocation) {
-            let (r, p) = VertexSoftmax.PreparedBox(lower: l, upper: u, temperature: t).objective(c, order: VertexSoftmax.sortedOrder(c))
+            let (r, p) = VertexSoftmax.PreparedBox(uncheckedLower: l, upper: u, temperature: t).objective(c, order: VertexSoftmax.sortedOrder(c))
             #expect(p == path, "path \(p) for c=\(c) l=\(l) u=\(u) T=\(t)", sourceLocation: sourceLocation)
             let bc = BoxCase(c: c, lower: l, upper: u, temperature: t)
             #expect(VertexSoftmaxSIMDTests.contains(r, bc), "\(bc) -> \(r.minimum) \(r.maximum)", sourceLocation: sourceLocation)

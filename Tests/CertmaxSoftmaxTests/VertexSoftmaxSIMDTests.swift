@@ -206,7 +206,7 @@ struct VertexSoftmaxSIMDTests {
             let b = BatchedSoftmax.uncheckedObjectives(ObjectivePlan(uncheckedCoefficients: [c]), lower: l, upper: u, rows: 1, witnesses: true)
             // Up to tightKernelMaximumK the tight kernel over a prepared box answers (issue 16).
             let expected = K <= VertexSoftmax.tightKernelMaximumK
-                ? VertexSoftmax.PreparedBox(lower: l, upper: u).objective(c)
+                ? VertexSoftmax.PreparedBox(uncheckedLower: l, upper: u).uncheckedObjective(c)
                 : K >= VertexSoftmax.simdKernelMinimumK
                 ? r : VertexSoftmax._objective(c: c, lower: l, upper: u, allowSIMD: false).enclosure
             #expect(pub == expected && b[0] == expected)

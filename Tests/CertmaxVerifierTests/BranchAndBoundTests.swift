@@ -16,7 +16,7 @@ struct BranchAndBoundTests {
 
     /// Plain c . y(x) for an input vector.
     static func objective(_ g: Graph, _ x: [Double], _ c: [Double]) -> Double {
-        let y = g.forward([Tensor(shape: g.values[g.inputs[0]].shape, data: x)])[0].data
+        let y = g.uncheckedForward([Tensor(uncheckedShape: g.values[g.inputs[0]].shape, data: x)])[0].data
         return zip(c, y).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
@@ -62,7 +62,7 @@ struct BranchAndBoundTests {
         var options = BranchAndBound.Options()
         options.threads = threads
         configure(&options)
-        return BranchAndBound.search(g, lower: lower, upper: upper, unsafe: unsafe, bounder: .box(),
+        return BranchAndBound.uncheckedSearch(g, lower: lower, upper: upper, unsafe: unsafe, bounder: .box(),
                                      deadline: deadline(seconds), options: options)
     }
 
@@ -81,8 +81,8 @@ struct BranchAndBoundTests {
             // Every x is within h/2 (per element) of a grid point: c . y(x) >= min - L h / 2.
             let b = gr.min - Self.mlpLipschitz(g, c: c) * h / 2 - 1e-3
             let unsafe = Self.unsafeSet(c, b)
-            let root = GraphPropertyVerifier.disjunctMargins(g, lower: Tensor(shape: [1, 2], data: lower),
-                                                             upper: Tensor(shape: [1, 2], data: upper), unsafe: unsafe)
+            let root = GraphPropertyVerifier.uncheckedDisjunctMargins(g, lower: Tensor(uncheckedShape: [1, 2], data: lower),
+                                                             upper: Tensor(uncheckedShape: [1, 2], data: upper), unsafe: unsafe)
             if root[0] <= 0 { rootFailures += 1 }
             for threads in [1, 2] {
                 let r = Self.search(g, lower, upper, unsafe, seconds: 20, threads: threads)
@@ -111,8 +111,8 @@ struct BranchAndBoundTests {
             let gr = Self.grid(g, lower: lower, upper: upper, free: free, steps: 150, c: c)
             let b = gr.min - 0.03 * (gr.max - gr.min)
             let unsafe = Self.unsafeSet(c, b)
-            let root = GraphPropertyVerifier.disjunctMargins(g, lower: Tensor(shape: [3, 4], data: lower),
-                                                             upper: Tensor(shape: [3, 4], data: upper), unsafe: unsafe)
+            let root = GraphPropertyVerifier.uncheckedDisjunctMargins(g, lower: Tensor(uncheckedShape: [3, 4], data: lower),
+                                                             upper: Tensor(uncheckedShape: [3, 4], data: upper), unsafe: unsafe)
             #expect(root[0] <= 0, "seed \(seed): the root already proves it (margin \(root[0]))")
             let r = Self.search(g, lower, upper, unsafe, seconds: 20, threads: 2)
             #expect(r.outcome == .proved, "seed \(seed): b = \(b), grid min \(gr.min): \(r.outcome) \(r.statistics)")
@@ -145,7 +145,7 @@ struct BranchAndBoundTests {
             var options = GraphPropertyVerifier.Options()
             options.firstAttackShare = 0
             options.search.threads = 2
-            let report = GraphPropertyVerifier.run(g, lower: lower, upper: upper, unsafe: Self.unsafeSet(c, b),
+            let report = GraphPropertyVerifier.uncheckedRun(g, lower: lower, upper: upper, unsafe: Self.unsafeSet(c, b),
                                                    deadline: Self.deadline(20), options: options)
             guard case .violated(let x, let y) = report.outcome else {
                 Issue.record("seed \(seed): b = \(b), grid argmin \(gr.argmin): \(report.outcome)")
@@ -182,7 +182,7 @@ struct BranchAndBoundTests {
             let witness = values[0].1
             var options = BranchAndBound.Options()
             options.threads = 2
-            let r = BranchAndBound.search(g, lower: lower, upper: upper, unsafe: Self.unsafeSet(c, b), bounder: .box(),
+            let r = BranchAndBound.uncheckedSearch(g, lower: lower, upper: upper, unsafe: Self.unsafeSet(c, b), bounder: .box(),
                                           deadline: Self.deadline(0.4), options: options)
             #expect(r.outcome != .proved, "seed \(seed): proved, but x = \(witness) gives c.y = \(values[0].0) <= b = \(b)")
         }
@@ -233,7 +233,7 @@ struct BranchAndBoundTests {
             r.splitScores = [0, 1]
             return r
         }
-        let r = BranchAndBound.search(g, lower: lower, upper: upper, unsafe: unsafe, bounder: bounder,
+        let r = BranchAndBound.uncheckedSearch(g, lower: lower, upper: upper, unsafe: unsafe, bounder: bounder,
                                       deadline: Self.deadline(0.5), options: { var o = BranchAndBound.Options(); o.threads = 1; return o }())
         #expect(r.outcome == .undecided(.unsplittable) || r.outcome == .undecided(.deadline), "\(r.outcome)")
         let calls = log.all
@@ -244,7 +244,7 @@ struct BranchAndBoundTests {
 
     /// Children are bounded with their parent's value boxes (`boundWithin`): the known
     /// input box handed over is the parent's, which strictly contains the child's.
-    @Test func childrenReuseTheirParentsBoxes() {
+    @Test func childrenReuseTheirParentsBoxes() throws {
         let g = GraphFixtures.mlp(n: 2, hidden: 8, outputs: 3, relu: true, seed: 21)
         let c = [1.0, -1.0, 0.0]
         let gr = Self.grid(g, lower: [-1, -1], upper: [1, 1], free: (0, 1), steps: 100, c: c)
@@ -261,7 +261,7 @@ struct BranchAndBoundTests {
             within.add(lo: inside && larger ? [1] : [0], hi: [], disjuncts: known.count)
             return symbolic.boundWithin!(graph, lo, hi, u, known)
         })
-        let r = BranchAndBound.search(g, lower: [-1, -1], upper: [1, 1], unsafe: unsafe, bounder: bounder,
+        let r = try BranchAndBound.search(g, lower: [-1, -1], upper: [1, 1], unsafe: unsafe, bounder: bounder,
                                       deadline: Self.deadline(0.5), options: { var o = BranchAndBound.Options(); o.threads = 1; return o }())
         #expect(r.outcome != .proved, "the unsafe set is reached on the grid")
         #expect(log.all.count == 1, "only the root is bounded without a parent: \(log.all.count)")

@@ -11,10 +11,10 @@ final class GraphPropertyVerifierTests: XCTestCase {
         var g = Graph()
         let x = try! g.addInput(name: "x", shape: [1, 2])
         let r = try! g.addNode(name: "relu", op: Relu(), inputs: [x])
-        let one = g.addConstant(name: "one", Tensor(shape: [1], data: [1]))
+        let one = g.addConstant(name: "one", Tensor(uncheckedShape: [1], data: [1]))
         g.outputs = [try! g.addNode(name: "y", op: Add(), inputs: [r, one])]
         let unsafe = LinearDisjunction(disjuncts: [[.init(c: [1, 0], bound: 0.5)]])
-        let report = GraphPropertyVerifier.run(g, lower: [-3, -3], upper: [2, 2], unsafe: unsafe, deadline: deadline(5))
+        let report = GraphPropertyVerifier.uncheckedRun(g, lower: [-3, -3], upper: [2, 2], unsafe: unsafe, deadline: deadline(5))
         XCTAssertEqual(report.outcome, .proved)
         XCTAssertGreaterThan(report.disjunctMargins[0], 0)
         XCTAssertNil(report.search, "the fast path: proved on the whole box without splitting")
@@ -26,13 +26,13 @@ final class GraphPropertyVerifierTests: XCTestCase {
         var g = Graph()
         let x = try! g.addInput(name: "x", shape: [1, 1])
         let r = try! g.addNode(name: "relu", op: Relu(), inputs: [x])
-        let one = g.addConstant(name: "one", Tensor(shape: [1], data: [1]))
+        let one = g.addConstant(name: "one", Tensor(uncheckedShape: [1], data: [1]))
         g.outputs = [try! g.addNode(name: "y", op: Add(), inputs: [r, one])]
         let strict = LinearDisjunction(disjuncts: [[.init(c: [1], bound: 1, strict: true)]])
-        XCTAssertEqual(GraphPropertyVerifier.run(g, lower: [-1], upper: [0], unsafe: strict, deadline: deadline(5)).outcome, .proved)
+        XCTAssertEqual(GraphPropertyVerifier.uncheckedRun(g, lower: [-1], upper: [0], unsafe: strict, deadline: deadline(5)).outcome, .proved)
         // Non-strict y_0 <= 1 is reached at any x <= 0: a counterexample must be found.
         let closed = LinearDisjunction(disjuncts: [[.init(c: [1], bound: 1)]])
-        guard case .violated(let xs, _) = GraphPropertyVerifier.run(g, lower: [-1], upper: [0], unsafe: closed, deadline: deadline(5)).outcome else {
+        guard case .violated(let xs, _) = GraphPropertyVerifier.uncheckedRun(g, lower: [-1], upper: [0], unsafe: closed, deadline: deadline(5)).outcome else {
             return XCTFail("expected a counterexample")
         }
         XCTAssertTrue(xs[0] >= -1 && xs[0] <= 0)
@@ -48,10 +48,10 @@ final class GraphPropertyVerifierTests: XCTestCase {
             let lower = (0..<8).map { _ in Double.random(in: -1...0, using: &rng) }
             let upper = lower.map { $0 + 0.5 }
             let x0 = zip(lower, upper).map { Double.random(in: $0...$1, using: &rng) }
-            let y0 = g.forward([Tensor(shape: [1, 8], data: x0)])[0].data
+            let y0 = g.uncheckedForward([Tensor(uncheckedShape: [1, 8], data: x0)])[0].data
             var c = [Double](repeating: 0, count: 4); c[1] = 1; c[2] = -1
             let unsafe = LinearDisjunction(disjuncts: [[.init(c: c, bound: y0[1] - y0[2] + 0.1)]])
-            let report = GraphPropertyVerifier.run(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(10))
+            let report = GraphPropertyVerifier.uncheckedRun(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(10))
             guard case .violated(let x, let y) = report.outcome else { XCTFail("seed \(seed): \(report.outcome)"); continue }
             for i in 0..<8 { XCTAssertTrue(lower[i] <= x[i] && x[i] <= upper[i], "seed \(seed): x outside the box") }
             XCTAssertLessThanOrEqual(y[1] - y[2], y0[1] - y0[2] + 0.1 + 1e-9)
@@ -71,10 +71,10 @@ final class GraphPropertyVerifierTests: XCTestCase {
             let lower = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
             let upper = lower.map { $0 + 0.02 }
             let centre = zip(lower, upper).map { ($0 + $1) / 2 }
-            let y = g.forward([Tensor(shape: g.values[g.inputs[0]].shape, data: centre)])[0].data
+            let y = g.uncheckedForward([Tensor(uncheckedShape: g.values[g.inputs[0]].shape, data: centre)])[0].data
             let unsafe = LinearDisjunction(disjuncts: [[.init(c: [1, -1, 0], bound: y[0] - y[1] + 1e-6)]])
             var options = GraphPropertyVerifier.Options(); options.falsify = false
-            let report = GraphPropertyVerifier.run(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(0.5), options: options)
+            let report = GraphPropertyVerifier.uncheckedRun(g, lower: lower, upper: upper, unsafe: unsafe, deadline: deadline(0.5), options: options)
             XCTAssertNotEqual(report.outcome, .proved, "seed \(seed): proved a reachable unsafe set")
             XCTAssertLessThanOrEqual(report.disjunctMargins[0], 0, "seed \(seed)")
         }

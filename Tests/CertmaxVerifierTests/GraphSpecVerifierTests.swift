@@ -52,7 +52,7 @@ struct GraphSpecVerifierTests {
             for s in 0..<50 {
                 let c = spec.region.center, r = spec.region.radius
                 let point = (0..<c.data.count).map { c.data[$0] + r.data[$0] * (s % 2 == 0 ? (Bool.random(using: &rng) ? 1 : -1) : Double.random(in: -1...1, using: &rng)) }
-                let y = spec.model.graph.forward([Tensor(shape: [c.rows, c.cols], data: point)])[0]
+                let y = spec.model.graph.uncheckedForward([Tensor(uncheckedShape: [c.rows, c.cols], data: point)])[0]
                 for k in 0..<y.count where !report.outputBounds[k / spec.outputWidth][k % spec.outputWidth].contains(y.data[k]) {
                     Issue.record("\(file) sample \(s): output \(k) = \(y.data[k]) outside the bound; input \(point)")
                     return
@@ -75,7 +75,7 @@ struct GraphSpecVerifierTests {
         let ck = try BertCheckpoint(weightsPath: Self.specs.appendingPathComponent("models/small-bert/model.safetensors").path)
         let e = try ck.embed(tokenIDs: [2, 6, 7, 3])
         let layer0 = try BertGraph.build(weights: ck.weights, heads: 2, scope: .layers(0...0), tokens: 4)
-        let expected = layer0.graph.forward([Tensor(shape: [4, 8], data: e.data)])[0]
+        let expected = layer0.graph.uncheckedForward([Tensor(uncheckedShape: [4, 8], data: e.data)])[0]
         #expect(spec.region.center.data == expected.data)
         #expect(GraphSpecVerifier.run(spec: spec).verdict == .verified)
     }

@@ -4,7 +4,7 @@ import Certmax
 /// with weights of moderate size so the bounds are informative.
 public enum GraphFixtures {
     public static func randomMatrix(_ rows: Int, _ cols: Int, scale: Double, _ rng: inout SeededGenerator) -> Tensor<Double> {
-        Tensor(shape: [rows, cols], data: (0..<(rows * cols)).map { _ in Double.random(in: -scale...scale, using: &rng) })
+        Tensor(uncheckedShape: [rows, cols], data: (0..<(rows * cols)).map { _ in Double.random(in: -scale...scale, using: &rng) })
     }
 
     /// x [1, n] -> MatMul W1 [n, h] + b1 -> (Relu if `relu`) -> Gemm W2 [h, m] + b2 -> y [1, m].
@@ -18,7 +18,7 @@ public enum GraphFixtures {
         z = try! g.addNode(name: "add1", op: Add(), inputs: [z, b1])
         if relu { z = try! g.addNode(name: "relu", op: Relu(), inputs: [z]) }
         let w2 = g.addConstant(name: "w2", randomMatrix(h, m, scale: 1, &rng))
-        let b2 = g.addConstant(name: "b2", Tensor(shape: [m], data: (0..<m).map { _ in Double.random(in: -0.5...0.5, using: &rng) }))
+        let b2 = g.addConstant(name: "b2", Tensor(uncheckedShape: [m], data: (0..<m).map { _ in Double.random(in: -0.5...0.5, using: &rng) }))
         g.outputs = [try! g.addNode(name: "gemm", op: Gemm(), inputs: [z, w2, b2])]
         return g
     }
@@ -36,7 +36,7 @@ public enum GraphFixtures {
         let q = proj("q"), k = proj("k"), v = proj("v")
         let kt = try! g.addNode(name: "kT", op: Transpose(perm: [1, 0]), inputs: [k])
         var s = try! g.addNode(name: "scores", op: MatMul(), inputs: [q, kt])
-        let scale = g.addConstant(name: "scale", Tensor(shape: [], data: [0.5]))
+        let scale = g.addConstant(name: "scale", Tensor(uncheckedShape: [], data: [0.5]))
         s = try! g.addNode(name: "scaled", op: Mul(), inputs: [s, scale])
         let p = try! g.addNode(name: "softmax", op: Softmax(axis: -1, flattened: false), inputs: [s])
         let o = try! g.addNode(name: "pv", op: MatMul(), inputs: [p, v])

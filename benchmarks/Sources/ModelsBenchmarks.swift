@@ -48,9 +48,9 @@ func runModelsBenchmarks(_ runner: BenchRunner) {
     guard let bg = built else { print("models: could not build the MiniLM graph"); return }
     let elements = T * d
     runner.record(group: group, name: "MiniLM 6 layers load+build", elements: elements, ns: loadNs)
-    let input = Tensor(shape: [T, d], data: x.data)
+    let input = Tensor(uncheckedShape: [T, d], data: x.data)
     runner.measure(group: group, name: "MiniLM 6 layers T=11 plain forward", elements: elements, minTime: runner.quick ? 0.5 : 3) {
-        blackHole(bg.graph.forward([input])[0].data[0])
+        blackHole(bg.graph.uncheckedForward([input])[0].data[0])
     }
     let layers = (0...5).map { "encoder.layer.\($0)" }
     func widths(_ env: [Tensor<Interval>]) -> [Double] {
@@ -62,14 +62,14 @@ func runModelsBenchmarks(_ runner: BenchRunner) {
     func fmt(_ w: [Double]) -> String { w.map { String(format: "%.3g", $0) }.joined(separator: " ") }
     var boxes: [(String, Tensor<Interval>)] = [("point", input.asIntervals)]
     for eps in runner.quick ? [1e-4] : [1e-4, 1e-3] {
-        boxes.append(("eps=\(eps)", Tensor(shape: [T, d], data: x.data.map {
+        boxes.append(("eps=\(eps)", Tensor(uncheckedShape: [T, d], data: x.data.map {
             Interval(uncheckedLower: Double.subDown($0, eps), upper: Double.addUp($0, eps)) })))
     }
     for (label, box) in boxes {
         var env: [Tensor<Interval>] = []
         // Box propagation is the BoxEngine (Vertex-Softmax attention aggregation); at a
         // point it is the outward-rounded forward pass.
-        let ns = medianNs { env = BoxEngine.propagateAll(bg.graph, inputBoxes: [box]); blackHole(env.count) }
+        let ns = medianNs { env = BoxEngine.uncheckedPropagateAll(bg.graph, inputBoxes: [box]); blackHole(env.count) }
         let w = widths(env)
         let name = label == "point" ? "MiniLM 6 layers T=11 sound forward at point" : "MiniLM 6 layers T=11 interval \(label)"
         runner.record(group: group, name: name + " w6=\(String(format: "%.3g", w[5]))", elements: elements, ns: ns)
@@ -77,7 +77,7 @@ func runModelsBenchmarks(_ runner: BenchRunner) {
         guard label != "point" else { continue }
         // The symbolic engine (issue 12) on the same box, once (it is the expensive one).
         let t0 = clockNanoseconds(runner.clock)
-        let r = SymbolicEngine.propagate(bg.graph, inputBoxes: [box])
+        let r = SymbolicEngine.uncheckedPropagate(bg.graph, inputBoxes: [box])
         let symNs = Double(clockNanoseconds(runner.clock) - t0)
         let ws = widths(r.boxes)
         runner.record(group: group, name: "MiniLM 6 layers T=11 symbolic \(label) w6=\(String(format: "%.3g", ws[5]))", elements: elements, ns: symNs)

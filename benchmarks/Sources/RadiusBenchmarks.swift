@@ -30,12 +30,12 @@ func runRadiusBenchmarks(_ runner: BenchRunner) {
             let baseName = "plain max-min pi/(max-min) \(shape) 1 core"
             runner.measure(group: group, name: "rho_a SIMD8 sound \(shape) 1 core", elements: b, baseline: baseName, baselineNs: base) {
                 for i in 0..<b {
-                    outA[i] = taylorRadiusRhoA(directions: UnsafeBufferPointer(rebasing: ap[(i * k)..<((i + 1) * k)]))
+                    outA[i] = uncheckedTaylorRadiusRhoA(directions: UnsafeBufferPointer(rebasing: ap[(i * k)..<((i + 1) * k)]))
                 }
                 blackHole(outA.baseAddress)
             }
             runner.measure(group: group, name: "rho_a batch sound \(shape) all cores", elements: b, baseline: baseName, baselineNs: base) {
-                taylorRadiusRhoABatch(directions: ap, columns: k, into: outA)
+                uncheckedTaylorRadiusRhoABatch(directions: ap, columns: k, into: outA)
                 blackHole(outA.baseAddress)
             }
             let plainRef = runner.measure(group: group, name: "plain rho_a+refined (unsound) \(shape) 1 core", elements: b) {
@@ -59,14 +59,14 @@ func runRadiusBenchmarks(_ runner: BenchRunner) {
             let plainRefName = "plain rho_a+refined (unsound) \(shape) 1 core"
             runner.measure(group: group, name: "rho_a+refined sound \(shape) 1 core", elements: b, baseline: plainRefName, baselineNs: plainRef) {
                 for i in 0..<b {
-                    let lb = taylorRadiusLowerBounds(logits: UnsafeBufferPointer(rebasing: zp[(i * k)..<((i + 1) * k)]),
+                    let lb = uncheckedTaylorRadiusLowerBounds(logits: UnsafeBufferPointer(rebasing: zp[(i * k)..<((i + 1) * k)]),
                                                      directions: UnsafeBufferPointer(rebasing: ap[(i * k)..<((i + 1) * k)]))
                     outA[i] = lb.rhoA; outR[i] = lb.refined
                 }
                 blackHole(outR.baseAddress)
             }
             runner.measure(group: group, name: "rho_a+refined batch sound \(shape) all cores", elements: b, baseline: plainRefName, baselineNs: plainRef) {
-                taylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, rhoA: outA, refined: outR)
+                uncheckedTaylorRadiusLowerBoundsBatch(logits: zp, directions: ap, columns: k, rhoA: outA, refined: outR)
                 blackHole(outR.baseAddress)
             }
         }

@@ -23,7 +23,7 @@ func runSharedBoxBenchmarks(_ runner: BenchRunner) {
             let cs = (0..<m).map { _ in (0..<K).map { _ in rng.uniform(-1, 1) } }
             let base = "pre-16 objective K=\(K) m=\(m)"
             let ref = runner.measure(group: group, name: base, elements: m, minTime: 0.15) {
-                for c in cs { blackHole(VertexSoftmax.referenceObjective(c: c, lower: lower, upper: upper).minimum.lower) }
+                for c in cs { blackHole(VertexSoftmax.uncheckedReferenceObjective(c: c, lower: lower, upper: upper).minimum.lower) }
             }
             runner.measure(group: group, name: "objective K=\(K) m=\(m)", elements: m, minTime: 0.15,
                            baseline: base, baselineNs: ref) {
@@ -31,8 +31,8 @@ func runSharedBoxBenchmarks(_ runner: BenchRunner) {
             }
             runner.measure(group: group, name: "shared box K=\(K) m=\(m)", elements: m, minTime: 0.15,
                            baseline: base, baselineNs: ref) {
-                let box = VertexSoftmax.PreparedBox(lower: lower, upper: upper)
-                for c in cs { blackHole(box.bounds(c).minimum.lower) }
+                let box = VertexSoftmax.PreparedBox(uncheckedLower: lower, upper: upper)
+                for c in cs { blackHole(box.uncheckedBounds(c).minimum.lower) }
             }
         }
     }
@@ -43,11 +43,11 @@ func runSharedBoxBenchmarks(_ runner: BenchRunner) {
         let c = (0..<K).map { _ in rng.uniform(-1, 1) }
         let base = "pre-16 objective K=\(K) m=1"
         let ref = runner.measure(group: group, name: base, elements: 1, minTime: 0.3) {
-            blackHole(VertexSoftmax.referenceObjective(c: c, lower: lower, upper: upper).minimum.lower)
+            blackHole(VertexSoftmax.uncheckedReferenceObjective(c: c, lower: lower, upper: upper).minimum.lower)
         }
         runner.measure(group: group, name: "shared box K=\(K) m=1", elements: 1, minTime: 0.3,
                        baseline: base, baselineNs: ref) {
-            blackHole(VertexSoftmax.PreparedBox(lower: lower, upper: upper).bounds(c).minimum.lower)
+            blackHole(VertexSoftmax.PreparedBox(uncheckedLower: lower, upper: upper).uncheckedBounds(c).minimum.lower)
         }
     }
 }

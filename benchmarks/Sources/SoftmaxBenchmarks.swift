@@ -35,7 +35,7 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
             }
         }
         let base = "plain Double softmax K=\(K)"
-        lower.withUnsafeBufferPointer { l in
+        _ = lower.withUnsafeBufferPointer { l in
             upper.withUnsafeBufferPointer { u in
                 // Issue 16 item 4: the portable passes (the kernel before the AVX2 form) and the
                 // default path (AVX2 where the CPU has it), side by side; bit-identical results.
@@ -85,7 +85,7 @@ func runSoftmaxBenchmarks(_ runner: BenchRunner) {
     }
     // The same batch into caller buffers (no witnesses, rows read in place).
     var mnOut = [Interval](repeating: .zero, count: rows * 4), mxOut = mnOut
-    l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
+    _ = l.withUnsafeBufferPointer { lb in u.withUnsafeBufferPointer { ub in
         mnOut.withUnsafeMutableBufferPointer { mnb in mxOut.withUnsafeMutableBufferPointer { mxb in
             runner.measure(group: group, name: "batched vertex \(rows)x\(K)x4 into buffers, 1 thread", elements: rows * K * 4,
                            baseline: "batched vertex \(rows)x\(K)x4, 1 thread", baselineNs: one) {

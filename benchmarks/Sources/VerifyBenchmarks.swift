@@ -26,14 +26,14 @@ func runVerifyBenchmarks(_ runner: BenchRunner) {
         let ids = [101] + (0..<(T - 2)).map { words[$0 % words.count] } + [102]
         guard let x = try? checkpoint.embed(tokenIDs: ids) else { continue }
         for r in radii {
-            let radius = Matrix(rows: x.rows, cols: x.cols, repeating: r)
+            let radius = Matrix(uncheckedRows: x.rows, cols: x.cols, repeating: r)
             guard let region = try? InputRegion(center: x, radius: radius) else { continue }
             for method in BoundMethod.allCases {
                 var samples: [Double] = []
                 var bounds: AttentionBoundPropagation? = nil
                 for _ in 0..<(runner.quick ? 1 : 3) {
                     let t0 = clockNanoseconds(runner.clock)
-                    let b = AttentionBoundPropagation(layer: layer, region: region, method: method)
+                    let b = AttentionBoundPropagation(uncheckedLayer: layer, region: region, method: method)
                     samples.append(Double(clockNanoseconds(runner.clock) - t0))
                     blackHole(b.output.count)
                     bounds = b

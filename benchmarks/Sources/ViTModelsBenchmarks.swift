@@ -33,26 +33,26 @@ func runViTModelBenchmarks(_ runner: BenchRunner) {
         runner.record(group: group, name: "ViT \(name) load (gunzip+decode+import)", elements: 1, ns: loadNs)
         let box = spec.disjuncts[0].input
         let shape = [1, 3, 32, 32]
-        let centre = Tensor(shape: shape, data: zip(box.lower, box.upper).map { ($0 + $1) / 2 })
+        let centre = Tensor(uncheckedShape: shape, data: zip(box.lower, box.upper).map { ($0 + $1) / 2 })
         runner.measure(group: group, name: "ViT \(name) plain forward", elements: 3072, minTime: runner.quick ? 0.1 : 1) {
-            blackHole(g.forward([centre])[0].data[0])
+            blackHole(g.uncheckedForward([centre])[0].data[0])
         }
         runner.measure(group: group, name: "ViT \(name) sound forward at a point", elements: 3072, minTime: runner.quick ? 0.1 : 1) {
-            blackHole(g.interval([centre.asIntervals])[0].data[0].lower)
+            blackHole(g.uncheckedInterval([centre.asIntervals])[0].data[0].lower)
         }
-        let inputBox = Tensor(lower: Tensor(shape: shape, data: box.lower), upper: Tensor(shape: shape, data: box.upper))
+        let inputBox = Tensor(uncheckedLower: Tensor(uncheckedShape: shape, data: box.lower), upper: Tensor(uncheckedShape: shape, data: box.upper))
         var boxes: [Tensor<Interval>] = []
         runner.measure(group: group, name: "ViT \(name) box propagation (instance \(instance))", elements: 3072, minTime: runner.quick ? 0.1 : 1) {
-            boxes = BoxEngine.propagateAll(g, inputBoxes: [inputBox])
+            boxes = BoxEngine.uncheckedPropagateAll(g, inputBoxes: [inputBox])
             blackHole(boxes.count)
         }
         var margins: [Double] = []
         runner.measure(group: group, name: "ViT \(name) box + 9 back-substituted margins", elements: 3072, minTime: runner.quick ? 0.1 : 1) {
-            let all = BoxEngine.propagateAll(g, inputBoxes: [inputBox])
+            let all = BoxEngine.uncheckedPropagateAll(g, inputBoxes: [inputBox])
             margins = spec.disjuncts.map { d in
                 var c = [Interval](repeating: .zero, count: 10)
                 for t in d.constraints[0].terms { c[t.index] = c[t.index] + t.coefficientEnclosure }
-                return LinearObjectiveBound.lowerBound(g, boxes: all, value: g.outputs[0], c: c)
+                return LinearObjectiveBound.uncheckedLowerBound(g, boxes: all, value: g.outputs[0], c: c)
             }
         }
         let out = boxes[g.outputs[0]].data

@@ -387,8 +387,8 @@ enum RegressionKinds {
         }
         var failures: [String] = []
         var checks = 0
-        let point = try InputRegion(center: spec.region.center, radius: Matrix(rows: spec.region.tokens, cols: spec.region.dimension))
-        let atCentre = AttentionBoundPropagation(layer: spec.layer, region: point, method: .vertex)
+        let point = try InputRegion(center: spec.region.center, radius: Matrix(uncheckedRows: spec.region.tokens, cols: spec.region.dimension))
+        let atCentre = AttentionBoundPropagation(uncheckedLayer: spec.layer, region: point, method: .vertex)
         // The outputs at the centre in MPFR (256 bits), from the block's definition: an
         // oracle independent of the library's propagation and of its Double forward pass.
         guard let exact = HighPrecisionAttention.forward(spec.layer, at: spec.region.center) else {
@@ -442,16 +442,16 @@ enum RegressionKinds {
         guard let group = VNNCompInstanceVerifier.propertyGroups(spec, outputCount: nOut).first else {
             throw InputError(source: vnnlib, problem: "the property has no disjunct")
         }
-        let lower = Tensor(shape: shape, data: group.box.lower), upper = Tensor(shape: shape, data: group.box.upper)
+        let lower = try Tensor(shape: shape, data: group.box.lower), upper = try Tensor(shape: shape, data: group.box.upper)
         let boxes: [Tensor<Interval>]
         let symbolic: SymbolicEngine.Result?
         if bounder == "symbolic" {
-            let r = SymbolicEngine.propagate(graph, inputBoxes: [Tensor(lower: lower, upper: upper)])
+            let r = try SymbolicEngine.propagate(graph, inputBoxes: [try Tensor(lower: lower, upper: upper)])
             (boxes, symbolic) = (r.boxes, r)
         } else {
-            (boxes, symbolic) = (BoxEngine.propagateAll(graph, inputBoxes: [Tensor(lower: lower, upper: upper)]), nil)
+            (boxes, symbolic) = (try BoxEngine.propagateAll(graph, inputBoxes: [try Tensor(lower: lower, upper: upper)]), nil)
         }
-        let margins = GraphPropertyVerifier.bounds(graph, boxes: boxes, symbolic: symbolic, unsafe: group.unsafe).margins
+        let margins = GraphPropertyVerifier.uncheckedBounds(graph, boxes: boxes, symbolic: symbolic, unsafe: group.unsafe).margins
         let y = boxes[out].data
         var bounds = y.enumerated().map { NamedBound("y[\($0.offset)]", $0.element) }
         bounds += margins.enumerated().map { NamedBound("margin[\($0.offset)]", lower: $0.element, upper: .infinity) }
@@ -477,7 +477,7 @@ enum RegressionKinds {
                 if k % 2 == 1 { return Bool.random(using: &rng) ? l : u }
                 return min(u, max(l, l + (u - l) * Double.random(in: 0...1, using: &rng)))
             }
-            let enclosure = graph.interval([Tensor(shape: shape, data: x).asIntervals])[0].data
+            let enclosure = graph.uncheckedInterval([Tensor(uncheckedShape: shape, data: x).asIntervals])[0].data
             for (i, e) in enclosure.enumerated() where i < y.count {
                 checks += 1
                 if e.upper < y[i].lower || e.lower > y[i].upper {

@@ -214,7 +214,7 @@ public enum SoundnessCampaign {
         tally.problems["radius", default: 0] += 1
         let r = uncheckedExactTaylorRadius(logits: z, directions: a, temperature: t)
         let lb = z.withUnsafeBufferPointer { zp in
-            a.withUnsafeBufferPointer { ap in taylorRadiusLowerBounds(logits: zp, directions: ap, temperature: t) }
+            a.withUnsafeBufferPointer { ap in uncheckedTaylorRadiusLowerBounds(logits: zp, directions: ap, temperature: t) }
         }
         let p = mpfrPrecision
         let ti = BigInterval(t, precision: p)
@@ -247,7 +247,7 @@ public enum SoundnessCampaign {
         let ws = [0.5, 1.0, 2.0][Int(rng.next() % 3)], radius = [1e-3, 0.05, 0.3][Int(rng.next() % 3)]
         tally.problems["attention", default: 0] += 1
         func weights(_ name: String, _ g: inout Graph) -> Int {
-            g.addConstant(name: name, Tensor(shape: [d, dh], data: (0..<(d * dh)).map { _ in rng.uniform(-ws, ws) }))
+            g.addConstant(name: name, Tensor(uncheckedShape: [d, dh], data: (0..<(d * dh)).map { _ in rng.uniform(-ws, ws) }))
         }
         var g = Graph()
         let out: Int
@@ -258,7 +258,7 @@ public enum SoundnessCampaign {
             let v = try g.addNode(name: "V", op: MatMul(), inputs: [x, weights("Wv", &g)])
             let kt = try g.addNode(name: "Kt", op: Transpose(perm: [1, 0]), inputs: [k])
             let raw = try g.addNode(name: "S_raw", op: MatMul(), inputs: [q, kt])
-            let scale = g.addConstant(name: "scale", Tensor(shape: [], data: [1 / Double(dh).squareRoot()]))
+            let scale = g.addConstant(name: "scale", Tensor(uncheckedShape: [], data: [1 / Double(dh).squareRoot()]))
             let sc = try g.addNode(name: "S", op: Mul(), inputs: [raw, scale])
             let p = try g.addNode(name: "P", op: Softmax(axis: -1, flattened: false), inputs: [sc])
             out = try g.addNode(name: "O", op: MatMul(), inputs: [p, v])
@@ -268,10 +268,10 @@ public enum SoundnessCampaign {
             return
         }
         let centre = (0..<(tokens * d)).map { _ in rng.uniform(-1, 1) }
-        let box = Tensor(shape: [tokens, d], data: centre.map {
+        let box = Tensor(uncheckedShape: [tokens, d], data: centre.map {
             Interval(uncheckedLower: Double.subDown($0, radius), upper: Double.addUp($0, radius))
         })
-        let bounds = BoxEngine.propagate(g, inputBoxes: [box])[0]
+        let bounds = BoxEngine.uncheckedPropagate(g, inputBoxes: [box])[0]
         let what = "attention T=\(tokens) d=\(d) dh=\(dh) weights +-\(ws) centre \(centre) radius \(radius)"
         for n in 0..<points {
             let x = box.map { iv -> Interval in
@@ -279,7 +279,7 @@ public enum SoundnessCampaign {
                                    : Swift.min(Swift.max(iv.lower + (iv.upper - iv.lower) * rng.uniform(0, 1), iv.lower), iv.upper)
                 return Interval(uncheckedLower: v, upper: v)
             }
-            let y = g.intervalAll([x])[out]
+            let y = g.uncheckedIntervalAll([x])[out]
             tally.points += 1
             for i in 0..<y.data.count {
                 tally.check(bounds.data[i].lower - y.data[i].upper, "\(what): lower[\(i)] \(bounds.data[i]) vs \(y.data[i]) at \(x.data.map(\.lower))")

@@ -1,4 +1,5 @@
 import CertmaxGraph
+import CertmaxIO
 import CertmaxNumerics
 import COpenBLAS
 import Foundation
@@ -74,9 +75,21 @@ public enum SymbolicEngine {
         public var reluSymbols: [Int: [(row: Int, symbol: Int)]] = [:]
     }
 
-    /// Propagates the input boxes. Non-finite or inverted input boxes: plain box
-    /// propagation (no symbols).
-    public static func propagate(_ graph: Graph, inputBoxes: [Tensor<Interval>], options: Options = Options()) -> Result {
+    /// Propagates the input boxes. Boxes with infinite ends: plain box propagation (no
+    /// symbols).
+    ///
+    /// Checked: throws `InputError` (source "SymbolicEngine.propagate") unless there is one
+    /// box per graph input, of its shape, with no NaN end and no empty interval (lower >
+    /// upper) (`Graph.checkInputs`); `uncheckedPropagate` skips the check (the verifier's
+    /// branch-and-bound loop, whose boxes are sub-boxes of a validated one).
+    public static func propagate(_ graph: Graph, inputBoxes: [Tensor<Interval>], options: Options = Options()) throws(InputError) -> Result {
+        try graph.checkInputs(inputBoxes, "SymbolicEngine.propagate")
+        return uncheckedPropagate(graph, inputBoxes: inputBoxes, options: options)
+    }
+
+    /// Unchecked `propagate`: traps on a wrong input count; inverted or NaN boxes fall
+    /// back to plain box propagation (no guarantee for such boxes).
+    public static func uncheckedPropagate(_ graph: Graph, inputBoxes: [Tensor<Interval>], options: Options = Options()) -> Result {
         precondition(inputBoxes.count == graph.inputs.count, "SymbolicEngine: expected \(graph.inputs.count) inputs")
         var symbolic = -1
         for (i, b) in inputBoxes.enumerated() where symbolic < 0 {
@@ -113,12 +126,12 @@ public enum SymbolicEngine {
             let args = node.inputs.map { boxes[$0]! }
             var box = node.op.interval(args)
             if let s = attention[k], let scores = boxes[s], let refined = BoxEngine.vertexAggregation(scores: scores, values: args[1]) {
-                box = Tensor(shape: box.shape, data: zip(box.data, refined).map { p, r in
+                box = Tensor(uncheckedShape: box.shape, data: zip(box.data, refined).map { p, r in
                     let i = p.intersection(r); return i.isEmpty ? p : i
                 })
             }
             if let known = options.knownBoxes, node.output < known.count, known[node.output].count == box.count {
-                box = Tensor(shape: box.shape, data: zip(box.data, known[node.output].data).map { b, k in
+                box = Tensor(uncheckedShape: box.shape, data: zip(box.data, known[node.output].data).map { b, k in
                     let i = b.intersection(k); return i.isEmpty ? b : i
                 })
             }
@@ -149,7 +162,7 @@ public enum SymbolicEngine {
                 let bw = b.width, cw = c.width
                 if !f.isZero && (!cw.isFinite || (bw.isFinite && cw > options.boxFallbackRatio * bw)) { replace.append(i) }
             }
-            box = Tensor(shape: box.shape, data: data)
+            box = Tensor(uncheckedShape: box.shape, data: data)
             f.replaceRows(replace, with: data)
             var introduced = false
             if eligible(node), space.symbols - space.inputSymbols + f.rows <= options.maxFreshSymbols {
@@ -180,7 +193,7 @@ public enum SymbolicEngine {
         }
         var kept: [Int: AffineForms] = [:]
         for v in keep { if let f = forms[v] { kept[v] = f } }
-        return Result(boxes: boxes.map { $0 ?? Tensor(shape: [0], data: []) }, forms: kept, space: space,
+        return Result(boxes: boxes.map { $0 ?? Tensor(uncheckedShape: [0], data: []) }, forms: kept, space: space,
                       peakCoefficientBytes: peak, reluSymbols: reluSymbols)
     }
 
@@ -193,8 +206,30 @@ public enum SymbolicEngine {
     /// point, with the combination slack), minimised over the symbol box as
     /// -sum_j |g_j| r_j (rounded up); the second is bounded on y's box. The result is the
     /// larger of that and the plain concretisation of c over y's box.
-    public static func lowerBound(_ result: Result, value: Int, c: [Interval]) -> Double {
-        objective(result, value: value, c: c).lower
+    ///
+    /// Checked: throws `InputError` (source "SymbolicEngine.lowerBound") on a `value`
+    /// outside the result, `c` of another element count or with NaN / empty entries;
+    /// `uncheckedLowerBound` skips the check.
+    public static func lowerBound(_ result: Result, value: Int, c: [Interval]) throws(InputError) -> Double {
+        try checkObjective(result, value: value, c: c, "SymbolicEngine.lowerBound")
+        return uncheckedObjective(result, value: value, c: c).lower
+    }
+
+    /// Unchecked `lowerBound`.
+    public static func uncheckedLowerBound(_ result: Result, value: Int, c: [Interval]) -> Double {
+        uncheckedObjective(result, value: value, c: c).lower
+    }
+
+    static func checkObjective(_ result: Result, value: Int, c: [Interval], _ function: String) throws(InputError) {
+        if !result.boxes.indices.contains(value) {
+            throw InputError(source: function, location: "value", problem: "\(value) is not a value of the result (0..<\(result.boxes.count))")
+        }
+        if c.count != result.boxes[value].count {
+            throw InputError(source: function, location: "c", problem: "has \(c.count) entries, the value has \(result.boxes[value].count)")
+        }
+        for (i, x) in c.enumerated() where x.lower.isNaN || x.upper.isNaN || !(x.lower <= x.upper) {
+            throw InputError(source: function, location: "c[\(i)]", problem: "NaN or empty interval \(x)")
+        }
     }
 
     /// The coefficients g of c . y over every symbol (`result.space.symbols`), g = sum_i
@@ -221,7 +256,16 @@ public enum SymbolicEngine {
     /// `lowerBound` together with, per input element, |g_s| r_s for its symbol s: how much
     /// of the bound's slack that input carries (a split score for branch and bound; 0 for
     /// fixed inputs). The scores are plain floating point and carry no guarantee.
-    public static func objective(_ result: Result, value: Int, c: [Interval]) -> (lower: Double, inputScores: [Double]) {
+    ///
+    /// Checked as `lowerBound` (source "SymbolicEngine.objective"); `uncheckedObjective`
+    /// skips the check.
+    public static func objective(_ result: Result, value: Int, c: [Interval]) throws(InputError) -> (lower: Double, inputScores: [Double]) {
+        try checkObjective(result, value: value, c: c, "SymbolicEngine.objective")
+        return uncheckedObjective(result, value: value, c: c)
+    }
+
+    /// Unchecked `objective`: for arguments validated already (traps on a count mismatch).
+    public static func uncheckedObjective(_ result: Result, value: Int, c: [Interval]) -> (lower: Double, inputScores: [Double]) {
         let inputs = result.space.symbolOf.count
         var scores = [Double](repeating: 0, count: inputs)
         let box = result.boxes[value]

@@ -26,7 +26,7 @@ public struct BatchNormalization: GraphOp {
     public func forward(_ x: [Tensor<Double>]) -> Tensor<Double> {
         let c = x[0].shape[1]
         let f = (0..<c).map { x[1].data[$0] / (x[4].data[$0] + epsilon).squareRoot() }
-        return Tensor(shape: x[0].shape, data: x[0].data.indices.map { k in
+        return Tensor(uncheckedShape: x[0].shape, data: x[0].data.indices.map { k in
             let ch = channel(x[0].shape, k)
             return (x[0].data[k] - x[3].data[ch]) * f[ch] + x[2].data[ch]
         })
@@ -35,7 +35,7 @@ public struct BatchNormalization: GraphOp {
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
         let c = x[0].shape[1]
         let f = (0..<c).map { x[1].data[$0] / (x[4].data[$0] + Interval(epsilon)).squareRoot() }
-        return Tensor(shape: x[0].shape, data: x[0].data.indices.map { k in
+        return Tensor(uncheckedShape: x[0].shape, data: x[0].data.indices.map { k in
             let ch = channel(x[0].shape, k)
             return (x[0].data[k] - x[3].data[ch]) * f[ch] + x[2].data[ch]
         })
@@ -47,7 +47,7 @@ public struct BatchNormalization: GraphOp {
         if wrt[0] {
             let c = x[0].shape[1]
             let f = (0..<c).map { x[1].data[$0] / (x[4].data[$0] + epsilon).squareRoot() }
-            r[0] = Tensor(shape: x[0].shape, data: g.data.indices.map { g.data[$0] * f[channel(x[0].shape, $0)] })
+            r[0] = Tensor(uncheckedShape: x[0].shape, data: g.data.indices.map { g.data[$0] * f[channel(x[0].shape, $0)] })
         }
         return r  // gradients of the statistics are not needed (constants)
     }

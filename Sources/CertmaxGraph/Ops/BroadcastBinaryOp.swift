@@ -32,7 +32,7 @@ extension BroadcastBinaryOp {
             let ib = ShapeMath.broadcastIndices(from: x[1].shape, to: out)
             for k in 0..<n { data.append(f(a[ia[k]], b[ib[k]])) }
         }
-        return Tensor(shape: out, data: data)
+        return Tensor(uncheckedShape: out, data: data)
     }
 
     public func forward(_ x: [Tensor<Double>]) -> Tensor<Double> { run(x) { apply($0, $1) } }
@@ -50,8 +50,8 @@ extension BroadcastBinaryOp {
             if wrt[0] { ga[ia[k]] += g.data[k] * da }
             if wrt[1] { gb[ib[k]] += g.data[k] * db }
         }
-        return [wrt[0] ? Tensor(shape: x[0].shape, data: ga) : nil,
-                wrt[1] ? Tensor(shape: x[1].shape, data: gb) : nil]
+        return [wrt[0] ? Tensor(uncheckedShape: x[0].shape, data: ga) : nil,
+                wrt[1] ? Tensor(uncheckedShape: x[1].shape, data: gb) : nil]
     }
 }
 

@@ -73,7 +73,7 @@ public struct Conv: GraphOp {
         let xd = x[0].data, wd = x[1].data
         forEachTerm(g) { o, i, w in out[o] += xd[i] * wd[w] }
         if x.count == 3 { for k in 0..<out.count { out[k] += x[2].data[(k / (g.oh * g.ow)) % g.m] } }
-        return Tensor(shape: [g.n, g.m, g.oh, g.ow], data: out)
+        return Tensor(uncheckedShape: [g.n, g.m, g.oh, g.ow], data: out)
     }
 
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
@@ -91,7 +91,7 @@ public struct Conv: GraphOp {
             if x.count == 3 { v = v + x[2].data[(k / (g.oh * g.ow)) % g.m] }
             out.append(v)
         }
-        return Tensor(shape: [g.n, g.m, g.oh, g.ow], data: out)
+        return Tensor(uncheckedShape: [g.n, g.m, g.oh, g.ow], data: out)
     }
 
     public func backward(_ gr: Tensor<Double>, inputs x: [Tensor<Double>], output: Tensor<Double>,
@@ -104,13 +104,13 @@ public struct Conv: GraphOp {
             if wrt[0] { gx[i] += gd[o] * wd[w] }
             if wrt[1] { gw[w] += gd[o] * xd[i] }
         }
-        var result: [Tensor<Double>?] = [wrt[0] ? Tensor(shape: x[0].shape, data: gx) : nil,
-                                         wrt[1] ? Tensor(shape: x[1].shape, data: gw) : nil]
+        var result: [Tensor<Double>?] = [wrt[0] ? Tensor(uncheckedShape: x[0].shape, data: gx) : nil,
+                                         wrt[1] ? Tensor(uncheckedShape: x[1].shape, data: gw) : nil]
         if x.count == 3 {
             if wrt[2] {
                 var gb = [Double](repeating: 0, count: g.m)
                 for k in 0..<gd.count { gb[(k / (g.oh * g.ow)) % g.m] += gd[k] }
-                result.append(Tensor(shape: [g.m], data: gb))
+                result.append(Tensor(uncheckedShape: [g.m], data: gb))
             } else { result.append(nil) }
         }
         return result

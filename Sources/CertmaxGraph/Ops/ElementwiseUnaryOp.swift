@@ -21,7 +21,7 @@ extension ElementwiseUnaryOp {
         guard wrt[0] else { return [nil] }
         var d = g.data
         for k in 0..<d.count { d[k] *= derivative(x[0].data[k]) }
-        return [Tensor(shape: x[0].shape, data: d)]
+        return [Tensor(uncheckedShape: x[0].shape, data: d)]
     }
 }
 

@@ -44,7 +44,7 @@ public struct Gemm: GraphOp {
             let ic = ShapeMath.broadcastIndices(from: x[2].shape, to: [d.n, d.m])
             for i in 0..<c.count { c[i] += beta * x[2].data[ic[i]] }
         }
-        return Tensor(shape: [d.n, d.m], data: c)
+        return Tensor(uncheckedShape: [d.n, d.m], data: c)
     }
 
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
@@ -57,7 +57,7 @@ public struct Gemm: GraphOp {
             let ic = ShapeMath.broadcastIndices(from: x[2].shape, to: [d.n, d.m])
             for i in 0..<c.count { c[i] = c[i] + (beta == 1 ? x[2].data[ic[i]] : x[2].data[ic[i]] * beta) }
         }
-        return Tensor(shape: [d.n, d.m], data: c)
+        return Tensor(uncheckedShape: [d.n, d.m], data: c)
     }
 
     public func backward(_ g: Tensor<Double>, inputs x: [Tensor<Double>], output: Tensor<Double>,
@@ -69,18 +69,18 @@ public struct Gemm: GraphOp {
         if wrt[0] {  // d op(A) = G B^T  [n, k]
             var ga = [Double](repeating: 0, count: d.n * d.k)
             MatrixKernels.product(gs, 0, MatrixKernels.transposed(b, rows: d.k, cols: d.m), 0, n: d.n, k: d.m, m: d.k, into: &ga, 0)
-            result[0] = Tensor(shape: x[0].shape, data: transA ? MatrixKernels.transposed(ga, rows: d.n, cols: d.k) : ga)
+            result[0] = Tensor(uncheckedShape: x[0].shape, data: transA ? MatrixKernels.transposed(ga, rows: d.n, cols: d.k) : ga)
         }
         if wrt[1] {  // d op(B) = A^T G  [k, m]
             var gb = [Double](repeating: 0, count: d.k * d.m)
             MatrixKernels.product(MatrixKernels.transposed(a, rows: d.n, cols: d.k), 0, gs, 0, n: d.k, k: d.n, m: d.m, into: &gb, 0)
-            result[1] = Tensor(shape: x[1].shape, data: transB ? MatrixKernels.transposed(gb, rows: d.k, cols: d.m) : gb)
+            result[1] = Tensor(uncheckedShape: x[1].shape, data: transB ? MatrixKernels.transposed(gb, rows: d.k, cols: d.m) : gb)
         }
         if x.count == 3 && wrt[2] {
             let ic = ShapeMath.broadcastIndices(from: x[2].shape, to: [d.n, d.m])
             var gc = [Double](repeating: 0, count: x[2].count)
             for i in 0..<g.count { gc[ic[i]] += beta * g.data[i] }
-            result[2] = Tensor(shape: x[2].shape, data: gc)
+            result[2] = Tensor(uncheckedShape: x[2].shape, data: gc)
         }
         return result
     }

@@ -63,7 +63,7 @@ public struct LayerNormalization: GraphOp {
             let (mean, s) = moments(x[0].data, base, n)
             for i in 0..<n { out[base + i] = (x[0].data[base + i] - mean) / s * scale[i] + (bias?[i] ?? 0) }
         }
-        return Tensor(shape: x[0].shape, data: out)
+        return Tensor(uncheckedShape: x[0].shape, data: out)
     }
 
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
@@ -103,7 +103,7 @@ public struct LayerNormalization: GraphOp {
                 out[base + i] = y
             }
         }
-        return Tensor(shape: x[0].shape, data: out)
+        return Tensor(uncheckedShape: x[0].shape, data: out)
     }
 
     public func backward(_ g: Tensor<Double>, inputs x: [Tensor<Double>], output: Tensor<Double>,
@@ -126,7 +126,7 @@ public struct LayerNormalization: GraphOp {
                 gx[base + i] = (gh - mg - xh * mgx) / s
             }
         }
-        r[0] = Tensor(shape: x[0].shape, data: gx)
+        r[0] = Tensor(uncheckedShape: x[0].shape, data: gx)
         return r
     }
 }

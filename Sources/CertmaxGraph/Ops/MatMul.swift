@@ -48,7 +48,7 @@ public struct MatMul: GraphOp {
             MatrixKernels.product(x[0].data, ia * p.n * p.k, x[1].data, ib * p.k * p.m, n: p.n, k: p.k, m: p.m,
                                   into: &c, t * p.n * p.m)
         }
-        return Tensor(shape: p.out, data: c)
+        return Tensor(uncheckedShape: p.out, data: c)
     }
 
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
@@ -58,7 +58,7 @@ public struct MatMul: GraphOp {
             MatrixKernels.intervalProduct(x[0].data, ia * p.n * p.k, x[1].data, ib * p.k * p.m, n: p.n, k: p.k, m: p.m,
                                           into: &c, t * p.n * p.m)
         }
-        return Tensor(shape: p.out, data: c)
+        return Tensor(uncheckedShape: p.out, data: c)
     }
 
     public func backward(_ g: Tensor<Double>, inputs x: [Tensor<Double>], output: Tensor<Double>,
@@ -77,6 +77,6 @@ public struct MatMul: GraphOp {
                 MatrixKernels.product(aT, 0, gBlock, 0, n: p.k, k: p.n, m: p.m, into: &gb, ib * p.k * p.m)
             }
         }
-        return [wrt[0] ? Tensor(shape: x[0].shape, data: ga) : nil, wrt[1] ? Tensor(shape: x[1].shape, data: gb) : nil]
+        return [wrt[0] ? Tensor(uncheckedShape: x[0].shape, data: ga) : nil, wrt[1] ? Tensor(uncheckedShape: x[1].shape, data: gb) : nil]
     }
 }

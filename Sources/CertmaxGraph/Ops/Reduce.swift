@@ -41,7 +41,7 @@ public struct Reduce: GraphOp {
         var out = [Double](repeating: 0, count: t.outCount)
         for k in 0..<x[0].count { out[t.map[k]] += x[0].data[k] }
         if kind == .mean { for i in 0..<out.count { out[i] /= Double(t.perOutput) } }
-        return Tensor(shape: try! outputShape([x[0].shape]), data: out)
+        return Tensor(uncheckedShape: try! outputShape([x[0].shape]), data: out)
     }
 
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
@@ -53,7 +53,7 @@ public struct Reduce: GraphOp {
         }
         var out = (0..<t.outCount).map { Interval(uncheckedLower: lo[$0].isNaN ? -.infinity : lo[$0], upper: hi[$0].isNaN ? .infinity : hi[$0]) }
         if kind == .mean { out = out.map { $0 / Interval(Double(t.perOutput)) } }
-        return Tensor(shape: try! outputShape([x[0].shape]), data: out)
+        return Tensor(uncheckedShape: try! outputShape([x[0].shape]), data: out)
     }
 
     public func backward(_ g: Tensor<Double>, inputs x: [Tensor<Double>], output: Tensor<Double>,
@@ -61,6 +61,6 @@ public struct Reduce: GraphOp {
         guard wrt[0] else { return [nil] }
         let t = target(x[0].shape)
         let scale = kind == .mean ? 1 / Double(t.perOutput) : 1
-        return [Tensor(shape: x[0].shape, data: (0..<x[0].count).map { g.data[t.map[$0]] * scale })]
+        return [Tensor(uncheckedShape: x[0].shape, data: (0..<x[0].count).map { g.data[t.map[$0]] * scale })]
     }
 }

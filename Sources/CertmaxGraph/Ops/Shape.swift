@@ -21,13 +21,13 @@ public struct ShapeOf: GraphOp {
     }
     public func forward(_ x: [Tensor<Double>]) -> Tensor<Double> {
         let d = dims(x[0].shape).map(Double.init)
-        return Tensor(shape: [d.count], data: d)
+        return Tensor(uncheckedShape: [d.count], data: d)
     }
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
         let d = dims(x[0].shape).map { Interval(Double($0)) }
-        return Tensor(shape: [d.count], data: d)
+        return Tensor(uncheckedShape: [d.count], data: d)
     }
     public func backward(_ g: Tensor<Double>, inputs: [Tensor<Double>], output: Tensor<Double>, wrt: [Bool]) -> [Tensor<Double>?] {
-        [wrt[0] ? Tensor(shape: inputs[0].shape, repeating: 0) : nil]
+        [wrt[0] ? Tensor(uncheckedShape: inputs[0].shape, repeating: 0) : nil]
     }
 }

@@ -46,7 +46,7 @@ public struct Softmax: GraphOp {
             for i in row { out[i] = Foundation.exp(x[0].data[i] - m); s += out[i] }
             for i in row { out[i] /= s }
         }
-        return Tensor(shape: x[0].shape, data: out)
+        return Tensor(uncheckedShape: x[0].shape, data: out)
     }
 
     public func interval(_ x: [Tensor<Interval>]) -> Tensor<Interval> {
@@ -57,7 +57,7 @@ public struct Softmax: GraphOp {
             let b = SoftmaxBounds.uncheckedPerCoordinate(lower: lo, upper: hi)
             for (j, i) in row.enumerated() { out[i] = b[j] }
         }
-        return Tensor(shape: x[0].shape, data: out)
+        return Tensor(uncheckedShape: x[0].shape, data: out)
     }
 
     public func backward(_ g: Tensor<Double>, inputs x: [Tensor<Double>], output: Tensor<Double>,
@@ -69,6 +69,6 @@ public struct Softmax: GraphOp {
             for i in row { dot += g.data[i] * output.data[i] }
             for i in row { d[i] = output.data[i] * (g.data[i] - dot) }
         }
-        return [Tensor(shape: x[0].shape, data: d)]
+        return [Tensor(uncheckedShape: x[0].shape, data: d)]
     }
 }

@@ -77,7 +77,7 @@ struct Builder {
         for x in v where !x.isFinite {
             throw fail(node, "tensor \"\(t.name)\" contains \(x) (NaN and infinities are not allowed in weights)")
         }
-        return Tensor(shape: t.dims, data: v)
+        return Tensor(uncheckedShape: t.dims, data: v)
     }
 
     func input(_ node: ONNXNode, _ i: Int) throws(InputError) -> Int {
@@ -180,10 +180,10 @@ struct Builder {
         switch n.opType {
         case "Constant":
             if case .tensor(let t)? = n.attributes["value"] { emitConstant(n, try tensor(t, n)) }
-            else if let v = try attrFloat(n, "value_float") { emitConstant(n, Tensor(shape: [], data: [v])) }
-            else if let v = try attrInt(n, "value_int") { emitConstant(n, Tensor(shape: [], data: [Double(v)])) }
-            else if let v = try attrInts(n, "value_ints") { emitConstant(n, Tensor(shape: [v.count], data: v.map(Double.init))) }
-            else if case .floats(let v)? = n.attributes["value_floats"] { emitConstant(n, Tensor(shape: [v.count], data: v.map(Double.init))) }
+            else if let v = try attrFloat(n, "value_float") { emitConstant(n, Tensor(uncheckedShape: [], data: [v])) }
+            else if let v = try attrInt(n, "value_int") { emitConstant(n, Tensor(uncheckedShape: [], data: [Double(v)])) }
+            else if let v = try attrInts(n, "value_ints") { emitConstant(n, Tensor(uncheckedShape: [v.count], data: v.map(Double.init))) }
+            else if case .floats(let v)? = n.attributes["value_floats"] { emitConstant(n, Tensor(uncheckedShape: [v.count], data: v.map(Double.init))) }
             else { throw fail(n, "Constant needs a numeric value attribute") }
         case "ConstantOfShape":
             let shape = try integers(try constant(n, 0, "the shape"), n, "the shape")
@@ -196,7 +196,7 @@ struct Builder {
                 guard v.count == 1 else { throw fail(n, "value must hold one element") }
                 fill = v.data[0]
             }
-            emitConstant(n, Tensor(shape: shape, repeating: fill))
+            emitConstant(n, Tensor(uncheckedShape: shape, repeating: fill))
         case "Identity", "Dropout":
             try emit(n, Identity(), [try input(n, 0)])
         case "Shape":
@@ -259,10 +259,10 @@ struct Builder {
                     guard d != 0 else { throw fail(n, "integer division by zero") }
                     q.append((x.data[ia[k]] / d).rounded(.towardZero))
                 }
-                emitConstant(n, Tensor(shape: shape, data: q))
+                emitConstant(n, Tensor(uncheckedShape: shape, data: q))
             } else if let ln = layerNormPattern(numerator: a, denominator: b) {
                 let tail = Array(graph.values[ln.x].shape[ln.axis...])
-                let ones = graph.addConstant(name: (n.outputs.first ?? n.name) + "/layernorm_scale", Tensor(shape: tail, repeating: 1))
+                let ones = graph.addConstant(name: (n.outputs.first ?? n.name) + "/layernorm_scale", Tensor(uncheckedShape: tail, repeating: 1))
                 try emit(n, LayerNormalization(axis: ln.axis, epsilon: ln.epsilon), [ln.x, ones])
             } else {
                 try emit(n, Div(), [a, b])

@@ -23,7 +23,7 @@ extension LayerNormalization: SymbolicOp {
         let N = groupSize(x[0].shape)
         guard N > 0 else { return nil }
         let groups = x[0].box.count / N
-        let (scale, bias) = params(x.map { $0.constant ?? Tensor(shape: $0.shape, data: $0.box.data.map(\.lower)) }, N)
+        let (scale, bias) = params(x.map { $0.constant ?? Tensor(uncheckedShape: $0.shape, data: $0.box.data.map(\.lower)) }, N)
         let xf = x[0].formsOrBox(space)
         let xb = x[0].box.data
         let wN = 1 / Double(N)

@@ -155,9 +155,13 @@ extension UnaryRelaxation {
         let op = Pow(exponent: e)
         if e == 0.5 { return .sqrt }
         let d = Pow(exponent: e - 1)
+        // Typed @Sendable closures (a ternary of two closure literals was converted from a
+        // non-Sendable function value, a concurrency warning).
+        let derivative: @Sendable (Interval) -> Interval
+        if e == 0 { derivative = { _ in .zero } } else { derivative = { x in d.apply(x) * Interval(e) } }
         return UnaryRelaxation(
             f: { op.apply($0) },
-            derivative: e == 0 ? { @Sendable _ in .zero } : { @Sendable x in d.apply(x) * Interval(e) },
+            derivative: derivative,
             plain: { op.apply($0) })
     }
 }
