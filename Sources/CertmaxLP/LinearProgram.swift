@@ -27,6 +27,10 @@ public struct LinearProgram: Sendable {
     /// Row i's nonzeros: column indices and coefficients (same length).
     public private(set) var rowColumns: [[Int]] = []
     public private(set) var rowValues: [[Double]] = []
+    /// The first misuse of the builder (a row whose columns and values differ in length, a
+    /// column index out of range), reported by ``validate()`` (so by every solve) instead
+    /// of trapping; nil when none.
+    public private(set) var malformed: String? = nil
 
     public init(direction: Direction = .minimize) {
         self.direction = direction
@@ -53,7 +57,14 @@ public struct LinearProgram: Sendable {
     /// (``validate()``).
     @discardableResult
     public mutating func addRow(lower: Double, upper: Double, columns: [Int], values: [Double]) -> Int {
-        precondition(columns.count == values.count, "addRow: columns and values differ in length")
+        if columns.count != values.count {
+            // Never a trap: the row is kept empty and the LP is rejected when validated.
+            if malformed == nil {
+                malformed = "row \(rowLower.count): \(columns.count) column indices for \(values.count) values"
+            }
+            rowLower.append(lower); rowUpper.append(upper); rowColumns.append([]); rowValues.append([])
+            return rowLower.count - 1
+        }
         var cols: [Int] = []
         var vals: [Double] = []
         cols.reserveCapacity(columns.count)
@@ -71,6 +82,10 @@ public struct LinearProgram: Sendable {
 
     /// Changes the bounds of column j.
     public mutating func setColumnBounds(_ j: Int, lower: Double, upper: Double) {
+        guard columnLower.indices.contains(j) else {
+            if malformed == nil { malformed = "setColumnBounds: column \(j) out of range (\(columnCount) columns)" }
+            return
+        }
         columnLower[j] = lower
         columnUpper[j] = upper
     }
@@ -87,6 +102,7 @@ public struct LinearProgram: Sendable {
     ///
     /// - Throws: ``LPError/invalidModel(_:)`` naming the first problem found.
     public func validate() throws(LPError) {
+        if let malformed { throw .invalidModel(malformed) }
         func checkBounds(_ kind: String, _ k: Int, _ lo: Double, _ hi: Double) throws(LPError) {
             if lo.isNaN || hi.isNaN { throw .invalidModel("\(kind) \(k): NaN bound") }
             if lo > hi { throw .invalidModel("\(kind) \(k): lower bound \(lo) > upper bound \(hi)") }

@@ -23,10 +23,13 @@ public enum SafeBound {
     /// (default: the LP's own objective) and the multipliers `y` (one per row).
     ///
     /// Postconditions: the result is <= the exact minimum (or -inf); never NaN.
+    /// Edge Cases: `c` or `y` of the wrong size gives -inf (never a trap).
     /// Complexity: O(rows + columns + nonzeros).
     public static func lowerBound(_ lp: LinearProgram, objective c: [Double]? = nil, multipliers y: [Double]) -> Double {
         let c = c ?? lp.objective
-        precondition(c.count == lp.columnCount && y.count == lp.rowCount, "SafeBound: size mismatch")
+        // Sizes that do not match the LP (a caller's error): -inf, trivially a lower bound.
+        guard c.count == lp.columnCount && y.count == lp.rowCount,
+              lp.columnLower.count == lp.columnCount, lp.columnUpper.count == lp.columnCount else { return -.infinity }
         var d = c.map { Interval($0) }
         var total = 0.0
         for i in 0..<lp.rowCount {
@@ -39,6 +42,7 @@ public enum SafeBound {
             total = Double.addDown(total, yi > 0 ? Double.mulDown(yi, lp.rowLower[i]) : Double.mulDown(yi, lp.rowUpper[i]))
             let yInterval = Interval(yi)
             for (j, a) in zip(lp.rowColumns[i], lp.rowValues[i]) {
+                guard d.indices.contains(j) else { return -.infinity }  // an LP that would not validate
                 d[j] = d[j] - yInterval * Interval(a)
             }
         }

@@ -328,13 +328,22 @@ public enum SoundExp {
     }
 
     /// `down[i] <= e^x[i] <= up[i]` for every i: both bounds of e^x from one evaluation
-    /// per element. Any count (all three buffers the same count; precondition); SIMD8
-    /// main loop plus a padded tail; no allocation; `down` or `up` may alias `x`.
+    /// per element. Any count; SIMD8 main loop plus a padded tail; no allocation; `down` or
+    /// `up` may alias `x`.
+    ///
+    /// Edge Cases: buffers of different counts (a caller's error) never trap: the first
+    /// min(counts) elements are computed, and every further output element gets the
+    /// trivially sound 0 (down) or +inf (up).
     @inlinable
     public static func enclose(_ x: UnsafeBufferPointer<Double>, down: UnsafeMutableBufferPointer<Double>,
                                up: UnsafeMutableBufferPointer<Double>) {
-        let n = x.count
-        precondition(down.count == n && up.count == n, "SoundExp.enclose: buffer counts differ")
+        let n = Swift.min(x.count, down.count, up.count)
+        defer {
+            // Outputs past the common prefix (mismatched counts): trivially sound ends, written
+            // after the prefix is computed (the outputs may alias x).
+            if down.count > n { for j in n..<down.count { down[j] = 0 } }
+            if up.count > n { for j in n..<up.count { up[j] = .infinity } }
+        }
         guard n > 0, let xp = x.baseAddress, let dp = down.baseAddress, let upp = up.baseAddress else { return }
         var i = 0
         while i + 8 <= n {
@@ -360,16 +369,21 @@ public enum SoundExp {
 
     /// `lowerOut[i] <= e^lower[i]` and `upperOut[i] >= e^upper[i]` for every i.
     ///
-    /// Any count (all four buffers must have the same count; precondition); SIMD8 main
-    /// loop plus a padded tail; no allocation. The output buffers may alias the inputs
-    /// element for element (in-place use).
+    /// Any count; SIMD8 main loop plus a padded tail; no allocation. The output buffers may
+    /// alias the inputs element for element (in-place use).
+    ///
+    /// Edge Cases: buffers of different counts never trap: the first min(counts) elements
+    /// are computed, every further output element gets 0 (`lowerOut`) or +inf (`upperOut`).
     @inlinable
     public static func bounds(lower: UnsafeBufferPointer<Double>, upper: UnsafeBufferPointer<Double>,
                               lowerOut: UnsafeMutableBufferPointer<Double>,
                               upperOut: UnsafeMutableBufferPointer<Double>) {
-        let n = lower.count
-        precondition(upper.count == n && lowerOut.count == n && upperOut.count == n,
-                     "SoundExp.bounds: buffer counts differ")
+        let n = Swift.min(lower.count, upper.count, lowerOut.count, upperOut.count)
+        defer {
+            // Past the common prefix (mismatched counts): 0 and +inf, after the prefix (aliasing).
+            if lowerOut.count > n { for j in n..<lowerOut.count { lowerOut[j] = 0 } }
+            if upperOut.count > n { for j in n..<upperOut.count { upperOut[j] = .infinity } }
+        }
         guard n > 0, let lp = lower.baseAddress, let up = upper.baseAddress,
               let lo = lowerOut.baseAddress, let uo = upperOut.baseAddress else { return }
         var i = 0
@@ -393,8 +407,10 @@ public enum SoundExp {
     /// empty). Any count; `out` may be `x` itself. No allocation.
     @inlinable
     public static func exp(_ x: UnsafeBufferPointer<Interval>, into out: UnsafeMutableBufferPointer<Interval>) {
-        let n = x.count
-        precondition(out.count == n, "SoundExp.exp(_:into:): buffer counts differ")
+        // Different counts never trap: the common prefix is computed, any further output
+        // element gets the trivially sound [0, +inf].
+        let n = Swift.min(x.count, out.count)
+        defer { if out.count > n { for j in n..<out.count { out[j] = Interval(uncheckedLower: 0, upper: .infinity) } } }
         guard n > 0, let xp = x.baseAddress, let op = out.baseAddress else { return }
         // Interval is @frozen (lower, upper): 4 intervals = 8 Doubles, even lanes lower.
         let upLanes = SIMDMask<SIMD8<Int64>>(SIMD8<Int64>(0, -1, 0, -1, 0, -1, 0, -1))

@@ -72,3 +72,20 @@ import TestSupport
         }
     }
 }
+
+/// `AffineForms(rows:...)` validates its parts (issue 15 item 2); the engine's
+/// `init(uncheckedRows:...)` keeps the fast path.
+@Suite struct CheckedAffineFormsTests {
+    @Test func inconsistentPartsThrow() throws {
+        _ = try AffineForms(rows: 2, symbols: 3, slopes: .dense([1, 0, 0, 0, 1, 0]), low: [0, 0], high: [1, 1])
+        _ = try AffineForms(rows: 2, symbols: 3, slopes: .unit([0, -1]), low: [0, 0], high: [0, 0])
+        #expect(throws: InputError.self) { try AffineForms(rows: 2, symbols: 3, slopes: .zero, low: [0], high: [0, 0]) }
+        #expect(throws: InputError.self) { try AffineForms(rows: 2, symbols: 3, slopes: .dense([1, 2, 3]), low: [0, 0], high: [0, 0]) }
+        #expect(throws: InputError.self) { try AffineForms(rows: 2, symbols: 3, slopes: .unit([0]), low: [0, 0], high: [0, 0]) }
+        #expect(throws: InputError.self) { try AffineForms(rows: 1, symbols: 3, slopes: .unit([3]), low: [0], high: [0]) }
+        #expect(throws: InputError.self) { try AffineForms(rows: -1, symbols: 3, slopes: .zero, low: [], high: []) }
+        #expect(throws: InputError.self) {
+            try AffineForms(rows: Int.max / 2, symbols: 4, slopes: .dense([]), low: [], high: [])
+        }
+    }
+}

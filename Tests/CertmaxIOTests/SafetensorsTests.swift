@@ -231,3 +231,16 @@ enum SafetensorsWriterProbe {
         return UInt16(b[0]) | UInt16(b[1]) << 8
     }
 }
+
+/// `SafetensorsWriter.add(values:)` with values that do not fill the shape writes them as
+/// given (never a trap, issue 15 item 2); the reader rejects the file in one line.
+@Suite struct SafetensorsWriterMismatchTests {
+    @Test func shortValuesGiveAFileTheReaderRejects() throws {
+        var w = SafetensorsWriter()
+        w.add("w", dtype: .f32, shape: [2, 3], values: [1, 2, 3])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("certmax-st-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try w.write(to: path)
+        #expect(throws: InputError.self) { _ = try SafetensorsFile(path: path) }
+    }
+}

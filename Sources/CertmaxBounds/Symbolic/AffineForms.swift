@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 
 /// Linear bounds that remember the input: for each element i of a tensor, an affine form
@@ -36,7 +37,30 @@ public struct AffineForms: Sendable {
     /// radii (cleared by every mutation of the coefficients); nil when unknown.
     var cachedMasses: [Double]? = nil
 
-    public init(rows: Int, symbols: Int, slopes: Slopes, low: [Double], high: [Double]) {
+    /// Forms from their parts. Checked: throws `InputError` (source "AffineForms") unless
+    /// `low` and `high` have `rows` entries, dense slopes `rows * symbols`, unit slopes
+    /// `rows` (each -1 or a symbol below `symbols`), and rows, symbols >= 0;
+    /// `init(uncheckedRows:...)` (the engine's) traps instead.
+    public init(rows: Int, symbols: Int, slopes: Slopes, low: [Double], high: [Double]) throws(InputError) {
+        func fail(_ p: String) -> InputError { InputError(source: "AffineForms", problem: p) }
+        guard rows >= 0, symbols >= 0 else { throw fail("negative rows (\(rows)) or symbols (\(symbols))") }
+        guard low.count == rows && high.count == rows else {
+            throw fail("\(low.count) low and \(high.count) high remainders for \(rows) rows")
+        }
+        switch slopes {
+        case .zero: break
+        case .dense(let a):
+            let (n, overflow) = rows.multipliedReportingOverflow(by: symbols)
+            guard !overflow, a.count == n else { throw fail("\(a.count) coefficients for \(rows) x \(symbols)") }
+        case .unit(let u):
+            guard u.count == rows else { throw fail("\(u.count) unit symbols for \(rows) rows") }
+            guard u.allSatisfy({ $0 >= -1 && Int($0) < symbols }) else { throw fail("a unit symbol outside -1..<\(symbols)") }
+        }
+        self.init(uncheckedRows: rows, symbols: symbols, slopes: slopes, low: low, high: high)
+    }
+
+    /// Unchecked `init(rows:...)`: traps on inconsistent counts.
+    public init(uncheckedRows rows: Int, symbols: Int, slopes: Slopes, low: [Double], high: [Double]) {
         precondition(low.count == rows && high.count == rows, "AffineForms: remainder count")
         if case .dense(let a) = slopes { precondition(a.count == rows * symbols, "AffineForms: coefficient count") }
         if case .unit(let u) = slopes { precondition(u.count == rows, "AffineForms: unit count") }
@@ -45,14 +69,14 @@ public struct AffineForms: Sendable {
 
     /// Forms with no input dependence: the box itself (sound by definition).
     public init(box: [Interval], symbols: Int) {
-        self.init(rows: box.count, symbols: symbols, slopes: .zero,
+        self.init(uncheckedRows: box.count, symbols: symbols, slopes: .zero,
                   low: box.map { $0.lower.isNaN ? -.infinity : $0.lower },
                   high: box.map { $0.upper.isNaN ? .infinity : $0.upper })
     }
 
     /// The input's own forms: x_i = c_i + delta_{s(i)} exactly.
     public init(input space: SymbolicSpace) {
-        self.init(rows: space.centre.count, symbols: space.symbols, slopes: .unit(space.symbolOf),
+        self.init(uncheckedRows: space.centre.count, symbols: space.symbols, slopes: .unit(space.symbolOf),
                   low: space.centre, high: space.centre)
     }
 
@@ -106,8 +130,8 @@ public struct AffineForms: Sendable {
     public func gathered(_ index: [Int]) -> AffineForms {
         let lo = index.map { low[$0] }, hi = index.map { high[$0] }
         switch slopes {
-        case .zero: return AffineForms(rows: index.count, symbols: symbols, slopes: .zero, low: lo, high: hi)
-        case .unit(let u): return AffineForms(rows: index.count, symbols: symbols, slopes: .unit(index.map { u[$0] }), low: lo, high: hi)
+        case .zero: return AffineForms(uncheckedRows: index.count, symbols: symbols, slopes: .zero, low: lo, high: hi)
+        case .unit(let u): return AffineForms(uncheckedRows: index.count, symbols: symbols, slopes: .unit(index.map { u[$0] }), low: lo, high: hi)
         case .dense(let a):
             let n = symbols
             var out = [Double](repeating: 0, count: index.count * n)
@@ -121,7 +145,7 @@ public struct AffineForms: Sendable {
                     }
                 }
             }
-            return AffineForms(rows: index.count, symbols: symbols, slopes: .dense(out), low: lo, high: hi)
+            return AffineForms(uncheckedRows: index.count, symbols: symbols, slopes: .dense(out), low: lo, high: hi)
         }
     }
 
@@ -176,7 +200,7 @@ public struct AffineForms: Sendable {
             a[f.row * w + s] = 1
             lo[f.row] = f.mid; hi[f.row] = f.mid
         }
-        return AffineForms(rows: rows, symbols: w, slopes: .dense(a), low: lo, high: hi)
+        return AffineForms(uncheckedRows: rows, symbols: w, slopes: .dense(a), low: lo, high: hi)
     }
 
     /// Bytes held by the coefficients.

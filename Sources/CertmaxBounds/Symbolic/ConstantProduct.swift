@@ -47,7 +47,7 @@ struct ConstantProduct {
         }
         switch input.slopes {
         case .zero:
-            return AffineForms(rows: outRows, symbols: n, slopes: .zero, low: low, high: high)
+            return AffineForms(uncheckedRows: outRows, symbols: n, slopes: .zero, low: low, high: high)
         case .unit(let u):
             var a = [Double](repeating: 0, count: outRows * n)
             for b in blocks {
@@ -59,7 +59,7 @@ struct ConstantProduct {
                     }
                 }
             }
-            return AffineForms(rows: outRows, symbols: n, slopes: .dense(a), low: low, high: high)
+            return AffineForms(uncheckedRows: outRows, symbols: n, slopes: .dense(a), low: low, high: high)
         case .dense(let src):
             var a = [Double](repeating: 0, count: outRows * n)
             // W in a layout dgemm takes: contiguous rows (NoTrans) or contiguous columns
@@ -86,7 +86,7 @@ struct ConstantProduct {
                     }
                 }
             }
-            return AffineForms(rows: outRows, symbols: n, slopes: .dense(a), low: low, high: high)
+            return AffineForms(uncheckedRows: outRows, symbols: n, slopes: .dense(a), low: low, high: high)
         }
     }
 }

@@ -87,8 +87,8 @@ struct LinearCombination {
             low[o] = lo.isNaN ? -.infinity : lo
             high[o] = hi.isNaN ? .infinity : hi
         }
-        if allZero { return AffineForms(rows: m, symbols: n, slopes: .zero, low: low, high: high) }
-        if unitOK { return AffineForms(rows: m, symbols: n, slopes: .unit(units), low: low, high: high) }
+        if allZero { return AffineForms(uncheckedRows: m, symbols: n, slopes: .zero, low: low, high: high) }
+        if unitOK { return AffineForms(uncheckedRows: m, symbols: n, slopes: .unit(units), low: low, high: high) }
         var a = [Double](repeating: 0, count: m * n)
         let dense: [[Double]?] = sources.map { if case .dense(let d) = $0.slopes { return d } else { return nil } }
         let unitRows: [[Int32]?] = sources.map { if case .unit(let u) = $0.slopes { return u } else { return nil } }
@@ -113,6 +113,6 @@ struct LinearCombination {
                 }
             }
         }
-        return AffineForms(rows: m, symbols: n, slopes: .dense(a), low: low, high: high)
+        return AffineForms(uncheckedRows: m, symbols: n, slopes: .dense(a), low: low, high: high)
     }
 }

@@ -21,14 +21,14 @@ extension AffineForms {
         let n = sources.filter { !$0.isZero }.map(\.symbols).max() ?? 0
         let lo = (0..<m).map { sources[which[$0]].low[index[$0]] }
         let hi = (0..<m).map { sources[which[$0]].high[index[$0]] }
-        if sources.allSatisfy(\.isZero) { return AffineForms(rows: m, symbols: n, slopes: .zero, low: lo, high: hi) }
+        if sources.allSatisfy(\.isZero) { return AffineForms(uncheckedRows: m, symbols: n, slopes: .zero, low: lo, high: hi) }
         let anyDense = sources.contains { if case .dense = $0.slopes { return true }; return false }
         if !anyDense {
             let u: [Int32] = (0..<m).map { k in
                 if case .unit(let u) = sources[which[k]].slopes { return u[index[k]] }
                 return -1
             }
-            return AffineForms(rows: m, symbols: n, slopes: .unit(u), low: lo, high: hi)
+            return AffineForms(uncheckedRows: m, symbols: n, slopes: .unit(u), low: lo, high: hi)
         }
         var a = [Double](repeating: 0, count: m * n)
         for k in 0..<m {
@@ -40,7 +40,7 @@ extension AffineForms {
                 for j in 0..<ns { a[k * n + j] = d[index[k] * ns + j] }
             }
         }
-        return AffineForms(rows: m, symbols: n, slopes: .dense(a), low: lo, high: hi)
+        return AffineForms(uncheckedRows: m, symbols: n, slopes: .dense(a), low: lo, high: hi)
     }
 }
 
