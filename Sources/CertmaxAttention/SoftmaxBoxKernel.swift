@@ -1,3 +1,4 @@
+import CertmaxIO
 import CertmaxNumerics
 import CertmaxSoftmax
 
@@ -171,15 +172,31 @@ struct SoftmaxBoxKernel: Sendable {
 /// attaining vertices). Temperature 1, as in attention.
 public enum AttentionSoftmaxKernel {
     /// Per-coordinate bounds of softmax over the box `lower <= s <= upper`.
-    /// - Precondition: `lower.count == upper.count >= 1`, `lower <= upper`.
-    public static func perCoordinate(lower: [Double], upper: [Double]) -> [Interval] {
-        SoftmaxBoxKernel(lower: lower, upper: upper).perCoordinate()
+    ///
+    /// Checked: throws `InputError` (source "AttentionSoftmaxKernel") unless
+    /// `lower.count == upper.count >= 1`, every end is finite and `lower <= upper`.
+    public static func perCoordinate(lower: [Double], upper: [Double]) throws(InputError) -> [Interval] {
+        try check(lower: lower, upper: upper, c: nil)
+        return SoftmaxBoxKernel(lower: lower, upper: upper).perCoordinate()
     }
 
     /// Sound lower bound of the minimum and upper bound of the maximum of `c . softmax(s)`
-    /// over the box (Vertex-Softmax through the kernel).
-    public static func objectiveBounds(c: [Double], lower: [Double], upper: [Double]) -> (minimum: Double, maximum: Double) {
+    /// over the box (Vertex-Softmax through the kernel). Checked as `perCoordinate`, and
+    /// `c` must be finite with one entry per score.
+    public static func objectiveBounds(c: [Double], lower: [Double], upper: [Double]) throws(InputError) -> (minimum: Double, maximum: Double) {
+        try check(lower: lower, upper: upper, c: c)
         let k = SoftmaxBoxKernel(lower: lower, upper: upper)
         return (k.minimum(c), k.maximum(c))
+    }
+
+    static func check(lower: [Double], upper: [Double], c: [Double]?) throws(InputError) {
+        func fail(_ p: String) -> InputError { InputError(source: "AttentionSoftmaxKernel", problem: p) }
+        guard !lower.isEmpty, lower.count == upper.count else { throw fail("\(lower.count) lower and \(upper.count) upper scores (need the same count, >= 1)") }
+        for i in lower.indices where !(lower[i].isFinite && upper[i].isFinite && lower[i] <= upper[i]) {
+            throw fail("score \(i): [\(lower[i]), \(upper[i])] is not a finite interval")
+        }
+        if let c {
+            guard c.count == lower.count, c.allSatisfy({ $0.isFinite }) else { throw fail("c needs \(lower.count) finite entries (has \(c.count))") }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import CertmaxAttention
+import CertmaxIO
 import CertmaxNumerics
 import CertmaxSoftmax
 import Testing
@@ -27,7 +28,7 @@ struct SoftmaxBoxKernelVertexWitnessTests {
         return (num / den)!
     }
 
-    @Test func kernelBoundsDoNotCrossTheWitnessOptima() {
+    @Test func kernelBoundsDoNotCrossTheWitnessOptima() throws {
         var g = SeededGenerator(seed: 0x17E0)
         var witnesses = 0, coordinates = 0
         for caseIndex in 0..<120 {
@@ -38,7 +39,7 @@ struct SoftmaxBoxKernelVertexWitnessTests {
             let u = l.map { $0 + (Int.random(in: 0...4, using: &g) == 0 ? 0 : Double.random(in: 0...[0.01, 1, 8][caseIndex % 3], using: &g)) }
             let c = (0..<K).map { _ in caseIndex % 5 == 0 ? Double(Int.random(in: -2...2, using: &g)) : Double.random(in: -3...3, using: &g) }
             let v = VertexSoftmax.uncheckedObjective(c: c, lower: l, upper: u)
-            let k = AttentionSoftmaxKernel.objectiveBounds(c: c, lower: l, upper: u)
+            let k = try AttentionSoftmaxKernel.objectiveBounds(c: c, lower: l, upper: u)
             guard let wMin = v.minimizer, let wMax = v.maximizer else {
                 Issue.record("case \(caseIndex): Vertex-Softmax returned no witness (K=\(K))")
                 continue
@@ -48,7 +49,7 @@ struct SoftmaxBoxKernelVertexWitnessTests {
             #expect(BigFloat(k.maximum) >= fMax.lower, "case \(caseIndex) K=\(K): kernel max \(k.maximum) below the value \(fMax) at Vertex-Softmax's maximizer; c=\(c) l=\(l) u=\(u)")
             witnesses += 2
             if K <= 16 {
-                let p = AttentionSoftmaxKernel.perCoordinate(lower: l, upper: u)
+                let p = try AttentionSoftmaxKernel.perCoordinate(lower: l, upper: u)
                 for j in 0..<K {
                     var sLow = u, sHigh = l
                     sLow[j] = l[j]; sHigh[j] = u[j]
@@ -61,5 +62,19 @@ struct SoftmaxBoxKernelVertexWitnessTests {
             }
         }
         #expect(witnesses == 240 && coordinates >= 300, "\(witnesses) witnesses, \(coordinates) coordinates")
+    }
+}
+
+/// `AttentionSoftmaxKernel` validates its boxes and objective (issue 15 item 2).
+@Suite struct AttentionSoftmaxKernelCheckedTests {
+    @Test func badBoxesAndObjectivesThrow() throws {
+        #expect(try AttentionSoftmaxKernel.perCoordinate(lower: [0, 1], upper: [1, 2]).count == 2)
+        #expect(throws: InputError.self) { try AttentionSoftmaxKernel.perCoordinate(lower: [], upper: []) }
+        #expect(throws: InputError.self) { try AttentionSoftmaxKernel.perCoordinate(lower: [0, 1], upper: [1]) }
+        #expect(throws: InputError.self) { try AttentionSoftmaxKernel.perCoordinate(lower: [0, 2], upper: [1, 1]) }
+        #expect(throws: InputError.self) { try AttentionSoftmaxKernel.perCoordinate(lower: [.nan], upper: [1]) }
+        #expect(throws: InputError.self) { try AttentionSoftmaxKernel.perCoordinate(lower: [0], upper: [.infinity]) }
+        #expect(throws: InputError.self) { try AttentionSoftmaxKernel.objectiveBounds(c: [1], lower: [0, 1], upper: [1, 2]) }
+        #expect(throws: InputError.self) { try AttentionSoftmaxKernel.objectiveBounds(c: [1, .nan], lower: [0, 1], upper: [1, 2]) }
     }
 }

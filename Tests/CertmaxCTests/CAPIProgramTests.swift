@@ -68,7 +68,14 @@ struct CAPIProgramTests {
             .filter { $0.hasSuffix(".swift") }.map { packageRoot.appendingPathComponent("Sources/CertmaxC/\($0)").path }
         let generated = tmp.appendingPathComponent("generated.h")
         var args = ["-parse-as-library", "-typecheck", "-module-name", "CertmaxC", "-I", build.appendingPathComponent("Modules").path]
-        for shim in ["CMPFR", "CGLPK", "CZlib", "COpenBLAS"] {
+        // Every C target of the package (a Sources folder with an include/ directory), so a
+        // new C module cannot be missed here.
+        let sourcesDir = packageRoot.appendingPathComponent("Sources")
+        let shims = try FileManager.default.contentsOfDirectory(atPath: sourcesDir.path).sorted().filter {
+            $0 != "CertmaxC" && FileManager.default.fileExists(atPath: sourcesDir.appendingPathComponent("\($0)/include").path)
+        }
+        #expect(shims.contains("CMPFR") && shims.contains("CCertmaxKernels"), "\(shims)")
+        for shim in shims {
             args += ["-Xcc", "-I", "-Xcc", packageRoot.appendingPathComponent("Sources/\(shim)/include").path,
                      "-Xcc", "-fmodule-map-file=" + build.appendingPathComponent("\(shim).build/module.modulemap").path]
         }

@@ -148,7 +148,7 @@ public struct ExactLPOptimum: Sendable {
     /// The exact minimum of c . x (for a maximum pass -c and negate the result) as
     /// numerator / denominator, denominator > 0; nil when it could not be certified.
     public func minimum(_ c: [Double]) -> (numerator: BigFloat, denominator: BigFloat)? {
-        precondition(c.count == n)
+        guard c.count == n else { return nil }
         let eqs = constraints.indices.filter { constraints[$0].equality }
         let ineqs = constraints.indices.filter { !constraints[$0].equality }
         let free = n - eqs.count

@@ -12,7 +12,7 @@ enum ExactLPOracle {
     /// Returns nil when a vertex has sum q = 0 or an end is not finite.
     static func linearFractionalOptima(c: [Double], lo: [Double], hi: [Double]) -> (min: BigInterval, max: BigInterval)? {
         let K = c.count
-        precondition(K <= 16 && lo.count == K && hi.count == K)
+        guard K <= 16 && lo.count == K && hi.count == K else { return nil }
         guard lo.allSatisfy({ $0.isFinite && $0 >= 0 }), hi.allSatisfy({ $0.isFinite }) else { return nil }
         var minLo: BigFloat? = nil, minHi: BigFloat? = nil, maxLo: BigFloat? = nil, maxHi: BigFloat? = nil
         for mask in 0..<(1 << K) {

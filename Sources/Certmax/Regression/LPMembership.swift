@@ -15,7 +15,7 @@ import CertmaxNumerics
 /// entirely outside [rowLower, rowUpper] (so every report is a proven violation).
 public enum LPMembership {
     public static func violations(_ lp: LinearProgram, at x: [BigInterval], what: String) -> [String] {
-        precondition(x.count == lp.columnCount)
+        guard x.count == lp.columnCount else { return ["\(what): \(x.count) point coordinates for \(lp.columnCount) columns"] }
         var out: [String] = []
         for j in 0..<lp.columnCount {
             if x[j].upper < lp.columnLower[j] || x[j].lower > lp.columnUpper[j] {
@@ -50,8 +50,10 @@ public enum LPMembership {
     }
 
     /// The 2^n vertices of the box [lo, hi] (n <= 12).
+    /// More than 12 dimensions or mismatched counts: no vertices (enumeration refused, never
+    /// a trap; callers count their checks).
     public static func vertices(_ lo: [Double], _ hi: [Double]) -> [[Double]] {
-        precondition(lo.count <= 12)
+        guard lo.count <= 12, lo.count == hi.count else { return [] }
         return (0..<(1 << lo.count)).map { mask in lo.indices.map { (mask >> $0) & 1 == 1 ? hi[$0] : lo[$0] } }
     }
 

@@ -27,7 +27,7 @@ enum RegressionKinds {
         let T = box.temperature
         let p = SoftmaxBounds.uncheckedPerCoordinate(lower: box.lower, upper: box.upper, temperature: T)
         let logp = SoftmaxBounds.uncheckedLogPerCoordinate(lower: box.lower, upper: box.upper, temperature: T)
-        let attn: [Interval]? = T == 1 ? AttentionSoftmaxKernel.perCoordinate(lower: box.lower, upper: box.upper) : nil
+        let attn: [Interval]? = T == 1 ? try? AttentionSoftmaxKernel.perCoordinate(lower: box.lower, upper: box.upper) : nil
         var bounds: [NamedBound] = []
         for j in p.indices { bounds.append(NamedBound("p[\(j)]", p[j]).checked()) }
         for j in logp.indices { bounds.append(NamedBound("logp[\(j)]", logp[j]).checked()) }
@@ -202,7 +202,7 @@ enum RegressionKinds {
             }
         }
         if method == .vertex && T == 1 && input.diffUpper == nil {
-            let k = AttentionSoftmaxKernel.objectiveBounds(c: input.c, lower: box.lower, upper: box.upper)
+            let k = try AttentionSoftmaxKernel.objectiveBounds(c: input.c, lower: box.lower, upper: box.upper)
             var minK = NamedBound("attn_min", lower: k.minimum, upper: .infinity)
             var maxK = NamedBound("attn_max", lower: -.infinity, upper: k.maximum)
             // The exact optimum: by enumeration, else the vertex method's witness value
