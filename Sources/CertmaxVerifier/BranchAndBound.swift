@@ -4,21 +4,26 @@ import CertmaxNumerics
 import Foundation
 import HeapModule
 
-/// Branch and bound over input splits: decides whether any input of a box reaches a
-/// `LinearDisjunction`, by bisecting the box until a `SubproblemBounder` excludes every
-/// disjunct on every piece (proof), a falsifier finds a re-checked counterexample, or
-/// time or memory runs out.
+/// Branch and bound over input splits and Relu splits: decides whether any input of a box
+/// reaches a `LinearDisjunction`, by cutting the box (bisecting an input element, or
+/// cutting an intermediate value such as an unstable Relu's input at 0) until a
+/// `SubproblemBounder` excludes every disjunct on every piece (proof), a falsifier finds a
+/// re-checked counterexample, or time or memory runs out.
 ///
 /// Search:
-/// - A node is a sub-box with the disjuncts not yet excluded on it ("active") and their
-///   margin lower bounds. Its children inherit both: a disjunct excluded on a box stays
-///   excluded on every sub-box, so children re-bound only the active disjuncts, and a
+/// - A node is a domain (a sub-box, and the value cuts made on the way to it, carried in
+///   its value boxes) with the disjuncts not yet excluded on it ("active") and their
+///   margin lower bounds. Its children inherit both: a disjunct excluded on a domain stays
+///   excluded on every part of it, so children re-bound only the active disjuncts, and a
 ///   child's margin is the larger of its own bound and the parent's (both are sound on
-///   the child's box).
+///   the child's domain).
 /// - Best first: each round pops the `threads` nodes with the lowest bound (the worst
-///   disjunct's margin), bisects each at the midpoint of the element with the largest
-///   split score (the bounder's scores, else |d margin / d x_i| * width_i at the centre;
-///   `InputSplitChoice`), and bounds the 2 * `threads` children concurrently.
+///   disjunct's margin) and splits each in two, bounding the 2 * `threads` children
+///   concurrently. The split: the bounder's `ValueSplit` (the unstable Relu with the most
+///   weight in the worst disjunct's bound) when `valueSplits` is on, the node has value
+///   boxes, and its score is at least `valueSplitRatio` times the largest input split
+///   score; else the input element with the largest split score (the bounder's scores,
+///   else |d margin / d x_i| * width_i at the centre; `InputSplitChoice`), bisected.
 /// - Attacks: while the time spent attacking is below `attackShare` of the time spent,
 ///   the popped (worst) nodes are first handed to the falsifier, concurrently, each for
 ///   `attackSlice` seconds: their boxes are where the bounds are weakest, so good places
@@ -28,9 +33,11 @@ import HeapModule
 ///   exceed `memoryLimitBytes` (the search stops with `.memory` instead: no swapping).
 ///
 /// Soundness contract: `.proved` only when the leaves of the split tree (whose union is
-/// the input box: each bisection at a Double m gives [lo, m] and [m, hi]) each have every
-/// disjunct excluded by a sound margin > 0 from the bounder on that leaf or an ancestor,
-/// so relies on the bounder's contract (`SubproblemBounder`) alone. `.violated` only
+/// the input box: each bisection at a Double m gives [lo, m] and [m, hi], and each value
+/// cut at p the inputs whose element is <= p and those where it is >= p) each have every
+/// disjunct excluded by a sound margin > 0 from the bounder on that leaf's domain or an
+/// ancestor's, so relies on the bounder's contract (`SubproblemBounder`, with
+/// `boundWithin`'s for the domains cut by values) alone. `.violated` only
 /// carries what the falsifier returned (its contract: a point re-checked by the sound
 /// forward pass).
 public enum BranchAndBound {
@@ -46,6 +53,12 @@ public enum BranchAndBound {
         public var attackSlice: Double = 0.5
         /// Seed of the first attack; later attacks add the attack count.
         public var seed: UInt64 = 0x5EED
+        /// Take the bounder's value splits (e.g. Relu splits) where they score better.
+        public var valueSplits = true
+        /// A value split is taken when its score is at least this times the largest input
+        /// split score of the node (bisecting an input removes about half its weight; a
+        /// Relu split removes its relaxation's whole weight).
+        public var valueSplitRatio = 0.5
         /// Where the progress line goes (nil: no progress line).
         public var progress: (@Sendable (String) -> Void)? = nil
         /// Seconds between progress lines.
@@ -99,8 +112,12 @@ public enum BranchAndBound {
         public var maxDepth = 0
         /// The lowest margin bound over the open nodes at the end (+inf when proved).
         public var worstBound = -Double.infinity
-        /// The fraction of the box's volume proved (sum of 2^-depth over proved leaves).
+        /// The share of the split tree proved (sum of 2^-depth over proved leaves; the
+        /// fraction of the box's volume when every split is an input split).
         public var provedFraction = 0.0
+        /// Splits made on input elements and on intermediate values (`ValueSplit`).
+        public var inputSplits = 0
+        public var valueSplits = 0
         public var attacks = 0
         public var attackEvaluations = 0
         public var attackSeconds = 0.0
@@ -119,12 +136,19 @@ public enum BranchAndBound {
         var active: [Int]
         var margins: [Double]
         var depth: Int
-        /// The element to bisect; nil when none can be split.
-        var split: Int?
-        /// The bounder's value boxes on this box, for its children (`boundWithin`).
+        /// How to split the node; nil when it cannot be split.
+        var split: Split?
+        /// The bounder's value boxes on this node's domain, for its children (`boundWithin`).
         var boxes: [Tensor<Interval>]? = nil
         var bound: Double { margins.min() ?? .infinity }
         var bytes: Int { 16 * lower.count + 16 * active.count + 128 + 16 * (boxes?.reduce(0) { $0 + $1.count } ?? 0) }
+    }
+
+    enum Split {
+        /// Bisect this input element.
+        case input(Int)
+        /// Cut an intermediate value (the node has value boxes, and the cut is inside them).
+        case value(ValueSplit)
     }
 
     struct Entry: Comparable {
@@ -139,14 +163,17 @@ public enum BranchAndBound {
     ///
     /// `rootMargins`, when given, are the bounder's margins on the whole box (one per
     /// disjunct of `unsafe`), so the root is not bounded again; `rootSeconds`, the time
-    /// that took, sizes the first round (no round starts that would not end in time).
+    /// that took, sizes the first round (no round starts that would not end in time);
+    /// `rootBoxes` and `rootValueSplit`, the rest of that bound's result (its value boxes,
+    /// sound on the whole box, and its value split), let the root's children reuse them.
     /// Arguments: one graph input with `lower.count` elements; lower <= upper.
     ///
     /// Checked: throws `InputError` (source "BranchAndBound.search") on the arguments
     /// `GraphPropertyVerifier.run` rejects or `rootMargins` not one per disjunct;
     /// `uncheckedSearch` skips the checks.
     public static func search(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
-                              rootMargins: [Double]? = nil, rootSeconds: Double? = nil, bounder: SubproblemBounder,
+                              rootMargins: [Double]? = nil, rootSeconds: Double? = nil,
+                              rootBoxes: [Tensor<Interval>]? = nil, rootValueSplit: ValueSplit? = nil, bounder: SubproblemBounder,
                               falsifier: Falsifier? = nil, deadline: ContinuousClock.Instant,
                               options: Options = Options()) throws(InputError) -> Result {
         try GraphPropertyVerifier.checkProperty(graph, lower: lower, upper: upper, unsafe: unsafe, "BranchAndBound.search")
@@ -154,13 +181,19 @@ public enum BranchAndBound {
             throw InputError(source: "BranchAndBound.search", location: "rootMargins",
                              problem: "has \(rootMargins.count) margins, the property has \(unsafe.disjuncts.count) disjuncts")
         }
+        if let rootBoxes, rootBoxes.count != graph.values.count || zip(rootBoxes, graph.values).contains(where: { $0.count != $1.shape.reduce(1, *) }) {
+            throw InputError(source: "BranchAndBound.search", location: "rootBoxes",
+                             problem: "needs one box per graph value (\(graph.values.count)), each of the value's size")
+        }
         return uncheckedSearch(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: rootMargins, rootSeconds: rootSeconds,
+                               rootBoxes: rootBoxes, rootValueSplit: rootValueSplit,
                                bounder: bounder, falsifier: falsifier, deadline: deadline, options: options)
     }
 
     /// Unchecked `search`: for arguments validated already (traps on a box of another size).
     public static func uncheckedSearch(_ graph: Graph, lower: [Double], upper: [Double], unsafe: LinearDisjunction,
-                                       rootMargins: [Double]? = nil, rootSeconds: Double? = nil, bounder: SubproblemBounder,
+                                       rootMargins: [Double]? = nil, rootSeconds: Double? = nil,
+                                       rootBoxes: [Tensor<Interval>]? = nil, rootValueSplit: ValueSplit? = nil, bounder: SubproblemBounder,
                                        falsifier: Falsifier? = nil, deadline: ContinuousClock.Instant,
                                        options: Options = Options()) -> Result {
         let clock = ContinuousClock()
@@ -178,14 +211,22 @@ public enum BranchAndBound {
         let threads = Swift.max(1, options.threads)
         let progress = SearchProgress(interval: options.progressInterval, sink: options.progress)
 
-        // The element to bisect: by the bounder's scores when it gave some for every
-        // element, else by the gradient of the worst open disjunct's margin.
-        @Sendable func split(_ node: Node, _ tlo: Tensor<Double>, _ thi: Tensor<Double>, scores: [Double]?) -> Int? {
+        // The split: the bounder's value split when it scores well enough against the
+        // input elements; else the input element to bisect, by the bounder's scores when
+        // it gave some for every element, else by the gradient of the worst open
+        // disjunct's margin.
+        @Sendable func split(_ node: Node, _ tlo: Tensor<Double>, _ thi: Tensor<Double>, scores: [Double]?,
+                             valueSplit: ValueSplit?) -> Split? {
             guard let worst = node.margins.indices.min(by: { node.margins[$0] < node.margins[$1] }) else { return nil }
             let s = scores?.count == node.lower.count ? scores
                 : InputSplitChoice.gradientScores(graph, lower: tlo, upper: thi,
                                                   unsafe: LinearDisjunction(disjuncts: [unsafe.disjuncts[node.active[worst]]]))
-            return InputSplitChoice.dimension(lower: node.lower, upper: node.upper, scores: s)
+            let input = InputSplitChoice.dimension(lower: node.lower, upper: node.upper, scores: s)
+            if options.valueSplits, let v = valueSplit, let boxes = node.boxes, v.sides(of: boxes) != nil {
+                let best = input.flatMap { i in s.map { $0[i] } } ?? 0
+                if input == nil || v.score >= options.valueSplitRatio * best { return .value(v) }
+            }
+            return input.map { .input($0) }
         }
 
         // Bounds one box for the given active disjuncts (parent margins as floor) and picks
@@ -206,7 +247,7 @@ public enum BranchAndBound {
                 m = Swift.max(m, floor[k])
                 if !(m > 0) { node.active.append(d); node.margins.append(m) }
             }
-            node.split = split(node, tlo, thi, scores: r.splitScores)
+            node.split = split(node, tlo, thi, scores: r.splitScores, valueSplit: r.valueSplit)
             return node
         }
 
@@ -234,7 +275,9 @@ public enum BranchAndBound {
             // Reuse the caller's bounds: only the split choice is computed.
             var node = Node(lower: lower, upper: upper, active: [], margins: [], depth: 0, split: nil)
             for d in all where !(rm[d] > 0) { node.active.append(d); node.margins.append(rm[d].isNaN ? -.infinity : rm[d]) }
-            node.split = split(node, Tensor(uncheckedShape: shape, data: lower), Tensor(uncheckedShape: shape, data: upper), scores: nil)
+            if bounder.boundWithin != nil, let b = rootBoxes, b.count == graph.values.count { node.boxes = b }
+            node.split = split(node, Tensor(uncheckedShape: shape, data: lower), Tensor(uncheckedShape: shape, data: upper), scores: nil,
+                               valueSplit: rootValueSplit)
             root = node
         } else {
             let t0 = clock.now
@@ -250,9 +293,10 @@ public enum BranchAndBound {
 
         func line(_ prefix: String) -> String {
             let left = SearchProgress.seconds(clock.now, deadline)
-            return String(format: "%@: %d nodes bounded, queue %d (%@), worst bound %.4g, proved %.2f%% of the box, depth %d, %d attacks, %.1f s left",
+            return String(format: "%@: %d nodes bounded, queue %d (%@), worst bound %.4g, proved %.2f%% of the tree, depth %d, splits %d input %d relu, %d attacks, %.1f s left",
                           prefix, stats.nodesBounded, queue.count, SearchProgress.bytes(queueBytes),
-                          queue.min?.bound ?? .infinity, 100 * stats.provedFraction, stats.maxDepth, stats.attacks, Swift.max(left, 0))
+                          queue.min?.bound ?? .infinity, 100 * stats.provedFraction, stats.maxDepth, stats.inputSplits,
+                          stats.valueSplits, stats.attacks, Swift.max(left, 0))
         }
 
         var stop: StopReason? = nil
@@ -298,20 +342,29 @@ public enum BranchAndBound {
                 stop = .memory
                 break
             }
-            var children: [(lo: [Double], hi: [Double], parent: Int)] = []
+            var children: [(lo: [Double], hi: [Double], known: [Tensor<Interval>]?, parent: Int)] = []
             for (p, n) in batch.enumerated() {
-                let i = n.split!
-                let m = InputSplitChoice.midpoint(n.lower[i], n.upper[i])!
-                var leftHi = n.upper; leftHi[i] = m
-                var rightLo = n.lower; rightLo[i] = m
-                children.append((n.lower, leftHi, p))
-                children.append((rightLo, n.upper, p))
+                switch n.split! {
+                case .input(let i):
+                    let m = InputSplitChoice.midpoint(n.lower[i], n.upper[i])!
+                    var leftHi = n.upper; leftHi[i] = m
+                    var rightLo = n.lower; rightLo[i] = m
+                    children.append((n.lower, leftHi, n.boxes, p))
+                    children.append((rightLo, n.upper, n.boxes, p))
+                    stats.inputSplits += 1
+                case .value(let v):
+                    // `split` checked that the cut lies inside the node's boxes.
+                    let sides = v.sides(of: n.boxes!)!
+                    children.append((n.lower, n.upper, sides.below, p))
+                    children.append((n.lower, n.upper, sides.above, p))
+                    stats.valueSplits += 1
+                }
             }
             let parents = batch, kids = children
             let bounded = ParallelWork.map(count: kids.count, threads: threads) { c in
                 let parent = parents[kids[c].parent]
                 return bound(kids[c].lo, kids[c].hi, active: parent.active, floor: parent.margins, depth: parent.depth + 1,
-                             known: parent.boxes)
+                             known: kids[c].known)
             }
             stats.nodesBounded += bounded.count
             stats.rounds += 1

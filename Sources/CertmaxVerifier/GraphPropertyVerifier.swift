@@ -12,8 +12,8 @@ import Foundation
 /// (default: the box engine and back-substituted objective bounds for every constraint; a
 /// disjunct is excluded when one of its constraints is proved false on the whole box);
 /// a box it proves returns at once (the fast path). Otherwise branch and bound over input
-/// splits (`BranchAndBound`, with attacks on the worst sub-boxes interleaved) until the
-/// deadline; with `branchAndBound` off, a second attack instead.
+/// and Relu splits (`BranchAndBound`, with attacks on the worst sub-boxes interleaved)
+/// until the deadline; with `branchAndBound` off, a second attack instead.
 ///
 /// Soundness contract: `.proved` only when every disjunct is excluded by the bounder's
 /// sound margins (`SubproblemBounder`'s contract) on the whole box or on every leaf of
@@ -177,7 +177,8 @@ public enum GraphPropertyVerifier {
             }
         }
         let boundStart = clock.now
-        var margins = bounder.bound(graph, lo, hi, unsafe).margins
+        let root = bounder.bound(graph, lo, hi, unsafe)
+        var margins = root.margins
         let boundSeconds = Double((clock.now - boundStart) / .milliseconds(1)) / 1000
         let wellFormed = !unsafe.disjuncts.isEmpty && unsafe.disjuncts.allSatisfy({ !$0.isEmpty }) && margins.count == unsafe.disjuncts.count
         if wellFormed && margins.allSatisfy({ $0 > 0 }) {
@@ -207,8 +208,12 @@ public enum GraphPropertyVerifier {
                     return (counterexample: r.0, evaluations: r.1)
                 }
             }
+            // The root's value boxes hold on the whole box whatever slopes the search then
+            // uses, so its children start from them.
+            let rootBoxes = root.boxes?.count == graph.values.count ? root.boxes : nil
             let result = BranchAndBound.uncheckedSearch(graph, lower: lower, upper: upper, unsafe: unsafe, rootMargins: margins,
-                                               rootSeconds: boundSeconds, bounder: bounder, falsifier: falsifier, deadline: deadline, options: searchOptions)
+                                               rootSeconds: boundSeconds, rootBoxes: rootBoxes, rootValueSplit: root.valueSplit,
+                                               bounder: bounder, falsifier: falsifier, deadline: deadline, options: searchOptions)
             evaluations += result.statistics.attackEvaluations
             var report = Report(outcome: .undecided, disjunctMargins: margins, attackEvaluations: evaluations,
                                 boundSeconds: boundSeconds, search: result.statistics)
@@ -313,36 +318,67 @@ public enum GraphPropertyVerifier {
     /// `bounds` from boxes already propagated (`BoxEngine.propagateAll`, or the boxes of
     /// `symbolic`, whose forms of the first output must be kept): the margins of the
     /// disjuncts of `unsafe` over the first graph output. Sound whenever the boxes and forms
-    /// are (the contracts of the two engines). Unchecked: `boxes` must be the graph's (one
-    /// per value) and every constraint's c the first output's size, or it traps.
+    /// are (the contracts of the two engines), on the domain they hold on; when `symbolic`
+    /// found that domain empty (`SymbolicEngine.Result.emptyDomain`, a branch whose cuts
+    /// contradict each other) every margin is +infinity. With `symbolic`, the result also
+    /// offers the unstable Relu with the most weight in the worst disjunct's bound
+    /// (`ValueSplit.bestRelu`). Unchecked: `boxes` must be the graph's (one per value) and
+    /// every constraint's c the first output's size, or it traps.
     public static func uncheckedBounds(_ graph: Graph, boxes: [Tensor<Interval>], symbolic result: SymbolicEngine.Result?,
                                        unsafe: LinearDisjunction) -> SubproblemBounder.BoundResult {
+        if let result, result.emptyDomain {
+            return SubproblemBounder.BoundResult(margins: unsafe.disjuncts.map { _ in .infinity })
+        }
         let out = graph.outputs[0]
         let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
         var worst = Double.infinity
-        var worstScores: [Double]? = nil
+        var worstWeights: [Double]? = nil
+        var haveWorst = false
         let margins = unsafe.disjuncts.map { d in
             var best = -Double.infinity
-            var bestScores: [Double]? = nil
+            var bestWeights: [Double]? = nil
+            var haveBest = false
             for con in d {
                 var lb = LinearObjectiveBound.uncheckedLowerBound(graph, boxes: boxes, value: out, c: con.c)
-                var scores: [Double]? = nil
+                var weights: [Double]? = nil
                 if let result {
-                    let s = SymbolicEngine.uncheckedObjective(result, value: out, c: con.c)
+                    let s = SymbolicEngine.uncheckedObjectiveWeights(result, value: out, c: con.c)
                     if trace { FileHandle.standardError.write(Data("margin bound: back-substitution \(lb), symbolic \(s.lower), needed > \(con.bound.upper)\n".utf8)) }
                     lb = max(lb, s.lower)
-                    scores = s.inputScores
+                    weights = s.weights
                 }
                 let m = Double.subDown(lb, con.bound.upper)
                 // A strict constraint is excluded at m >= 0; report it so that m = 0 counts.
                 let adjusted = con.strict && m == 0 ? Double.leastNonzeroMagnitude : m
-                if adjusted > best || bestScores == nil { bestScores = scores }
+                if adjusted > best || !haveBest { bestWeights = weights; haveBest = true }
                 best = max(best, adjusted)
             }
-            if best < worst || worstScores == nil { worst = best; worstScores = bestScores }
+            if best < worst || !haveWorst { worst = best; worstWeights = bestWeights; haveWorst = true }
             return best
         }
-        let scores = worstScores.flatMap { s in s.allSatisfy { $0.isFinite && $0 >= 0 } && s.contains { $0 > 0 } ? s : nil }
-        return SubproblemBounder.BoundResult(margins: margins, splitScores: scores)
+        var scores: [Double]? = nil
+        var split: ValueSplit? = nil
+        if let result, let w = worstWeights {
+            var s = [Double](repeating: 0, count: result.space.symbolOf.count)
+            for (e, sym) in result.space.symbolOf.enumerated() where sym >= 0 && Int(sym) < w.count { s[e] = w[Int(sym)] }
+            if s.allSatisfy({ $0.isFinite && $0 >= 0 }) && s.contains(where: { $0 > 0 }) { scores = s }
+            split = ValueSplit.bestRelu(graph, boxes: boxes, reluSymbols: result.reluSymbols, weights: w)
+            if trace { FileHandle.standardError.write(Data(slackReport(graph, result, weights: w).utf8)) }
+        }
+        return SubproblemBounder.BoundResult(margins: margins, splitScores: scores, valueSplit: split)
+    }
+
+    /// Trace: where the worst disjunct's slack comes from (the weights |g_j| r_j summed over
+    /// the input symbols and over each node's fresh symbols, largest first).
+    static func slackReport(_ graph: Graph, _ result: SymbolicEngine.Result, weights: [Double]) -> String {
+        let inputs = weights.prefix(result.space.inputSymbols).reduce(0, +)
+        var parts: [(Int, Double)] = []
+        for (k, r) in result.freshSymbols {
+            parts.append((k, r.clamped(to: 0..<weights.count).reduce(0.0) { $0 + weights[$1] }))
+        }
+        parts.sort { $0.1 > $1.1 }
+        var line = String(format: "slack of the worst disjunct: inputs %.4g", inputs)
+        for (k, w) in parts.prefix(8) { line += String(format: ", node %d %@ %.4g", k, graph.nodes[k].op.opType, w) }
+        return line + "\n"
     }
 }

@@ -38,10 +38,17 @@ public struct SubproblemBounder: Sendable {
         /// `graph.values`), handed to `boundWithin` for its sub-boxes; nil when the bounder
         /// keeps none.
         public var boxes: [Tensor<Interval>]?
-        public init(margins: [Double], splitScores: [Double]? = nil, boxes: [Tensor<Interval>]? = nil) {
+        /// Optional: a branching on an intermediate value (e.g. an unstable Relu's input at
+        /// 0) the bounder expects to help more than an input split; the search takes it
+        /// when `boxes` are given and its score beats half the largest split score.
+        /// Steering only, no soundness obligation.
+        public var valueSplit: ValueSplit?
+        public init(margins: [Double], splitScores: [Double]? = nil, boxes: [Tensor<Interval>]? = nil,
+                    valueSplit: ValueSplit? = nil) {
             self.margins = margins
             self.splitScores = splitScores
             self.boxes = boxes
+            self.valueSplit = valueSplit
         }
     }
 
@@ -49,9 +56,12 @@ public struct SubproblemBounder: Sendable {
     public typealias Bound = @Sendable (_ graph: Graph, _ lower: Tensor<Double>, _ upper: Tensor<Double>,
                                         _ unsafe: LinearDisjunction) -> BoundResult
 
-    /// Bound function for a sub-box of a box already bounded: `known` are the `boxes` that
-    /// bound returned for the enclosing box (sound on the sub-box too), which the engine
-    /// may intersect with its own (the parent's intermediate bounds, reused).
+    /// Bound function for a part of a box already bounded: `known` are the `boxes` that
+    /// bound returned for the enclosing box (sound on the sub-box too), possibly with one
+    /// element cut by a `ValueSplit`, which the engine intersects with its own (the
+    /// parent's intermediate bounds, reused). Contract: the margins hold for every input of
+    /// [lower, upper] at which every known box holds (the branch's domain); +infinity is
+    /// allowed when that domain is empty.
     public typealias BoundWithin = @Sendable (_ graph: Graph, _ lower: Tensor<Double>, _ upper: Tensor<Double>,
                                               _ unsafe: LinearDisjunction, _ known: [Tensor<Interval>]) -> BoundResult
 
@@ -78,7 +88,8 @@ public struct SubproblemBounder: Sendable {
 
     /// The default: the symbolic engine (`SymbolicEngine`, affine forms with fresh symbols)
     /// and back-substitution over its boxes, the better per constraint; split scores from
-    /// the worst disjunct's form (|g_i| r_i per input). Sub-boxes reuse the enclosing box's
+    /// the worst disjunct's form (|g_i| r_i per input), and the unstable Relu with the most
+    /// weight in it as a `ValueSplit`. Sub-boxes and branches reuse the enclosing box's
     /// value boxes (`SymbolicEngine.Options.knownBoxes`).
     /// `reluSlopes`: the Relu slope per node (e.g. from `SlopeSearch`; any choice is sound).
     public static func symbolic(_ options: BoxEngine.Options = BoxEngine.Options(),

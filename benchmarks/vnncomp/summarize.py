@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 LINE = re.compile(r"certmax: (?P<name>[^:]+): bab(?:: (?P<end>[^:]+))?: (?P<nodes>\d+) nodes bounded, queue (?P<queue>\d+) "
-                  r"\((?P<mem>[^)]*)\), worst bound (?P<worst>\S+), proved (?P<proved>\S+)% of the box, depth (?P<depth>\d+), "
-                  r"(?P<attacks>\d+) attacks")
+                  r"\((?P<mem>[^)]*)\), worst bound (?P<worst>\S+), proved (?P<proved>\S+)% of the (?:box|tree), depth (?P<depth>\d+), "
+                  r"(?:splits (?P<inputsplits>\d+) input (?P<relusplits>\d+) relu, )?(?P<attacks>\d+) attacks")
 
 
 def main() -> None:
@@ -38,12 +38,13 @@ def main() -> None:
     if rows:
         print(f"Median run_s over all: {statistics.median(float(r['run_s']) for r in rows):.1f} s")
     print()
-    print("| vnnlib | result | run_s | end | nodes bounded | open nodes | depth | worst bound | attacks |")
-    print("|---|---|--:|---|--:|--:|--:|--:|--:|")
+    print("| vnnlib | result | run_s | end | nodes bounded | open nodes | depth | worst bound | input / relu splits | attacks |")
+    print("|---|---|--:|---|--:|--:|--:|--:|--:|--:|")
     for r in rows:
         name = Path(r["vnnlib"]).name
         b = bab.get(name.removesuffix(".gz"))
-        cells = [b["end"] or "-", b["nodes"], b["queue"], b["depth"], b["worst"], b["attacks"]] if b else ["-"] * 6
+        splits = f"{b['inputsplits']} / {b['relusplits']}" if b and b["inputsplits"] is not None else "-"
+        cells = [b["end"] or "-", b["nodes"], b["queue"], b["depth"], b["worst"], splits, b["attacks"]] if b else ["-"] * 7
         print(f"| {name} | {r['result']} | {float(r['run_s']):.1f} | " + " | ".join(cells) + " |")
 
 

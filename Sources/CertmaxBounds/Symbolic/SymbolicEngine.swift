@@ -54,10 +54,13 @@ public enum SymbolicEngine {
         /// The Relu slope per node index (`graph.nodes`); nodes not listed use
         /// `ReluSlope.minimalArea`. Every choice is sound (see `UnaryRelaxation`).
         public var reluSlopes: [Int: ReluSlope] = [:]
-        /// Boxes already known to be sound for every input of the input boxes (e.g. an
-        /// earlier propagation over the same or a larger box), indexed like
-        /// `graph.values`: every node's box is intersected with its known box before the
-        /// relaxation reads it. A wrong known box makes every result unsound.
+        /// Boxes known to hold on the domain (e.g. an earlier propagation over the same or a
+        /// larger box, or a branch's constraint such as "this Relu input is >= 0"), indexed
+        /// like `graph.values`: every node's box is intersected with its known box before
+        /// the relaxation reads it. The results then hold for every input of the input
+        /// boxes at which every known box holds (the domain); a known box that fails at
+        /// some such input makes the results unsound there. An empty intersection proves
+        /// the domain empty (`Result.emptyDomain`).
         public var knownBoxes: [Tensor<Interval>]? = nil
         public init() {}
     }
@@ -73,6 +76,14 @@ public enum SymbolicEngine {
         /// Per Relu node (index into `graph.nodes`), the rows whose remainder became a
         /// fresh symbol, and that symbol (`SlopeSearch` reads the objective's sign on it).
         public var reluSymbols: [Int: [(row: Int, symbol: Int)]] = [:]
+        /// Per node (index into `graph.nodes`), the fresh symbols its remainders became
+        /// (a range of `space`'s symbols), for reports of where a bound's slack comes from.
+        public var freshSymbols: [Int: Range<Int>] = [:]
+        /// True when a computed box and its known box (`Options.knownBoxes`) do not
+        /// intersect: both hold on the domain, so no input satisfies every known box, and
+        /// any claim about the domain's values is vacuously true (a branch that is
+        /// infeasible). The boxes returned are then the computed ones.
+        public var emptyDomain = false
     }
 
     /// Propagates the input boxes. Boxes with infinite ends: plain box propagation (no
@@ -120,6 +131,8 @@ public enum SymbolicEngine {
         let attention = options.vertexAttention ? BoxEngine.attentionNodes(graph) : [:]
         var held = 0, peak = 0
         var reluSymbols: [Int: [(row: Int, symbol: Int)]] = [:]
+        var freshSymbols: [Int: Range<Int>] = [:]
+        var emptyDomain = false
         let trace = ProcessInfo.processInfo.environment["CERTMAX_SYMBOLIC_TRACE"] != nil
         var clock = Date()
         for (k, node) in graph.nodes.enumerated() {
@@ -132,7 +145,9 @@ public enum SymbolicEngine {
             }
             if let known = options.knownBoxes, node.output < known.count, known[node.output].count == box.count {
                 box = Tensor(uncheckedShape: box.shape, data: zip(box.data, known[node.output].data).map { b, k in
-                    let i = b.intersection(k); return i.isEmpty ? b : i
+                    let i = b.intersection(k)
+                    if i.isEmpty { emptyDomain = true; return b }
+                    return i
                 })
             }
             let operands = node.inputs.map { v in
@@ -167,8 +182,10 @@ public enum SymbolicEngine {
             var introduced = false
             if eligible(node), space.symbols - space.inputSymbols + f.rows <= options.maxFreshSymbols {
                 var record: [(row: Int, symbol: Int)]? = node.op is Relu ? [] : nil
+                let first = space.symbols
                 f = f.introducingSymbols(&space, recording: &record)
                 if let record { reluSymbols[k] = record }
+                if space.symbols > first { freshSymbols[k] = first..<space.symbols }
                 introduced = true
             }
             // Radii of existing symbols never change, so masses stay valid until consumed.
@@ -194,7 +211,8 @@ public enum SymbolicEngine {
         var kept: [Int: AffineForms] = [:]
         for v in keep { if let f = forms[v] { kept[v] = f } }
         return Result(boxes: boxes.map { $0 ?? Tensor(uncheckedShape: [0], data: []) }, forms: kept, space: space,
-                      peakCoefficientBytes: peak, reluSymbols: reluSymbols)
+                      peakCoefficientBytes: peak, reluSymbols: reluSymbols, freshSymbols: freshSymbols,
+                      emptyDomain: emptyDomain)
     }
 
     /// A sound lower bound of c . y over the input box, y = the value `value` (its forms must
@@ -266,19 +284,33 @@ public enum SymbolicEngine {
 
     /// Unchecked `objective`: for arguments validated already (traps on a count mismatch).
     public static func uncheckedObjective(_ result: Result, value: Int, c: [Interval]) -> (lower: Double, inputScores: [Double]) {
-        let inputs = result.space.symbolOf.count
-        var scores = [Double](repeating: 0, count: inputs)
+        let d = uncheckedObjectiveWeights(result, value: value, c: c)
+        var scores = [Double](repeating: 0, count: result.space.symbolOf.count)
+        if let w = d.weights {
+            for (e, sym) in result.space.symbolOf.enumerated() where sym >= 0 && Int(sym) < w.count { scores[e] = w[Int(sym)] }
+        }
+        return (d.lower, scores)
+    }
+
+    /// `uncheckedLowerBound` together with, per symbol j of `result.space`, the weight
+    /// |g_j| r_j it carries in the bound (g = the objective's coefficients; the bound is
+    /// its constant part minus the sum of the weights): where the bound's slack comes
+    /// from, per input element and per fresh symbol (a remainder of one node's
+    /// relaxation, `Result.freshSymbols`, `Result.reluSymbols`). The weights are plain
+    /// floating point and carry no guarantee (steering and reports only); nil when the
+    /// value's forms were not kept or c is not finite.
+    public static func uncheckedObjectiveWeights(_ result: Result, value: Int, c: [Interval]) -> (lower: Double, weights: [Double]?) {
         let box = result.boxes[value]
         precondition(c.count == box.count, "SymbolicEngine.lowerBound: c does not match the value")
         var direct = Interval.zero
         for i in 0..<c.count where !(c[i].lower == 0 && c[i].upper == 0) { direct = direct + box.data[i] * c[i] }
         let directLower = direct.lower.isNaN ? -Double.infinity : direct.lower
-        guard let f = result.forms[value] else { return (directLower, scores) }
+        guard let f = result.forms[value] else { return (directLower, nil) }
         let space = result.space
         var rem = Interval.zero
         var cm = [Double](repeating: 0, count: c.count)
         for i in 0..<c.count {
-            guard let cr = centreRadius(c[i]) else { return (directLower, scores) }
+            guard let cr = centreRadius(c[i]) else { return (directLower, nil) }
             cm[i] = cr.c
             // (cm . forms' remainders enter through the combination below.)
             if cr.r != 0 { rem = rem + box.data[i] * Interval(uncheckedLower: -cr.r, upper: cr.r) }
@@ -289,13 +321,12 @@ public enum SymbolicEngine {
         let g = lc.build(space)  // one row: cm . forms, remainders and slack in g.low / g.high
         let mass = g.masses(space)[0]
         let lo = Double.subDown(Double.addDown(rem.lower, g.low[0]), mass)
-        if case .dense(let a) = g.slopes {
-            for (e, sym) in space.symbolOf.enumerated() where sym >= 0 && Int(sym) < g.symbols {
-                scores[e] = abs(a[Int(sym)]) * space.radius[Int(sym)]
-            }
-        } else if case .unit(let u) = g.slopes, u[0] >= 0 {
-            for (e, sym) in space.symbolOf.enumerated() where sym == u[0] { scores[e] = space.radius[Int(sym)] }
+        var weights = [Double](repeating: 0, count: space.symbols)
+        switch g.slopes {
+        case .zero: break
+        case .unit(let u): if u[0] >= 0, Int(u[0]) < weights.count { weights[Int(u[0])] = space.radius[Int(u[0])] }
+        case .dense(let a): for j in 0..<min(g.symbols, weights.count) { weights[j] = abs(a[j]) * space.radius[j] }
         }
-        return (lo.isNaN ? directLower : max(lo, directLower), scores)
+        return (lo.isNaN ? directLower : max(lo, directLower), weights)
     }
 }
