@@ -41,14 +41,18 @@ public struct ValueSplit: Sendable, Equatable {
 
     /// The unstable Relu whose relaxation carries the most weight in an objective's bound:
     /// over the Relu rows that got fresh symbols (`reluSymbols`), the one with the largest
-    /// weight |g_s| r_s (`SymbolicEngine.uncheckedObjectiveWeights`) whose input interval
-    /// in `boxes` strictly contains 0. Nil when there is none.
+    /// weight |g_s| r_s (`SymbolicEngine.uncheckedObjectiveWeights`) whose input is a
+    /// node's output (not a graph input or constant) and whose interval in `boxes` strictly
+    /// contains 0. Nil when there is none.
     public static func bestRelu(_ graph: Graph, boxes: [Tensor<Interval>], reluSymbols: [Int: [(row: Int, symbol: Int)]],
                                 weights: [Double]) -> ValueSplit? {
         var best: ValueSplit? = nil
         for k in reluSymbols.keys.sorted() {
             let rows = reluSymbols[k]!
-            guard graph.nodes.indices.contains(k), let v = graph.nodes[k].inputs.first, boxes.indices.contains(v) else { continue }
+            // A Relu of a graph input is left to input splits (the engine takes the input
+            // box as given, so a cut there would change nothing).
+            guard graph.nodes.indices.contains(k), let v = graph.nodes[k].inputs.first, boxes.indices.contains(v),
+                  graph.values[v].producer != nil else { continue }
             for (row, symbol) in rows where weights.indices.contains(symbol) && boxes[v].data.indices.contains(row) {
                 let w = weights[symbol]
                 let x = boxes[v].data[row]

@@ -4,7 +4,7 @@ import Foundation
 
 /// The split-search options shared by `certmax vnncomp` and `certmax batch`: threads per
 /// instance, the memory cap of the open subproblems, the progress line, and turning
-/// branch and bound off.
+/// branch and bound (or its Relu splits) off.
 struct SearchOptionGroup: ParsableArguments {
     @Option(name: .long, parsing: .unconditional,
             help: "Threads per instance for the split search (default: vnncomp all cores; batch cores / jobs).")
@@ -19,6 +19,9 @@ struct SearchOptionGroup: ParsableArguments {
     @Flag(name: .long, help: "No branch and bound: bound the whole input box once, then attack.")
     var noSplit = false
 
+    @Flag(name: .long, help: "Branch and bound splits inputs only (no Relu splits).")
+    var noReluSplit = false
+
     func validate() throws {
         if let t = threads { guard t >= 1 else { throw ValidationError("--threads must be at least 1") } }
         guard memoryLimit.isFinite, memoryLimit > 0, memoryLimit < 1_048_576 else {
@@ -30,6 +33,7 @@ struct SearchOptionGroup: ParsableArguments {
     /// when --progress or `progressByDefault`.
     func apply(to options: inout GraphPropertyVerifier.Options, defaultThreads: Int, progressByDefault: Bool) {
         options.branchAndBound = !noSplit
+        options.search.valueSplits = !noReluSplit
         options.search.threads = threads ?? Swift.max(1, defaultThreads)
         options.search.memoryLimitBytes = Int(memoryLimit * 1_073_741_824)
         if progress || progressByDefault { options.search.progress = VNNCompRunner.standardErrorLog }

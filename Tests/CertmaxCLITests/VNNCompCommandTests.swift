@@ -19,6 +19,15 @@ struct VNNCompCommandTests {
         m.initializers = [.float("one", dims: [1], [1])]
         m.nodes = [M.Node("Relu", inputs: ["x"], outputs: ["r"]), M.Node("Add", inputs: ["r", "one"], outputs: ["y"])]
         try m.encoded().write(to: dir.appendingPathComponent("relu.onnx"))
+        // y = relu(x W) + 1, W = [[1, 1], [1, -1]]: both Relus unstable on the box below.
+        var h = M()
+        h.opsets = [("", 13)]
+        h.inputs = [M.ValueInfo(name: "x", shape: [.value(1), .value(2)])]
+        h.outputs = [M.ValueInfo(name: "y", shape: [.value(1), .value(2)])]
+        h.initializers = [.float("one", dims: [1], [1]), .float("w", dims: [2, 2], [1, 1, 1, -1])]
+        h.nodes = [M.Node("MatMul", inputs: ["x", "w"], outputs: ["z"]), M.Node("Relu", inputs: ["z"], outputs: ["r"]),
+                   M.Node("Add", inputs: ["r", "one"], outputs: ["y"])]
+        try h.encoded().write(to: dir.appendingPathComponent("hidden.onnx"))
         let box = "(declare-const X_0 Real)\n(declare-const X_1 Real)\n(declare-const Y_0 Real)\n(declare-const Y_1 Real)\n" +
             "(assert (>= X_0 -1))\n(assert (<= X_0 0.5))\n(assert (>= X_1 -0.25))\n(assert (<= X_1 2))\n"
         // Unsafe Y_0 <= 0.5: unreachable (Y_0 >= 1).
@@ -95,6 +104,16 @@ struct VNNCompCommandTests {
         #expect(r.stderr.contains("certmax: sat.vnnlib: bab: stopped (deadline)"), "\(r.stderr)")
         let quiet = try runCertmax(["vnncomp", onnx, sat, "--timeout", "1", "--out", out, "--no-attack", "--no-split"])
         #expect(quiet.status == 0 && quiet.stdout == "unknown\n" && !quiet.stderr.contains("bab"), "\(quiet.stdout) \(quiet.stderr)")
+        // A hidden layer's unstable Relus are split by default, and not with --no-relu-split.
+        let hidden = dir.appendingPathComponent("hidden.onnx").path
+        let relu = try runCertmax(["vnncomp", hidden, sat, "--timeout", "1.5", "--out", out, "--no-attack", "--progress"])
+        #expect(relu.status == 0 && relu.stdout == "unknown\n", "\(relu.stdout) \(relu.stderr)")
+        let last = relu.stderr.split(separator: "\n").last { $0.contains("bab") } ?? ""
+        #expect(last.contains(" relu,") && !last.contains(" 0 relu,"), "\(relu.stderr)")
+        let inputs = try runCertmax(["vnncomp", hidden, sat, "--timeout", "1.5", "--out", out, "--no-attack", "--progress", "--no-relu-split"])
+        #expect(inputs.status == 0 && inputs.stdout == "unknown\n", "\(inputs.stdout) \(inputs.stderr)")
+        let lines = inputs.stderr.split(separator: "\n").filter { $0.contains("bab") }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" 0 relu,") }, "\(inputs.stderr)")
     }
 
     @Test func batchWritesOneRowPerInstanceAndResumes() throws {
