@@ -168,6 +168,17 @@ func scaledLogSumExp(_ zs: [Double], temperature t: Interval) -> Interval {
     return s.log() * t + m
 }
 
+/// True when `a` takes exactly two distinct values (`Set(a).count == 2` without hashing:
+/// one pass; -0.0 == 0.0 as for Set).
+func hasExactlyTwoValues(_ a: [Double]) -> Bool {
+    guard let first = a.first else { return false }
+    var second: Double?
+    for v in a where v != first {
+        if let s = second { if v != s { return false } } else { second = v }
+    }
+    return second != nil
+}
+
 /// A certified enclosure of the exact Taylor radius of one sample (DESIGN.md §4).
 ///
 /// Method: all directions equal → +inf. Two distinct directions → `binaryTaylorRadius`
@@ -222,8 +233,7 @@ public func uncheckedExactTaylorRadius(
     if lb.rhoA == .infinity {
         return ExactRadius(status: .certified, method: .noZeros, lower: .infinity, upper: .infinity, zero: nil, arcEvaluations: 0)
     }
-    let distinct = Set(a)
-    if distinct.count == 2 {
+    if hasExactlyTwoValues(a) {
         let r = uncheckedBinaryTaylorRadius(logits: z, directions: a, temperature: temperature)
         // The radius is finite here (two distinct directions), so an unbounded or NaN upper
         // end (only possible on overflow) is no upper bound and not certified.

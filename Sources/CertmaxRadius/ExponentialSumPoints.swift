@@ -65,17 +65,18 @@ struct PointValue {
 ///   |E^ - E| <= 1.5u mag + wid (1 + 2 eta) + hi' (1.5 eta + dPhi) =: errE
 ///   (|c| + |s| <= 1.5, |c + i s| <= 1 + 2 eta); computed as
 ///   (hi' (1.5u + 1.5 eta + dPhi) + 1.01 wid)(1 + 1e-9).
-/// - Derivative terms RN(bMid E^) against b_k E: <= bAbs errE + hi' (bRad + 1.5u bAbs);
+/// - Derivative terms RN(bMid E^) against b_k E: <= B errE + hi' (bRad + 1.5u B);
 ///   second-derivative terms RN(bMid RN(bMid E^)) against b_k^2 E:
-///   <= bAbs^2 errE + hi' (bRad (2 bAbs + bRad) + 3.5u bAbs^2) (|b^2 - bMid^2| <= bRad (2 bAbs
-///   + bRad) with bAbs >= |b|, |bMid|; two roundings of a term <= 1.5 bAbs^2 hi').
+///   <= B^2 errE + hi' (bRad (2B + bRadMax) + 3.5u B^2) (|b^2 - bMid^2| <= bRad (2B + bRad)
+///   with B >= |b|, |bMid|; two roundings of a term <= 1.5 B^2 hi'); so the kernel only
+///   sums errE, hi' bRad and hi' over the classes.
 /// - Sums over k in SIMD lanes and a horizontal reduction: n = ceil(K/8) + 8 additions
 ///   deep at most, so |fl(sum) - sum| <= gamma_n sum |terms| with gamma_n = n u (1 + 1e-9)
 ///   and sum |E^| <= 1.5 sum hi' (1 + u); the sums of non-negative bounds are multiplied by
 ///   slack = 1 + 2 gamma_n + 1e-12 >= 1/(1 - gamma_n) (they are computed in round-to-nearest).
 ///   errG = (sum errE + 1.5 gamma_n sum hi') slack, likewise errD with B sum hi' and errD2
-///   with B^2 sum hi'; s2 = sum bAbs^2 hi' slack (1 + 3u), s3 = sum bAbs^3 hi' slack (1 + 4u);
-///   magnitude = sum hi' slack.
+///   with B^2 sum hi'; s2 = sum bAbs^2 hi' slack (1 + 3u), s3 = B s2 (1 + 1e-12) (>= sum
+///   |b|^3 |E|); magnitude = sum hi' slack.
 ///
 /// Edge Cases: terms that underflow contribute lo' = 0, mag and wid of ~ hi' (absolute
 /// error, still sound); a scale M far from the largest exponent can overflow hi' to +inf:
@@ -92,6 +93,8 @@ struct ExponentialSumPoints {
     let cMid: [Double], cRad: [Double], bMid: [Double], bRad: [Double], bAbs: [Double]
     /// max_k |b_k| (upper bound, exact coefficients).
     let maxFrequency: Double
+    /// max_k bRad_k.
+    let bRadMax: Double
 
     init(_ g: ExponentialSum) {
         count = g.count
@@ -112,6 +115,7 @@ struct ExponentialSumPoints {
         for k in count..<padded { cm[k] = cm[0]; bm[k] = bm[0] }
         cMid = cm; cRad = cr; bMid = bm; bRad = br; bAbs = ba
         maxFrequency = Swift.max(bMax, g.maxFrequency)
+        bRadMax = br.max() ?? 0
     }
 
     /// A Double near max_k (cMid_k + bMid_k x): the scale M of `evaluate` (any finite value
@@ -155,8 +159,8 @@ struct ExponentialSumPoints {
         let eta = SoundSinCos.absoluteError
         let chunks = cMid.count / 8
         var sr = SIMD8<Double>(), si = SIMD8<Double>(), dr = SIMD8<Double>(), di = SIMD8<Double>()
-        var errG = SIMD8<Double>(), errD = SIMD8<Double>(), s2 = SIMD8<Double>(), mag = SIMD8<Double>()
-        var d2r = SIMD8<Double>(), d2i = SIMD8<Double>(), errD2 = SIMD8<Double>(), s3 = SIMD8<Double>()
+        var errG = SIMD8<Double>(), hbr = SIMD8<Double>(), s2 = SIMD8<Double>(), mag = SIMD8<Double>()
+        var d2r = SIMD8<Double>(), d2i = SIMD8<Double>()
         var sumDX = SIMD8<Double>()
         let xv = SIMD8<Double>(repeating: x), yv = SIMD8<Double>(repeating: y)
         let ax = SIMD8<Double>(repeating: Swift.abs(x)), ay = SIMD8<Double>(repeating: Swift.abs(y))
@@ -210,13 +214,8 @@ struct ExponentialSumPoints {
                 d2r += bm * ber; d2i += bm * bei
                 let eE = (hiP * (coefE + dPhi) + SIMD8(repeating: 1.01) * wid) * slack9
                 errG += eE
-                errD += ba * eE + hiP * (br + SIMD8(repeating: 1.5 * u) * ba)
-                let ba2 = ba * ba
-                let spread: SIMD8<Double> = br * (ba + ba + br)
-                let round2: SIMD8<Double> = SIMD8<Double>(repeating: 3.5 * u) * ba2
-                errD2 += ba2 * eE + hiP * (spread + round2)
-                s2 += ba2 * hiP
-                s3 += ba2 * ba * hiP
+                hbr += hiP * br
+                s2 += ba * ba * hiP
                 mag += hiP
             }
         } } } } }
@@ -224,15 +223,22 @@ struct ExponentialSumPoints {
         let gamma = n * u * (1 + 1e-9)
         let slack = 1 + 2 * gamma + 1e-12
         let magSum = mag.sum()
-        let eG = (errG.sum() + 1.5 * gamma * magSum) * slack
-        // sum |bMid E^| <= 1.5 B sum hi' (1 + u) (`dAbsBound`).
-        let eD = (errD.sum() + 1.5 * gamma * dAbsBound(magSum: magSum)) * slack
-        let eD2 = (errD2.sum() + 1.5 * gamma * maxFrequency * dAbsBound(magSum: magSum)) * slack
+        let b = maxFrequency
+        let sumE = errG.sum(), sumHBR = hbr.sum()
+        let eG = (sumE + 1.5 * gamma * magSum) * slack
+        // Per-term bounds with |b_k|, |bMid_k| <= B and |b_k - bMid_k| <= bRad_k:
+        // sum_k (B errE_k + hi'_k (bRad_k + 1.5u B)) for G', and
+        // sum_k (B^2 errE_k + hi'_k (bRad_k (2B + bRadMax) + 3.5u B^2)) for G''; plus the
+        // summation errors 1.5 gamma B sum hi' and 1.5 gamma B^2 sum hi' (`dAbsBound`).
+        let eD = (b * sumE + sumHBR + 1.5 * u * b * magSum + 1.5 * gamma * dAbsBound(magSum: magSum)) * slack
+        let eD2 = (b * b * sumE + sumHBR * (2 * b + bRadMax) + 3.5 * u * b * b * magSum
+                   + 1.5 * gamma * b * dAbsBound(magSum: magSum)) * slack
         var v = PointValue(gr: sr.sum(), gi: si.sum(), dr: dr.sum(), di: di.sum(), errG: eG,
                            errD: eD, s2: s2.sum() * slack * (1 + 3 * u), magnitude: magSum * slack, scale: mScale, valid: true)
         let finite = v.gr.isFinite && v.gi.isFinite && v.dr.isFinite && v.di.isFinite && v.errG.isFinite
             && v.errD.isFinite && v.s2.isFinite && v.magnitude.isFinite
-        v.d2r = d2r.sum(); v.d2i = d2i.sum(); v.errD2 = eD2; v.s3 = s3.sum() * slack * (1 + 4 * u)
+        // sum |b|^3 |E| <= B sum |b|^2 |E|.
+        v.d2r = d2r.sum(); v.d2i = d2i.sum(); v.errD2 = eD2; v.s3 = b * v.s2 * (1 + 1e-12)
         // |Phi| = |RN(bMid y)| <= B |y| (1 + u) for every class.
         let phaseOK = maxFrequency * Swift.abs(y) * (1 + 1e-15) <= SoundSinCos.maxArgument
         v.valid = sumDX.sum() <= 0.5 && phaseOK && finite && v.d2r.isFinite && v.d2i.isFinite && v.errD2.isFinite && v.s3.isFinite

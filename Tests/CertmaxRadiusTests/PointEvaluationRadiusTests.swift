@@ -16,7 +16,7 @@ import TestSupport
     /// coefficients of `g` (c_k = z_k/T - m, b_k = a_k - mid, with m and mid as
     /// ExponentialSum computes them).
     static func reference(_ z: [Double], _ a: [Double], _ t: Double, _ x: Double, _ y: Double, scale mScale: Double)
-        -> (g: BigComplex, d: BigComplex, s2: BigFloat, mag: BigFloat) {
+        -> (g: BigComplex, d: BigComplex, d2: BigComplex, s2: BigFloat, s3: BigFloat, mag: BigFloat) {
         let ti = Interval(t)
         let zt: [Interval] = t == 1 ? z.map { Interval($0) } : z.map { Interval($0) / ti }
         let m = zt.map(\.upper).max()!
@@ -24,8 +24,8 @@ import TestSupport
         for v in a { amax = Swift.max(amax, v); amin = Swift.min(amin, v) }
         let mid = 0.5 * amax + 0.5 * amin
         let zero = BigFloat(0, precision: p)
-        var g = BigComplex(re: zero, im: zero), d = g
-        var s2 = zero, mag = zero
+        var g = BigComplex(re: zero, im: zero), d = g, d2 = g
+        var s2 = zero, s3 = zero, mag = zero
         let xb = BigFloat(x, precision: p), yb = BigFloat(y, precision: p)
         for k in 0..<z.count {
             let c = BigFloat(z[k], precision: p).divided(by: BigFloat(t, precision: p))
@@ -36,10 +36,12 @@ import TestSupport
             let ek = BigComplex(re: e.multiplied(by: ph.cos()), im: e.multiplied(by: ph.sin()))
             g = g + ek
             d = d + BigComplex(re: b.multiplied(by: ek.re), im: b.multiplied(by: ek.im))
+            d2 = d2 + BigComplex(re: b.multiplied(by: b).multiplied(by: ek.re), im: b.multiplied(by: b).multiplied(by: ek.im))
             s2 = s2.adding(b.multiplied(by: b).multiplied(by: e))
+            s3 = s3.adding(b.multiplied(by: b).multiplied(by: b).magnitude().multiplied(by: e))
             mag = mag.adding(e)
         }
-        return (g, d, s2, mag)
+        return (g, d, d2, s2, s3, mag)
     }
 
     static func checkPoint(_ z: [Double], _ a: [Double], _ t: Double, _ x: Double, _ y: Double, _ what: String) -> Bool {
@@ -53,6 +55,9 @@ import TestSupport
         let ed = BigComplex(re: ref.d.re.subtracting(BigFloat(v.dr, precision: p)), im: ref.d.im.subtracting(BigFloat(v.di, precision: p))).abs
         #expect(eg <= BigFloat(v.errG, precision: p), "\(what): z=\(z) a=\(a) T=\(t) s=(\(x), \(y)): |G - g^| = \(eg) > errG \(v.errG)")
         #expect(ed <= BigFloat(v.errD, precision: p), "\(what): z=\(z) a=\(a) T=\(t) s=(\(x), \(y)): |G' - d^| = \(ed) > errD \(v.errD)")
+        let ed2 = BigComplex(re: ref.d2.re.subtracting(BigFloat(v.d2r, precision: p)), im: ref.d2.im.subtracting(BigFloat(v.d2i, precision: p))).abs
+        #expect(ed2 <= BigFloat(v.errD2, precision: p), "\(what): z=\(z) a=\(a) T=\(t) s=(\(x), \(y)): |G'' - d2^| = \(ed2) > errD2 \(v.errD2)")
+        #expect(ref.s3 <= BigFloat(v.s3, precision: p), "\(what): s3 \(ref.s3) > \(v.s3) at z=\(z) a=\(a) T=\(t) s=(\(x), \(y))")
         #expect(ref.s2 <= BigFloat(v.s2, precision: p), "\(what): s2 \(ref.s2) > \(v.s2) at z=\(z) a=\(a) T=\(t) s=(\(x), \(y))")
         #expect(ref.mag <= BigFloat(v.magnitude, precision: p), "\(what): magnitude \(ref.mag) > \(v.magnitude) at z=\(z) a=\(a) T=\(t) s=(\(x), \(y))")
         // Not loose: a few hundred u of the magnitude, plus the uncertainty u B (|x| + |y|)
