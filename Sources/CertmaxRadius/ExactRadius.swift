@@ -13,15 +13,21 @@ public struct ExactRadiusOptions: Sendable, Equatable {
     /// Progress counter and time limit shared by the samples of a run (nil: none). Not
     /// part of equality.
     public var monitor: RadiusRunMonitor?
+    /// The zero-counting algorithm of the argument-principle method. Default
+    /// `.pointEvaluation`.
+    public var algorithm: ExactRadiusAlgorithm
 
-    public init(relativeWidth: Double = 1e-6, maxArcEvaluations: Int = 200_000, monitor: RadiusRunMonitor? = nil) {
+    public init(relativeWidth: Double = 1e-6, maxArcEvaluations: Int = 200_000, monitor: RadiusRunMonitor? = nil,
+                algorithm: ExactRadiusAlgorithm = .pointEvaluation) {
         self.relativeWidth = relativeWidth
         self.maxArcEvaluations = maxArcEvaluations
         self.monitor = monitor
+        self.algorithm = algorithm
     }
 
     public static func == (a: ExactRadiusOptions, b: ExactRadiusOptions) -> Bool {
         a.relativeWidth == b.relativeWidth && a.maxArcEvaluations == b.maxArcEvaluations && a.monitor === b.monitor
+            && a.algorithm == b.algorithm
     }
 
     /// Relative width in (0, 1) and a budget >= 1, or an `InputError` naming `function`.
@@ -33,6 +39,20 @@ public struct ExactRadiusOptions: Sendable, Equatable {
             throw InputError(source: function, location: "maxArcEvaluations", problem: "must be >= 1, got \(maxArcEvaluations)")
         }
     }
+}
+
+/// How the multiclass exact radius counts zeros (both are certified; DESIGN.md section 4).
+public enum ExactRadiusAlgorithm: String, Sendable, CaseIterable {
+    /// Issue 16 item 5: zero counts from SIMD point evaluations with a-priori error bounds
+    /// (`NodeZeroCounter`), the nearest zero located by Newton's method from the count's
+    /// nodes and proved by the Krawczyk test, and one count just outside it confirming it
+    /// is the nearest (`pointEvaluationExactRadius`). Falls back to `.intervalArcs` from
+    /// its certified bounds when it cannot finish.
+    case pointEvaluation = "point-evaluation"
+    /// The original algorithm: zero counts over arcs enclosed in complex interval
+    /// arithmetic (`CircleZeroCounter`), geometric bracketing and bisection with a
+    /// Krawczyk shortcut.
+    case intervalArcs = "interval-arcs"
 }
 
 /// A certified enclosure of one sample's exact Taylor radius (distance from 0 to the
@@ -148,12 +168,28 @@ func scaledLogSumExp(_ zs: [Double], temperature t: Interval) -> Interval {
     return s.log() * t + m
 }
 
+/// True when `a` takes exactly two distinct values (`Set(a).count == 2` without hashing:
+/// one pass; -0.0 == 0.0 as for Set).
+func hasExactlyTwoValues(_ a: [Double]) -> Bool {
+    guard let first = a.first else { return false }
+    var second: Double?
+    for v in a where v != first {
+        if let s = second { if v != s { return false } } else { second = v }
+    }
+    return second != nil
+}
+
 /// A certified enclosure of the exact Taylor radius of one sample (DESIGN.md §4).
 ///
 /// Method: all directions equal → +inf. Two distinct directions → `binaryTaylorRadius`
 /// (closed form, relative width ~1e-15). Otherwise, on G(s) = F(T s):
 /// 1. lower := the refined lower bound (Theorem 2 of RadiusLowerBounds.swift), a certified
 ///    zero-free radius;
+/// 1'. with `options.algorithm == .pointEvaluation` (the default, issue 16 item 5):
+///    `pointEvaluationExactRadius` (SIMD point evaluations with a-priori error bounds,
+///    Newton + Krawczyk on the nearest zero, one count confirming it); when it reaches the
+///    width the result is returned, otherwise steps 2-5 continue from its certified bounds
+///    with the evaluations left;
 /// 2. grow R geometrically from it, counting zeros in |s| < R with the argument principle
 ///    in complex interval arithmetic (`CircleZeroCounter`), until a count is positive:
 ///    upper := R (a zero lies in the open disk);
@@ -170,7 +206,9 @@ func scaledLogSumExp(_ zs: [Double], temperature t: Interval) -> Interval {
 /// a guess. The result is scaled by T with outward rounding.
 ///
 /// Preconditions: same non-zero length, finite entries, finite T > 0.
-/// Complexity: O(K) per arc evaluation; typically a few hundred to a few thousand arcs.
+/// Complexity: O(K) per arc evaluation; typically a few hundred to a few thousand arcs
+/// for `.intervalArcs`, about 50-60 point evaluations for `.pointEvaluation` (random
+/// samples, K = 3...1000; benchmarks/RESULTS.md, issue 16 item 5).
 ///
 /// Throws `InputError` on invalid arguments (and options: relative width in (0, 1),
 /// budget >= 1).
@@ -195,8 +233,7 @@ public func uncheckedExactTaylorRadius(
     if lb.rhoA == .infinity {
         return ExactRadius(status: .certified, method: .noZeros, lower: .infinity, upper: .infinity, zero: nil, arcEvaluations: 0)
     }
-    let distinct = Set(a)
-    if distinct.count == 2 {
+    if hasExactlyTwoValues(a) {
         let r = uncheckedBinaryTaylorRadius(logits: z, directions: a, temperature: temperature)
         // The radius is finite here (two distinct directions), so an unbounded or NaN upper
         // end (only possible on overflow) is no upper bound and not certified.
@@ -211,16 +248,27 @@ public func uncheckedExactTaylorRadius(
     var hi = Double.infinity
     var zero: (Double, Double)?
     let g = ExponentialSum(uncheckedLogits: z, directions: a, temperature: t)
-    var counter = CircleZeroCounter(g, maxArcEvaluations: options.maxArcEvaluations, monitor: options.monitor)
     let expired = { options.monitor?.expired ?? false }
+    let target = Swift.max(options.relativeWidth, 4e-15)
+    // Issue 16 item 5: the point-evaluation algorithm first; the interval-arc algorithm
+    // below continues from its certified bounds when it cannot finish (with the budget left).
+    var spent = 0
+    if options.algorithm == .pointEvaluation, lo > 0, lo.isFinite, lo.isNormal, !expired() {
+        let fast = pointEvaluationExactRadius(g, lower: lo, target: target, options: options)
+        spent = fast.evaluations
+        lo = Swift.max(lo, fast.lower)
+        hi = Swift.min(hi, fast.upper)
+        if let z0 = fast.zero { zero = z0 }
+    }
+    var counter = CircleZeroCounter(g, maxArcEvaluations: Swift.max(options.maxArcEvaluations - spent, 0), monitor: options.monitor)
     func result(_ status: ExactRadius.Status) -> ExactRadius {
         ExactRadius(status: status, method: .argumentPrinciple, lower: toTau(lo, up: false),
                     upper: hi.isFinite ? toTau(hi, up: true) : nil,
                     zero: zero.map { (toTau($0.0, up: false), toTau($0.1, up: false)) },
-                    arcEvaluations: counter.arcEvaluations)
+                    arcEvaluations: spent + counter.arcEvaluations)
     }
     guard lo > 0, lo.isFinite, lo.isNormal, !expired() else { return result(.notCertified) }
-    let target = Swift.max(options.relativeWidth, 4e-15)
+    if hi.isFinite && (hi - lo) <= target * lo { return result(.certified) }
 
     // 2. Bracket from above.
     var r = lo * 1.25

@@ -71,23 +71,40 @@ func runRadiusBenchmarks(_ runner: BenchRunner) {
             }
         }
     }
-    // Exact radius: time per sample, rotating over a few random samples per K.
+    // Exact radius: time per sample, rotating over a few random samples per K, the
+    // interval-arc algorithm (before issue 16 item 5) and the point-evaluation algorithm
+    // side by side in the same run; "evaluations" are the arc evaluations of the old path
+    // (about 3K complex interval exponentials each) and the node evaluations (+ Newton
+    // steps, + 2 per Krawczyk test) of the new one (K SIMD point exponentials each).
     for kk in [3, 10, 100, 1000] {
         let samples = 4
         let cases: [([Double], [Double])] = (0..<samples).map { _ in
             ((0..<kk).map { _ in rng.uniform(-3, 3) }, (0..<kk).map { _ in rng.uniform(-1, 1) })
         }
-        var next = 0
-        var arcs = 0, certified = 0, runs = 0
-        let ns = runner.time("exact K=\(kk)", elements: 1, minTime: kk >= 1000 ? 2.0 : 0.5) {
-            let (zz, aa) = cases[next % samples]
-            next += 1
-            let r = uncheckedExactTaylorRadius(logits: zz, directions: aa)
-            arcs += r.arcEvaluations; runs += 1
-            if r.status == .certified { certified += 1 }
-            blackHole(r.lower)
+        var oldName: String?, oldNs: Double?
+        var enclosures: [ExactRadiusAlgorithm: [ExactRadius]] = [:]
+        for algorithm in [ExactRadiusAlgorithm.intervalArcs, .pointEvaluation] {
+            let options = ExactRadiusOptions(algorithm: algorithm)
+            var next = 0
+            var arcs = 0, certified = 0, runs = 0
+            let ns = runner.time("exact K=\(kk) \(algorithm.rawValue)", elements: 1, minTime: kk >= 1000 ? 2.0 : 0.5) {
+                let (zz, aa) = cases[next % samples]
+                next += 1
+                let r = uncheckedExactTaylorRadius(logits: zz, directions: aa, options: options)
+                arcs += r.arcEvaluations; runs += 1
+                if r.status == .certified { certified += 1 }
+                blackHole(r.lower)
+            }
+            enclosures[algorithm] = cases.map { uncheckedExactTaylorRadius(logits: $0.0, directions: $0.1, options: options) }
+            let name = "exact radius K=\(kk) \(algorithm.rawValue) per sample (\(certified)/\(runs) certified, \(arcs / max(runs, 1)) evaluations avg)"
+            runner.record(group: group, name: name, elements: 1, ns: ns, baseline: oldName, baselineNs: oldNs)
+            if algorithm == .intervalArcs { oldName = name; oldNs = ns }
         }
-        runner.record(group: group, name: "exact radius K=\(kk) per sample (\(certified)/\(runs) certified, \(arcs / max(runs, 1)) arcs avg)",
-                      elements: 1, ns: ns)
+        // Both enclose the same radius: they must intersect.
+        for (i, (o, n)) in zip(enclosures[.intervalArcs]!, enclosures[.pointEvaluation]!).enumerated() {
+            let oHi = o.upper ?? .infinity, nHi = n.upper ?? .infinity
+            let agree = o.lower <= nHi && n.lower <= oHi
+            print("  exact K=\(kk) sample \(i): interval-arcs [\(o.lower), \(oHi)] point-evaluation [\(n.lower), \(nHi)]\(agree ? "" : "  DISJOINT")")
+        }
     }
 }

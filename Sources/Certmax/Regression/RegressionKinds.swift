@@ -315,7 +315,8 @@ enum RegressionKinds {
     /// values (pi T / Delta_a and the dominance-refined formula, so a bound rounded past
     /// its formula by one ulp fails); for samples whose directions take two values, the
     /// closed-form exact radius must not lie below any lower bound nor above a certified
-    /// upper end; every lower bound must not exceed a certified exact upper end.
+    /// upper end; every lower bound, and the batch lower bound, must not exceed a certified
+    /// exact upper end.
     static let radius: RegressionEvaluator = { c in
         let batch = try RadiusBatch.load(input: c.path("input"), logitsPath: nil, directionsPath: nil)
         let exact = try c.options.has("exact") ? c.options.bool("exact") : false
@@ -358,7 +359,14 @@ enum RegressionKinds {
                 if s.rhoA > hi || s.refined > hi { failures.append("sample \(i): a lower bound exceeds the certified exact upper end \(hi)") }
             }
         }
-        bounds.append(NamedBound("batch", lower: report.batchLower, upper: .infinity))
+        // The batch radius is the minimum over samples, so its lower bound must not exceed
+        // any sample's certified exact upper end (the check that covers `exact[i].lower`).
+        let exactUppers = report.samples.compactMap { $0.exact?.upper }
+        if let mu = exactUppers.min() {
+            checks += 1
+            if report.batchLower > mu { failures.append("batch lower bound \(report.batchLower) exceeds the certified exact upper end \(mu)") }
+        }
+        bounds.append(NamedBound("batch", lower: report.batchLower, upper: .infinity).checked(lower: !exactUppers.isEmpty, upper: false))
         return (bounds, failures, checks)
     }
 
