@@ -86,6 +86,13 @@ extension VertexSoftmax {
         let tight: Bool
         /// True when some term underflowed below e^-708 (then the slack is 2^-96).
         let deep: Bool
+        /// The same terms interleaved for the FMA kernel, 8 per score:
+        /// [yU, yU, yL, yL, cU, cU, cL, cL] (empty unless the kernel applies and the CPU has FMA).
+        let packed: [Double]
+        /// Which form of the tight sweep answers (`.automatic`: the AVX2/FMA kernel where the
+        /// CPU has it, else the portable Swift kernel); both give the same bounds wherever
+        /// the portable kernel's products are exact, and both are sound everywhere.
+        public var sweepKernel: VertexSoftmax.SweepKernel = .automatic
 
         /// Prepares the box: `lower`, `upper` of equal length K >= 1, finite,
         /// `lower[i] <= upper[i]`; `temperature` finite and > 0.
@@ -117,7 +124,7 @@ extension VertexSoftmax {
             let s8 = (K + 7) & ~7
             stride = s8
             guard K >= 2, K <= 1 << 20, t >= 0x1p-30, t <= 0x1p30, (m - lmax) / t <= 600 else {
-                tight = false; deep = false; terms = []
+                tight = false; deep = false; terms = []; packed = []
                 return
             }
             tight = true
@@ -160,6 +167,7 @@ extension VertexSoftmax {
                 }
             }
             deep = anyDeep
+            packed = VertexSoftmax.SweepKernel.fmaAvailable ? VertexSoftmax._packTerms(terms, K, s8) : []
         }
 
         /// Enclosures of min and max of `c · softmax(s/T)` over the box, with witnesses
@@ -334,6 +342,10 @@ extension VertexSoftmax {
             guard tight else { return nil }
             let dmax = Double.subUp(cmax, cmin)
             guard dmax >= 0x1p-900 else { return nil }
+            if sweepKernel == .automatic && !packed.isEmpty,
+               let r = VertexSoftmax._fmaSweep(c, order, cmin, cmax, dmax.exponent, packed, deep) {
+                return r
+            }
             return terms.withUnsafeBufferPointer { tb in
                 withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 6 * K + 2) { st in
                     VertexSoftmax._tightSweep(c.baseAddress!, order.baseAddress!, K, cmin, cmax, dmax.exponent,
@@ -586,6 +598,18 @@ extension VertexSoftmax {
             accumulate(&bs, &be, x, cc)
         }
         if bad || !(bestHi[0].isFinite && bestHi[1].isFinite) { return nil }
+        return _finishSweep(bestLo, bestHi, bestIdx, K, cmin, cmax, dExp)
+    }
+
+    /// The last step of the tight sweep (either form): the candidates' best enclosures of g
+    /// (scaled by 2^-dExp; lane 0 the minimum side, lane 1 the maximum side) scaled back and
+    /// shifted by cmin (cmax), rounded outward.
+    @usableFromInline @inline(__always)
+    static func _finishSweep(_ bestLo: SIMD2<Double>, _ bestHi: SIMD2<Double>, _ bestIdx: SIMD2<Int64>, _ K: Int,
+                             _ cmin: Double, _ cmax: Double, _ dExp: Int)
+        -> (min: (lower: Double, upper: Double, k: Int), max: (lower: Double, upper: Double, k: Int))?
+    {
+        if !(bestHi[0].isFinite && bestHi[1].isFinite) { return nil }
         let inv = Double(sign: .plus, exponent: dExp, significand: 1)
         // Scaling by 2^dExp is exact unless the result is subnormal (g <= ~2 and
         // dExp <= 1001, so it cannot overflow); only then the directed (fma-based, slow
