@@ -130,11 +130,12 @@ V3 int certmax_vertex_sweep_fma(const double *c, const long *order, long K, doub
         // Rare branches of the portable code (denominator or numerator below 2^-900): defer.
         __m128d okDen = _mm_cmp_pd(den, small, _CMP_GE_OQ), okNum = _mm_cmp_pd(num, small, _CMP_GE_OQ);
         if (_mm_movemask_pd(_mm_and_pd(okDen, okNum)) != 3) return 1;
-        __m128d q0 = _mm_div_pd(num, den);
+        __m128d rd = _mm_div_pd(_mm_set1_pd(1.0), den);
+        __m128d q0 = _mm_mul_pd(num, rd);
         __m128d pHi = _mm_mul_pd(q0, den);
         __m128d pLo = _mm_fmsub_pd(q0, den, pHi);
         __m128d r = _mm_add_pd(_mm_sub_pd(_mm_sub_pd(num, pHi), pLo), _mm_sub_pd(ln, _mm_mul_pd(q0, ld)));
-        __m128d q1 = _mm_div_pd(r, den);
+        __m128d q1 = _mm_mul_pd(r, rd);
         __m128d gv = _mm_add_pd(q0, q1);
         __m128d ge = _mm_sub_pd(q1, _mm_sub_pd(gv, q0));
         __m128d h = _mm_add_pd(_mm_mul_pd(gv, k57), slack2);

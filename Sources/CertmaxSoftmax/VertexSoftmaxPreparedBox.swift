@@ -1,3 +1,4 @@
+import CCertmaxKernels
 import CertmaxIO
 import CertmaxNumerics
 
@@ -31,10 +32,12 @@ import CertmaxNumerics
 // lanes) on g = N/D, in the scaled units.
 //
 // Quotient (σD >= 2^-900 is checked; it holds whenever (M - max l)/T <= 600, the routing
-// condition): for σN >= 2^-900, q0 = RN(σN/σD), (ph, pl) = TwoProduct(q0, σD) (exact:
-// q0 σD >= 2^-969), r = RN(RN(RN(σN - ph) - pl) + RN(ℓN - RN(q0 ℓD))) (σN - ph exact by
-// Sterbenz), q1 = RN(r/σD), (gv, ge) = FastTwoSum(q0, q1). Then (σN+ℓN)/(σD+ℓD) =
-// gv + ge + O(2^-98 gv), and g = gv + ge + η, |η| <= 2^-62 gv + S. With H = 2^-57 gv + 2S:
+// condition): for σN >= 2^-900, ρ = RN(1/σD), q0 = RN(σN ρ) (within 2.01u of σN/σD: one
+// division per candidate, not two), (ph, pl) = TwoProduct(q0, σD) (exact: q0 σD >= 2^-969),
+// r = RN(RN(RN(σN - ph) - pl) + RN(ℓN - RN(q0 ℓD))) (σN - ph exact by Sterbenz, as ph is
+// within 4.1u of σN), q1 = RN(r ρ) (relative error < 2.01u, and |q1| < 2.1u q0 + 2^-83 q0,
+// so its error is < 2^-100 gv), (gv, ge) = FastTwoSum(q0, q1) (|q1| <= |q0|). Then
+// (σN+ℓN)/(σD+ℓD) = gv + ge + O(2^-98 gv), and g = gv + ge + η, |η| <= 2^-62 gv + S. With H = 2^-57 gv + 2S:
 //   ge >= H:  gv <= g < nextUp(gv)            (|ge| <= ulp(gv)/2)
 //   ge <= -H: nextDown(gv) < g <= gv
 //   else:     nextDown(gv) <= g <= nextUp(gv)  when 2S <= 2^-55 gv,
@@ -404,7 +407,7 @@ extension VertexSoftmax {
     }
 
     /// Indices of `c` sorted ascending, ties by index (as `sortedOrder`): insertion sort
-    /// for K <= 64, the library's comparison sort up to `radixSortMinimumK`, the radix sort
+    /// for K <= 64 (rank counting with AVX2 comparisons where the CPU has them, the same order), the library's comparison sort up to `radixSortMinimumK`, the radix sort
     /// (`_radixOrder`) from there (its fixed cost, 6 passes over 2048 buckets, loses below).
     @usableFromInline
     static func _sortOrder(_ c: UnsafeBufferPointer<Double>, into ord: UnsafeMutableBufferPointer<Int>) {
@@ -412,6 +415,8 @@ extension VertexSoftmax {
         if K > 64 && K < radixSortMinimumK {
             let s = Array(c.indices).sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
             for i in 0..<K { ord[i] = s[i] }
+        } else if K <= 64 && SweepKernel.rankOrderAvailable {
+            certmax_rank_order_avx2(c.baseAddress!, K, ord.baseAddress!)  // the same order, branch free
         } else if K <= 64 {
             for a in 0..<K {
                 let x = c[a]
@@ -555,12 +560,13 @@ extension VertexSoftmax {
             let ln = V2(l[1], l[3]), ld = V2(l[0], l[2])
             if any(.!(den .>= small)) { bad = true; break }
             // Main path: q0 + q1 with the remainder (exact products).
-            let q0 = num / den
+            let rd = 1 / den  // one division per candidate pair; q0 and q1 by products
+            let q0 = num * rd
             let pHi = q0 * den
             let (qh, ql) = _TightExp.split(q0), (dh, dl) = _TightExp.split(den)
             let pLo = ((qh * dh - pHi) + qh * dl + ql * dh) + ql * dl
             let r = ((num - pHi) - pLo) + (ln - q0 * ld)
-            let q1 = r / den
+            let q1 = r * rd
             let gv = q0 + q1
             let ge = q1 - (gv - q0)
             let h = gv * 0x1p-57 + slack2

@@ -25,6 +25,8 @@ extension VertexSoftmax {
 
         /// True when this CPU and OS support the AVX2/FMA kernel (checked once).
         public static let fmaAvailable: Bool = certmax_kernels_have_fma() != 0
+        /// True when the AVX2 rank-counting order (K <= 64) is used (checked once).
+        static let rankOrderAvailable: Bool = certmax_kernels_have_avx2() != 0
     }
 
     /// The prepared columns interleaved for the FMA kernel: 8 doubles per score,

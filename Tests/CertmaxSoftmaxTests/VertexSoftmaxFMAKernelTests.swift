@@ -105,4 +105,20 @@ struct VertexSoftmaxFMAKernelTests {
         print("[fma sweep attack] \(checked) boxes on the tight kernel checked against MPFR")
         #expect(checked >= 300)
     }
+    /// The AVX2 rank-counting order (K <= 64) is exactly the comparison sort by (c, index):
+    /// ties, -0 and +0, subnormals, huge magnitudes, every K from 1 to 64.
+    @Test func rankOrderMatchesComparisonSort() {
+        let seed: UInt64 = 0xF3AB
+        var g = SeededGenerator(seed: seed)
+        let pool: [Double] = [0, -0.0, 1, -1, 0x1p-1074, -0x1p-1074, 0x1p1000, -0x1p1000, 0.5, -0.5]
+        for caseIndex in 0..<1000 {
+            let K = caseIndex % 64 + 1
+            let c = (0..<K).map { _ in g.int(0, 2) == 0 ? pool[g.int(0, pool.count - 1)] : g.uniform(-1, 1) * [1, 1e-300, 1e300][g.int(0, 2)] }
+            let want = Array(c.indices).sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
+            var got = [Int](repeating: -1, count: K)
+            c.withUnsafeBufferPointer { cb in got.withUnsafeMutableBufferPointer { VertexSoftmax._sortOrder(cb, into: $0) } }
+            #expect(got == want, "seed \(seed) case \(caseIndex): K=\(K) c=\(c)")
+            if got != want { return }
+        }
+    }
 }

@@ -43,6 +43,11 @@ int certmax_vertex_sweep_fma(const double *c, const long *order, long K, double 
                              double sc, const double *packed, double slack, void *scratch,
                              double *out, long *idx);
 
+/// The threshold order of K coefficients (indices sorted ascending by c, ties by index), by
+/// counting ranks with AVX2 comparisons (rank_order_avx2.c); exactly the portable sort's
+/// order. For K <= 64; only when certmax_kernels_have_avx2() returns 1.
+void certmax_rank_order_avx2(const double *c, long K, long *order);
+
 #ifdef __cplusplus
 }
 #endif
