@@ -62,6 +62,12 @@ func runSharedBoxBenchmarks(_ runner: BenchRunner) {
             box.sweepKernel = .portable
             blackHole(box.uncheckedBounds(c).minimum.lower)
         }
+        // The box preparation alone (exponentials of both ends, interleaved terms): the part
+        // of the K = 4096 figure that does not depend on the objective.
+        runner.measure(group: group, name: "shared box prepare only K=\(K)", elements: 1, minTime: 0.3,
+                       baseline: portableName, baselineNs: portable) {
+            blackHole(VertexSoftmax.PreparedBox(uncheckedLower: lower, upper: upper).count)
+        }
         runner.measure(group: group, name: "shared box K=\(K) m=1", elements: 1, minTime: 0.3,
                        baseline: portableName, baselineNs: portable) {
             blackHole(VertexSoftmax.PreparedBox(uncheckedLower: lower, upper: upper).uncheckedBounds(c).minimum.lower)
