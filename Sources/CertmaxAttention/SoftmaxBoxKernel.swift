@@ -24,6 +24,10 @@ struct SoftmaxBoxKernel: Sendable {
     /// The box itself (empty when degenerate), for `SoftmaxBounds.perCoordinate`.
     let lower: [Double]
     let upper: [Double]
+    /// The box prepared once for the Vertex-Softmax objectives of this row (issue 16): the
+    /// softmax module's tight kernel (`VertexSoftmax.PreparedBox`), shared by every
+    /// `minimum`/`maximum` query; nil when degenerate.
+    let prepared: VertexSoftmax.PreparedBox?
 
     /// - Precondition: `lower.count == upper.count >= 1`, `lower[j] <= upper[j]`, all finite.
     init(lower: [Double], upper: [Double]) {
@@ -35,10 +39,13 @@ struct SoftmaxBoxKernel: Sendable {
             expUpper = []
             self.lower = []
             self.upper = []
+            prepared = nil
             return
         }
         self.lower = lower
         self.upper = upper
+        prepared = zip(lower, upper).allSatisfy({ $0 <= $1 })
+            ? VertexSoftmax.PreparedBox(uncheckedLower: lower, upper: upper, temperature: 1) : nil
         let m = upper.max()!
         expLower = lower.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
         expUpper = upper.map { Interval(uncheckedLower: Double.expDown(Double.subDown($0, m)), upper: Double.expUp(Double.subUp($0, m))) }
@@ -97,6 +104,27 @@ struct SoftmaxBoxKernel: Sendable {
 
     /// A sound lower bound of min over the box of sum_j c_j p_j(s) (Vertex-Softmax).
     ///
+    /// Answered by the prepared box (`VertexSoftmax.PreparedBox`: exact optimum enclosed in a
+    /// few ulps of max|c|, proof in VertexSoftmaxPreparedBox.swift) when every |c_j| <= 2^1000;
+    /// otherwise by this kernel's own sweep (`sweepMinimum`, below).
+    ///
+    /// - Precondition: `c.count == count`, all finite.
+    func minimum(_ c: [Double]) -> Double {
+        c.withUnsafeBufferPointer { minimum($0, negate: false) }
+    }
+
+    /// `minimum` of c (or of -c when `negate`).
+    func minimum(_ c: UnsafeBufferPointer<Double>, negate: Bool) -> Double {
+        if let prepared, !c.contains(where: { !($0.magnitude <= 0x1p1000) }) {
+            let b = prepared.uncheckedBounds(c)
+            return negate ? -b.maximum.upper : b.minimum.lower
+        }
+        return sweepMinimum(c, negate: negate)
+    }
+
+    /// This kernel's own sweep (the verifier's kernel before issue 16; the fallback for
+    /// coefficients beyond the prepared box's range):
+    ///
     /// The minimum is attained at one of the K+1 threshold vertices (sort c ascending;
     /// candidate k puts the k smallest-c keys at their upper score, the others at their
     /// lower score). With c' = c - min c >= 0, each candidate's value is
@@ -105,15 +133,10 @@ struct SoftmaxBoxKernel: Sendable {
     /// bounds the exact minimum from below. D_k >= e^{l_j - m} > 0 never vanishes in exact
     /// arithmetic; its upper bound is at least one enclosure upper end, so no 0/0 occurs.
     ///
+    /// With scratch space on the stack and an insertion sort for small K.
+    ///
     /// - Precondition: `c.count == count`, all finite.
-    func minimum(_ c: [Double]) -> Double {
-        c.withUnsafeBufferPointer { minimum($0, negate: false) }
-    }
-
-    /// `minimum` of c (or of -c when `negate`), with scratch space on the stack and an
-    /// insertion sort for small K (the propagation calls this once per output
-    /// coordinate, head and query).
-    func minimum(_ c: UnsafeBufferPointer<Double>, negate: Bool) -> Double {
+    func sweepMinimum(_ c: UnsafeBufferPointer<Double>, negate: Bool) -> Double {
         let K = count
         if degenerate { return negate ? -c.max()! : c.min()! }  // p is in the simplex
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: K) { order in

@@ -1,3 +1,4 @@
+import CCertmaxKernels
 import CertmaxIO
 import CertmaxNumerics
 
@@ -31,10 +32,12 @@ import CertmaxNumerics
 // lanes) on g = N/D, in the scaled units.
 //
 // Quotient (σD >= 2^-900 is checked; it holds whenever (M - max l)/T <= 600, the routing
-// condition): for σN >= 2^-900, q0 = RN(σN/σD), (ph, pl) = TwoProduct(q0, σD) (exact:
-// q0 σD >= 2^-969), r = RN(RN(RN(σN - ph) - pl) + RN(ℓN - RN(q0 ℓD))) (σN - ph exact by
-// Sterbenz), q1 = RN(r/σD), (gv, ge) = FastTwoSum(q0, q1). Then (σN+ℓN)/(σD+ℓD) =
-// gv + ge + O(2^-98 gv), and g = gv + ge + η, |η| <= 2^-62 gv + S. With H = 2^-57 gv + 2S:
+// condition): for σN >= 2^-900, ρ = RN(1/σD), q0 = RN(σN ρ) (within 2.01u of σN/σD: one
+// division per candidate, not two), (ph, pl) = TwoProduct(q0, σD) (exact: q0 σD >= 2^-969),
+// r = RN(RN(RN(σN - ph) - pl) + RN(ℓN - RN(q0 ℓD))) (σN - ph exact by Sterbenz, as ph is
+// within 4.1u of σN), q1 = RN(r ρ) (relative error < 2.01u, and |q1| < 2.1u q0 + 2^-83 q0,
+// so its error is < 2^-100 gv), (gv, ge) = FastTwoSum(q0, q1) (|q1| <= |q0|). Then
+// (σN+ℓN)/(σD+ℓD) = gv + ge + O(2^-98 gv), and g = gv + ge + η, |η| <= 2^-62 gv + S. With H = 2^-57 gv + 2S:
 //   ge >= H:  gv <= g < nextUp(gv)            (|ge| <= ulp(gv)/2)
 //   ge <= -H: nextDown(gv) < g <= gv
 //   else:     nextDown(gv) <= g <= nextUp(gv)  when 2S <= 2^-55 gv,
@@ -86,6 +89,13 @@ extension VertexSoftmax {
         let tight: Bool
         /// True when some term underflowed below e^-708 (then the slack is 2^-96).
         let deep: Bool
+        /// The same terms interleaved for the FMA kernel, 8 per score:
+        /// [yU, yU, yL, yL, cU, cU, cL, cL] (empty unless the kernel applies and the CPU has FMA).
+        let packed: [Double]
+        /// Which form of the tight sweep answers (`.automatic`: the AVX2/FMA kernel where the
+        /// CPU has it, else the portable Swift kernel); both give the same bounds wherever
+        /// the portable kernel's products are exact, and both are sound everywhere.
+        public var sweepKernel: VertexSoftmax.SweepKernel = .automatic
 
         /// Prepares the box: `lower`, `upper` of equal length K >= 1, finite,
         /// `lower[i] <= upper[i]`; `temperature` finite and > 0.
@@ -117,7 +127,7 @@ extension VertexSoftmax {
             let s8 = (K + 7) & ~7
             stride = s8
             guard K >= 2, K <= 1 << 20, t >= 0x1p-30, t <= 0x1p30, (m - lmax) / t <= 600 else {
-                tight = false; deep = false; terms = []
+                tight = false; deep = false; terms = []; packed = []
                 return
             }
             tight = true
@@ -160,6 +170,7 @@ extension VertexSoftmax {
                 }
             }
             deep = anyDeep
+            packed = VertexSoftmax.SweepKernel.fmaAvailable ? VertexSoftmax._packTerms(terms, K, s8) : []
         }
 
         /// Enclosures of min and max of `c · softmax(s/T)` over the box, with witnesses
@@ -334,6 +345,10 @@ extension VertexSoftmax {
             guard tight else { return nil }
             let dmax = Double.subUp(cmax, cmin)
             guard dmax >= 0x1p-900 else { return nil }
+            if sweepKernel == .automatic && !packed.isEmpty,
+               let r = VertexSoftmax._fmaSweep(c, order, cmin, cmax, dmax.exponent, packed, deep) {
+                return r
+            }
             return terms.withUnsafeBufferPointer { tb in
                 withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: 6 * K + 2) { st in
                     VertexSoftmax._tightSweep(c.baseAddress!, order.baseAddress!, K, cmin, cmax, dmax.exponent,
@@ -392,7 +407,7 @@ extension VertexSoftmax {
     }
 
     /// Indices of `c` sorted ascending, ties by index (as `sortedOrder`): insertion sort
-    /// for K <= 64, the library's comparison sort up to `radixSortMinimumK`, the radix sort
+    /// for K <= 64 (rank counting with AVX2 comparisons where the CPU has them, the same order), the library's comparison sort up to `radixSortMinimumK`, the radix sort
     /// (`_radixOrder`) from there (its fixed cost, 6 passes over 2048 buckets, loses below).
     @usableFromInline
     static func _sortOrder(_ c: UnsafeBufferPointer<Double>, into ord: UnsafeMutableBufferPointer<Int>) {
@@ -400,6 +415,8 @@ extension VertexSoftmax {
         if K > 64 && K < radixSortMinimumK {
             let s = Array(c.indices).sorted { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) }
             for i in 0..<K { ord[i] = s[i] }
+        } else if K <= 64 && SweepKernel.rankOrderAvailable {
+            certmax_rank_order_avx2(c.baseAddress!, K, ord.baseAddress!)  // the same order, branch free
         } else if K <= 64 {
             for a in 0..<K {
                 let x = c[a]
@@ -543,12 +560,13 @@ extension VertexSoftmax {
             let ln = V2(l[1], l[3]), ld = V2(l[0], l[2])
             if any(.!(den .>= small)) { bad = true; break }
             // Main path: q0 + q1 with the remainder (exact products).
-            let q0 = num / den
+            let rd = 1 / den  // one division per candidate pair; q0 and q1 by products
+            let q0 = num * rd
             let pHi = q0 * den
             let (qh, ql) = _TightExp.split(q0), (dh, dl) = _TightExp.split(den)
             let pLo = ((qh * dh - pHi) + qh * dl + ql * dh) + ql * dl
             let r = ((num - pHi) - pLo) + (ln - q0 * ld)
-            let q1 = r / den
+            let q1 = r * rd
             let gv = q0 + q1
             let ge = q1 - (gv - q0)
             let h = gv * 0x1p-57 + slack2
@@ -586,6 +604,18 @@ extension VertexSoftmax {
             accumulate(&bs, &be, x, cc)
         }
         if bad || !(bestHi[0].isFinite && bestHi[1].isFinite) { return nil }
+        return _finishSweep(bestLo, bestHi, bestIdx, K, cmin, cmax, dExp)
+    }
+
+    /// The last step of the tight sweep (either form): the candidates' best enclosures of g
+    /// (scaled by 2^-dExp; lane 0 the minimum side, lane 1 the maximum side) scaled back and
+    /// shifted by cmin (cmax), rounded outward.
+    @usableFromInline @inline(__always)
+    static func _finishSweep(_ bestLo: SIMD2<Double>, _ bestHi: SIMD2<Double>, _ bestIdx: SIMD2<Int64>, _ K: Int,
+                             _ cmin: Double, _ cmax: Double, _ dExp: Int)
+        -> (min: (lower: Double, upper: Double, k: Int), max: (lower: Double, upper: Double, k: Int))?
+    {
+        if !(bestHi[0].isFinite && bestHi[1].isFinite) { return nil }
         let inv = Double(sign: .plus, exponent: dExp, significand: 1)
         // Scaling by 2^dExp is exact unless the result is subnormal (g <= ~2 and
         // dExp <= 1001, so it cannot overflow); only then the directed (fma-based, slow
