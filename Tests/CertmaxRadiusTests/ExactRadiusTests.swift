@@ -30,6 +30,20 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
     return best!
 }
 
+/// The seeded multiclass set (seed 0x5eed0011, 14 cases, K from 3 to 50, temperatures 1
+/// and 2.5): logits z, directions a, temperature t, and the text naming the case.
+func seededMulticlassCases() -> [(z: [Double], a: [Double], t: Double, seedText: String)] {
+    var rng = SeededGenerator(seed: 0x5eed_0011)
+    return (0..<14).map { i in
+        let k = [3, 4, 5, 7, 10, 20, 50][i % 7]
+        let zs = [0.5, 2, 6][i % 3], as_ = [0.3, 1, 4][(i / 3) % 3]
+        let z = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) * zs }
+        let a = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) * as_ }
+        let t: Double = i % 5 == 4 ? 2.5 : 1
+        return (z, a, t, "seed 0x5eed0011 case \(i) K=\(k) T=\(t) z=\(z) a=\(a)")
+    }
+}
+
 @Suite struct ExactRadiusTests {
     @Test func quadraticInExpT() {
         var rng = SeededGenerator(seed: 0x5eed_0010)
@@ -58,15 +72,8 @@ func quadraticNearestZero(_ z: [Double]) -> BigFloat {
     }
 
     @Test func randomMulticlassAgainstMPFRNewton() {
-        var rng = SeededGenerator(seed: 0x5eed_0011)
         var ratios: [Double] = []
-        for i in 0..<14 {
-            let k = [3, 4, 5, 7, 10, 20, 50][i % 7]
-            let zs = [0.5, 2, 6][i % 3], as_ = [0.3, 1, 4][(i / 3) % 3]
-            let z = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) * zs }
-            let a = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) * as_ }
-            let t = i % 5 == 4 ? 2.5 : 1
-            let seedText = "seed 0x5eed0011 case \(i) K=\(k) T=\(t) z=\(z) a=\(a)"
+        for (z, a, t, seedText) in seededMulticlassCases() {
             let r = uncheckedExactTaylorRadius(logits: z, directions: a, temperature: t)
             let lb = lowerBounds(z, a, t)
             #expect(r.status == .certified, "\(seedText): \(r)")

@@ -157,14 +157,7 @@ import TestSupport
     /// enclosure is certified, intersects the interval-arc one, and contains the nearest
     /// MPFR-polished zero found by the independent search (which it may not undercut).
     @Test func fastEnclosureAgainstReferenceAndMPFR() {
-        var rng = SeededGenerator(seed: 0x5eed_0011)
-        for i in 0..<14 {
-            let k = [3, 4, 5, 7, 10, 20, 50][i % 7]
-            let zs = [0.5, 2, 6][i % 3], as_ = [0.3, 1, 4][(i / 3) % 3]
-            let z = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) * zs }
-            let a = (0..<k).map { _ in Double.random(in: -1...1, using: &rng) * as_ }
-            let t = i % 5 == 4 ? 2.5 : 1
-            let seedText = "seed 0x5eed0011 case \(i) K=\(k) T=\(t) z=\(z) a=\(a)"
+        for (z, a, t, seedText) in seededMulticlassCases() {
             let fast = uncheckedExactTaylorRadius(logits: z, directions: a, temperature: t)
             let old = uncheckedExactTaylorRadius(logits: z, directions: a, temperature: t,
                                                  options: ExactRadiusOptions(algorithm: .intervalArcs))
